@@ -1,0 +1,42 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { AppConfig } from './config/config.js';
+import { ConfigModule } from './config/config.module.js';
+import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { IngestModule } from './modules/ingest/ingest.module.js';
+import { StreamsModule } from './streams/streams.module.js';
+import { ValkeyModule } from './valkey/valkey.module.js';
+
+/** Imports every module; `ROLES` decides which workers start and whether the HTTP API exists. */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.env.LOG_LEVEL,
+            genReqId: (req: IncomingMessage) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
+            },
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || req.url === '/health' },
+          },
+        }),
+        ScheduleModule.forRoot(),
+        MetricsModule,
+        ValkeyModule,
+        StreamsModule,
+        HealthModule,
+        IngestModule.register(config),
+      ],
+    };
+  }
+}

@@ -1,0 +1,70 @@
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync } from 'class-validator';
+import { hostname } from 'node:os';
+import { EnvironmentVariables } from './env.schema.js';
+import { parseRoles, Role } from './roles.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The typed configuration every module receives; built once at boot by `loadConfig`. */
+export abstract class AppConfig {
+  abstract readonly env: Readonly<EnvironmentVariables>;
+  abstract readonly roles: ReadonlySet<Role>;
+  abstract readonly consumerName: string;
+  has(role: Role): boolean {
+    return this.roles.has(role);
+  }
+}
+
+class LoadedConfig extends AppConfig {
+  constructor(
+    readonly env: Readonly<EnvironmentVariables>,
+    readonly roles: ReadonlySet<Role>,
+    readonly consumerName: string,
+  ) {
+    super();
+  }
+}
+
+/** Every variable the schema declares, read from its validation decorators. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(EnvironmentVariables, '', true, false)
+      .map((meta) => meta.propertyName),
+  ),
+];
+
+const NUMBER_FIELDS = new Set(
+  Object.entries(new EnvironmentVariables())
+    .filter(([, value]) => typeof value === 'number')
+    .map(([key]) => key),
+);
+
+/** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const raw: Record<string, unknown> = {};
+  for (const key of ENVIRONMENT_VARIABLES) {
+    const value = source[key];
+    if (value === undefined || value === '') continue;
+    raw[key] = NUMBER_FIELDS.has(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
+  }
+  const env = plainToInstance(EnvironmentVariables, raw);
+  const errors = validateSync(env, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => {
+      const given = source[e.property];
+      return `  ${e.property}=${JSON.stringify(given)}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  let roles: ReadonlySet<Role>;
+  try {
+    roles = parseRoles(env.ROLES);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration:\n  ROLES=${JSON.stringify(env.ROLES)}: ${(error as Error).message}`);
+  }
+  return new LoadedConfig(Object.freeze(env), roles, env.CONSUMER_NAME ?? hostname());
+}

@@ -1,0 +1,71 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsPositive, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+
+/**
+ * Every environment variable Skein reads, with its default. Validated once at boot;
+ * the README's configuration table is written from this class.
+ */
+export class EnvironmentVariables {
+  @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  @IsString() HOST = '0.0.0.0';
+  @IsString() ROLES = 'all';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  @IsString() HTTP_BODY_LIMIT = '1mb';
+  /** Seed demo users and replay the sample corpus at start (make run turns it on). */
+  @Transform(toBoolean) @IsBoolean() SAMPLE_DATA = false;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/([^@/]*@)?[^/:@]+(:\d{1,5})?(\/\d{1,2})?$/, {
+    message: 'VALKEY_URL must look like redis://[user:password@]host[:port][/db] (or rediss://)',
+  })
+  VALKEY_URL?: string;
+  @IsString() VALKEY_DATA_DIR = './data/valkey';
+  @IsString() VALKEY_SERVER_BIN = 'valkey-server';
+  @IsString() @Matches(/^[A-Za-z0-9:_.-]*$/, { message: 'KEY_PREFIX may hold only letters, digits and : _ . -' })
+  KEY_PREFIX = '';
+  /** Stable part of this replica's consumer names (defaults to the host name). */
+  @IsOptional() @IsString() CONSUMER_NAME?: string;
+
+  @IsInt() @Min(10) STREAM_CLAIM_IDLE_MS = 30000;
+  @IsInt() @Min(1) @Max(1000) STREAM_MAX_DELIVERIES = 5;
+  @IsInt() @Min(1) @Max(10000) STREAM_BATCH_SIZE = 100;
+  @IsInt() @Min(1) @Max(60000) STREAM_BLOCK_MS = 2000;
+  @IsInt() @Min(1) @Max(64) STREAM_CONCURRENCY = 1;
+  @IsInt() @Min(50) STREAM_TRIM_INTERVAL_MS = 5000;
+
+  @IsInt() @IsPositive() INGEST_MAX_BACKLOG = 100000;
+  @IsInt() @IsPositive() ARTICLE_MAX_BODY_CHARS = 100000;
+  @IsString() INGEST_FEEDS = '';
+  @IsInt() @Min(1) INGEST_POLL_SECONDS = 300;
+
+  @IsIn(['local', 'huggingface']) CLASSIFIER = 'local';
+  @IsIn(['local', 'huggingface']) SUMMARIZER = 'local';
+  @IsOptional() @IsString() HF_TOKEN?: string;
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) HF_ENDPOINT_URL?: string;
+  @IsString() HF_CLASSIFIER_MODEL = 'facebook/bart-large-mnli';
+  @IsString() HF_SUMMARIZER_MODEL = 'facebook/bart-large-cnn';
+  @IsInt() @Min(100) HF_TIMEOUT_MS = 10000;
+  @IsInt() @Min(0) @Max(10) HF_RETRIES = 2;
+
+  @IsInt() @Min(1) @Max(100000) FEED_MAX = 200;
+  @IsInt() @Min(1) ARTICLE_TTL_DAYS = 7;
+  @IsInt() @Min(1) USER_ACTIVE_DAYS = 7;
+  @IsInt() @Min(1) TOPIC_STREAM_MAXLEN = 10000;
+
+  @IsInt() @Min(1) FEATURE_STREAM_MAXLEN = 1000000;
+  @IsInt() @Min(1) @Max(100000) FEATURE_MAX_ENTITIES = 1000;
+
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LLM_OPENAI_BASE_URL?: string;
+  @IsOptional() @IsString() LLM_OPENAI_API_KEY?: string;
+  @IsString() LLM_OPENAI_MODEL = 'gpt-4o-mini';
+  @IsString() LLM_HF_MODEL = 'meta-llama/Llama-3.1-8B-Instruct';
+  @IsInt() @Min(0) @Max(10000) LLM_SIMULATED_TOKEN_DELAY_MS = 20;
+  @IsInt() @Min(100) LLM_UPSTREAM_TIMEOUT_MS = 30000;
+  @IsInt() @Min(1) LLM_LOG_TTL_SECONDS = 86400;
+  @IsInt() @Min(1) LLM_MAX_PROMPT_CHARS = 32000;
+  @IsInt() @Min(1) LLM_MAX_TOKENS = 4096;
+  @IsInt() @Min(1) LLM_VIEWER_BUFFER = 1000;
+}

@@ -1,0 +1,25 @@
+export enum Role {
+  Api = 'api',
+  Ingest = 'ingest',
+  Classify = 'classify',
+  Enrich = 'enrich',
+  Fanout = 'fanout',
+  Features = 'features',
+  Llm = 'llm',
+}
+
+export const ALL_ROLES: readonly Role[] = Object.values(Role);
+
+/** Parses `ROLES` ("all" or a comma list); an unknown name throws with that name. */
+export function parseRoles(raw: string | undefined): ReadonlySet<Role> {
+  const names = (raw ?? 'all')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name.length > 0);
+  if (names.length === 0 || names.includes('all')) return new Set(ALL_ROLES);
+  const unknown = names.filter((name) => !(ALL_ROLES as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`unknown role ${unknown.map((n) => `"${n}"`).join(', ')} (known: all, ${ALL_ROLES.join(', ')})`);
+  }
+  return new Set(names as Role[]);
+}

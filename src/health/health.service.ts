@@ -1,0 +1,69 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/config.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { ValkeyService } from '../valkey/valkey.service.js';
+
+export interface HealthReport {
+  status: 'ok' | 'error';
+  valkey: 'up' | 'down';
+  down: string[];
+  roles: string[];
+  uptime_seconds: number;
+}
+
+const PING_TIMEOUT_MS = 1000;
+const INFO_EVERY_MS = 10000;
+
+@Injectable()
+export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(HealthService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    const up = await this.ping();
+    this.metrics.valkeyUp.set(up ? 1 : 0);
+    return {
+      status: up ? 'ok' : 'error',
+      valkey: up ? 'up' : 'down',
+      down: up ? [] : ['valkey'],
+      roles: [...this.config.roles],
+      uptime_seconds: Math.round(process.uptime()),
+    };
+  }
+
+  /** Samples Valkey memory and fragmentation from INFO into gauges. */
+  async sampleInfo(): Promise<void> {
+    const info = await this.valkey.command.info('memory');
+    const field = (name: string): number => Number(new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1] ?? NaN);
+    this.metrics.valkeyMemory.set(field('used_memory'));
+    this.metrics.valkeyMaxMemory.set(field('maxmemory'));
+    this.metrics.valkeyFragmentation.set(field('mem_fragmentation_ratio'));
+  }
+
+  onApplicationBootstrap(): void {
+    const tick = (): void => {
+      this.sampleInfo().catch((error: Error) => this.logger.debug(`INFO sampling failed: ${error.message}`));
+      this.check().catch(() => undefined);
+    };
+    tick();
+    this.timer = setInterval(tick, INFO_EVERY_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async ping(): Promise<boolean> {
+    if (this.valkey.command.status !== 'ready') return false;
+    const timeout = new Promise<false>((done) => setTimeout(() => done(false), PING_TIMEOUT_MS).unref());
+    const pong = this.valkey.command.ping().then((reply) => reply === 'PONG').catch(() => false);
+    return Promise.race([pong, timeout]);
+  }
+}

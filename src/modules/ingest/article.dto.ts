@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export const MAX_BATCH = 500;
+
+export class ArticleDto {
+  @ApiPropertyOptional({ description: 'Client id; without one a stable id is derived from url, or source + title', example: 'a1b2' })
+  @IsOptional()
+  @IsString()
+  @Matches(ARTICLE_ID_PATTERN, { message: 'id must be 1-128 characters of letters, digits, . _ : -' })
+  id?: string;
+
+  @ApiProperty({ example: 'Parliament passes the budget after a late-night session' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(1000)
+  title!: string;
+
+  @ApiProperty({ example: 'Lawmakers approved the spending plan by 212 votes to 190 ...' })
+  @IsString()
+  @IsNotEmpty()
+  body!: string;
+
+  @ApiPropertyOptional({ example: 'https://news.example.com/budget' })
+  @IsOptional()
+  @IsUrl({ require_tld: false }, { message: 'url must be a URL' })
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ example: 'example-news' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  source?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601', example: '2026-11-22T08:00:00Z' })
+  @IsOptional()
+  @IsISO8601({}, { message: 'published_at must be an ISO 8601 date' })
+  published_at?: string;
+}
+
+export class ArticleBatchDto {
+  @ApiProperty({ type: [ArticleDto], maxItems: MAX_BATCH })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH)
+  @ValidateNested({ each: true })
+  @Type(() => ArticleDto)
+  articles!: ArticleDto[];
+}
+
+export class AcceptedDto {
+  @ApiProperty({ example: 'a1b2' }) id!: string;
+}
+
+export class AcceptedBatchDto {
+  @ApiProperty({ type: [String] }) ids!: string[];
+}

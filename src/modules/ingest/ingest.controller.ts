@@ -1,0 +1,33 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { AcceptedBatchDto, AcceptedDto, ArticleBatchDto, ArticleDto } from './article.dto.js';
+import { BacklogFilter } from './backlog.filter.js';
+import { IngestService } from './ingest.service.js';
+
+@ApiTags('articles')
+@Controller('articles')
+@UseFilters(BacklogFilter)
+export class IngestController {
+  constructor(private readonly ingest: IngestService) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Ingest one article into news_raw (the same id twice is one article)' })
+  @ApiAcceptedResponse({ type: AcceptedDto })
+  @ApiBadRequestResponse({ description: 'A field is missing, of the wrong type, or unknown' })
+  @ApiServiceUnavailableResponse({ description: 'Backlog over INGEST_MAX_BACKLOG; see Retry-After' })
+  async create(@Body() article: ArticleDto): Promise<AcceptedDto> {
+    const [id] = await this.ingest.accept([article]);
+    return { id };
+  }
+
+  @Post('batch')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Ingest up to 500 articles; one bad article rejects the whole batch' })
+  @ApiAcceptedResponse({ type: AcceptedBatchDto })
+  @ApiBadRequestResponse({ description: 'An article is invalid; nothing was written' })
+  @ApiServiceUnavailableResponse({ description: 'Backlog over INGEST_MAX_BACKLOG; see Retry-After' })
+  async createBatch(@Body() batch: ArticleBatchDto): Promise<AcceptedBatchDto> {
+    return { ids: await this.ingest.accept(batch.articles) };
+  }
+}

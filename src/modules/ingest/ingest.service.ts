@@ -1,0 +1,88 @@
+import { Injectable, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { AppConfig } from '../../config/config.js';
+import { Metrics } from '../../metrics/metrics.service.js';
+import { StreamStatsService } from '../../streams/stream-stats.service.js';
+import { LuaScript } from '../../valkey/lua-script.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import type { ArticleDto } from './article.dto.js';
+
+const INGEST = LuaScript.from(new URL('./ingest.lua', import.meta.url));
+const BACKLOG_CACHE_MS = 500;
+
+export class BacklogFullError extends ServiceUnavailableException {
+  constructor(
+    readonly backlog: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`news_raw backlog is ${backlog} entries (limit INGEST_MAX_BACKLOG); retry after ${retryAfterSeconds} s`);
+  }
+}
+
+/** A stable id for an article without one: a hash of its url, or of source + title. */
+export function articleIdFor(article: Pick<ArticleDto, 'id' | 'url' | 'source' | 'title'>): string {
+  if (article.id) return article.id;
+  const basis = article.url ? `url:${article.url}` : `st:${article.source ?? ''}\n${article.title}`;
+  return createHash('sha1').update(basis).digest('hex').slice(0, 16);
+}
+
+@Injectable()
+export class IngestService implements OnModuleInit {
+  private backlog = { value: 0, at: 0 };
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+    private readonly stats: StreamStatsService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.stats.track(this.valkey.keys.newsRaw);
+  }
+
+  /** Appends articles to `news_raw`, once per id; answers the ids in order. */
+  async accept(articles: ArticleDto[], source = 'rest'): Promise<string[]> {
+    await this.assertCapacity();
+    const keys = this.valkey.keys;
+    const ids = articles.map((article) => articleIdFor(article));
+    const now = String(Date.now());
+    const args: (string | number)[] = [this.config.env.ARTICLE_TTL_DAYS * 86400];
+    const streamKeys: string[] = [keys.newsRaw];
+    articles.forEach((article, i) => {
+      const fields: string[] = ['id', ids[i], 'title', article.title, 'body', article.body];
+      if (article.url) fields.push('url', article.url);
+      if (article.source) fields.push('source', article.source);
+      if (article.published_at) fields.push('published_at', article.published_at);
+      fields.push('ingested_at', now);
+      args.push(fields.length, ...fields);
+      streamKeys.push(keys.articleAccepted(ids[i]));
+    });
+    const appended = (await INGEST.run(this.valkey.command, streamKeys, args)) as number[];
+    const fresh = appended.filter((flag) => flag === 1).length;
+    this.metrics.ingested.labels(source, 'accepted').inc(fresh);
+    this.metrics.ingested.labels(source, 'duplicate').inc(appended.length - fresh);
+    this.backlog.value += fresh;
+    return ids;
+  }
+
+  /** Unprocessed entries of `news_raw`: the largest lag + pending among its groups (or its length before any). */
+  async backlogSize(): Promise<number> {
+    if (Date.now() - this.backlog.at < BACKLOG_CACHE_MS) return this.backlog.value;
+    const [stream] = await this.stats.stats([this.valkey.keys.newsRaw]);
+    const value =
+      stream.groups.length === 0
+        ? stream.length
+        : Math.max(...stream.groups.map((group) => (group.lag ?? stream.length) + group.pending));
+    this.backlog = { value, at: Date.now() };
+    return value;
+  }
+
+  private async assertCapacity(): Promise<void> {
+    const backlog = await this.backlogSize();
+    if (backlog >= this.config.env.INGEST_MAX_BACKLOG) {
+      this.metrics.ingested.labels('rest', 'rejected_backlog').inc();
+      throw new BacklogFullError(backlog, 5);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+export type Fields = Record<string, string>;
+
+/** One stream entry as a stage sees it. `deliveries` counts how often the group has handed it out. */
+export interface StreamEntry {
+  readonly id: string;
+  readonly fields: Fields;
+  readonly deliveries: number;
+}
+
+/** What a stage reports back: entries it can never process go to `dlq:{stage}` at once, with the reason. */
+export interface StageOutcome {
+  rejected?: { entry: StreamEntry; reason: string }[];
+}
+
+export interface StageDefinition {
+  /** Stage name: metric label and the `dlq:{stage}` suffix. */
+  readonly stage: string;
+  /** Input stream key (already prefixed; build it with `Keys`). */
+  readonly stream: string;
+  readonly group: string;
+  readonly batchSize?: number;
+  readonly concurrency?: number;
+}
+
+/** A pipeline stage: declares its input and a batch handler; the engine does everything else. */
+export interface StreamStage {
+  readonly definition: StageDefinition;
+  /** Writes the batch's output. Throwing leaves the batch unacknowledged, to be retried entry by entry. */
+  handle(entries: StreamEntry[]): Promise<StageOutcome | void>;
+}
+
+export function fieldsFromArray(raw: string[] | null | undefined): Fields | undefined {
+  if (!raw) return undefined;
+  const fields: Fields = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) fields[raw[i]] = raw[i + 1];
+  return fields;
+}
+
+export function fieldsToArray(fields: Fields): string[] {
+  const flat: string[] = [];
+  for (const [key, value] of Object.entries(fields)) flat.push(key, value);
+  return flat;
+}
+
+/** The smallest id greater than `id` (`1-5` → `1-6`), for exclusive ranges. */
+export function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${BigInt(seq ?? '0') + 1n}`;
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { AppConfig } from '../config/config.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { ValkeyService } from '../valkey/valkey.service.js';
+import { StageWorker } from './stage.decorator.js';
+import type { StreamStage } from './stream-entry.js';
+import { StreamWorker } from './stream-worker.js';
+
+/**
+ * Finds every `@StageWorker(role)` provider and runs a StreamWorker for it when this replica has the role.
+ * Workers start only once the app is listening (`startAll` from main), and stop before Valkey clients close.
+ */
+@Injectable()
+export class StreamWorkerHost implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(StreamWorkerHost.name);
+  private readonly workers: StreamWorker[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly config: AppConfig,
+    private readonly valkey: ValkeyService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  get running(): readonly StreamWorker[] {
+    return this.workers;
+  }
+
+  async startAll(): Promise<void> {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: StageWorker.KEY })) {
+      const role = this.discovery.getMetadataByDecorator(StageWorker, wrapper);
+      if (!role || !this.config.has(role) || !wrapper.instance) continue;
+      const worker = this.create(wrapper.instance as StreamStage);
+      await worker.start();
+      this.workers.push(worker);
+    }
+    this.logger.log(`stream workers running: ${this.workers.map((w) => w.name).join(', ') || 'none'}`);
+  }
+
+  create(stage: StreamStage): StreamWorker {
+    const env = this.config.env;
+    return new StreamWorker(stage, this.valkey, this.metrics, {
+      consumerBase: this.config.consumerName,
+      batchSize: env.STREAM_BATCH_SIZE,
+      blockMs: env.STREAM_BLOCK_MS,
+      claimIdleMs: env.STREAM_CLAIM_IDLE_MS,
+      maxDeliveries: env.STREAM_MAX_DELIVERIES,
+      concurrency: env.STREAM_CONCURRENCY,
+      trimIntervalMs: env.STREAM_TRIM_INTERVAL_MS,
+    });
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,350 @@
+import { Logger } from '@nestjs/common';
+import type { Valkey } from 'iovalkey';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Metrics } from '../metrics/metrics.service.js';
+import type { Keys } from '../valkey/keys.js';
+import { LuaScript } from '../valkey/lua-script.js';
+import type { ValkeyService } from '../valkey/valkey.service.js';
+import { fieldsFromArray, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
+
+export interface StreamWorkerOptions {
+  /** Stable part of the consumer names (host name by default); a lease makes each name unique. */
+  consumerBase: string;
+  batchSize: number;
+  blockMs: number;
+  claimIdleMs: number;
+  maxDeliveries: number;
+  concurrency: number;
+  trimIntervalMs: number;
+}
+
+const TRIM = LuaScript.from(new URL('./trim.lua', import.meta.url));
+const LEASE = LuaScript.from(new URL('./lease.lua', import.meta.url));
+const RELEASE = LuaScript.from(new URL('./release.lua', import.meta.url));
+const LEASE_TTL_MS = 10000;
+
+type ReadReply = [string, [string, string[] | null][]][] | null;
+
+interface Failure {
+  entry: StreamEntry;
+  reason: string;
+}
+
+/**
+ * Runs one stage over its input stream in a consumer group, at least once: reads with XREADGROUP, drains its own
+ * pending entries at start, reclaims entries idle past the claim time from dead consumers, dead-letters entries
+ * that keep failing, acknowledges only after the handler has written its output, and trims only what every group
+ * has acknowledged.
+ */
+export class StreamWorker {
+  private readonly logger: Logger;
+  private readonly token = randomBytes(8).toString('hex');
+  private readonly loops: Promise<void>[] = [];
+  private readonly readers: { client: Valkey; id?: number }[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private consumers: string[] = [];
+  private running = false;
+  private reclaiming?: Promise<void>;
+
+  constructor(
+    private readonly stage: StreamStage,
+    private readonly valkey: ValkeyService,
+    private readonly metrics: Metrics,
+    private readonly options: StreamWorkerOptions,
+  ) {
+    this.logger = new Logger(`StreamWorker:${stage.definition.stage}`);
+  }
+
+  get name(): string {
+    return this.stage.definition.stage;
+  }
+
+  get consumerNames(): readonly string[] {
+    return this.consumers;
+  }
+
+  private get keys(): Keys {
+    return this.valkey.keys;
+  }
+
+  private get command(): Valkey {
+    return this.valkey.command;
+  }
+
+  private get stream(): string {
+    return this.stage.definition.stream;
+  }
+
+  private get group(): string {
+    return this.stage.definition.group;
+  }
+
+  private get batchSize(): number {
+    return this.stage.definition.batchSize ?? this.options.batchSize;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.ensureGroup();
+    const count = this.stage.definition.concurrency ?? this.options.concurrency;
+    for (let i = 0; i < count; i++) this.consumers.push(await this.leaseConsumerName(i));
+    for (const consumer of this.consumers) this.loops.push(this.readLoop(consumer));
+    const reclaimEvery = Math.max(50, Math.min(this.options.claimIdleMs / 2, 5000));
+    this.every(reclaimEvery, () => {
+      this.reclaiming ??= this.reclaim().finally(() => (this.reclaiming = undefined));
+      return this.reclaiming;
+    });
+    this.every(this.options.trimIntervalMs, () => this.trim());
+    this.every(LEASE_TTL_MS / 3, () => this.renewLeases());
+    this.logger.log(`consuming ${this.stream} as ${this.group}/${this.consumers.join(',')}`);
+  }
+
+  /** Finishes and acknowledges the batch in hand, then returns. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const timer of this.timers) clearInterval(timer);
+    // Wake readers blocked in XREADGROUP; CLIENT UNBLOCK returns an empty reply, so no entry is lost in flight.
+    await Promise.all(
+      this.readers.map((reader) =>
+        reader.id === undefined ? undefined : this.command.client('UNBLOCK', reader.id).catch(() => undefined),
+      ),
+    );
+    await Promise.allSettled(this.loops);
+    await this.reclaiming;
+    await Promise.all(
+      this.consumers.map((consumer) =>
+        RELEASE.run(this.command, [this.leaseKey(consumer)], [this.token]).catch(() => undefined),
+      ),
+    );
+    await Promise.all(this.readers.map((reader) => this.valkey.release(reader.client)));
+    this.loops.length = 0;
+    this.readers.length = 0;
+    this.consumers = [];
+  }
+
+  /** Trims the input stream up to what every group has acknowledged; returns entries removed. */
+  async trim(): Promise<number> {
+    const removed = Number(await TRIM.run(this.command, [this.stream], []));
+    if (removed > 0) this.metrics.trimmed.labels(this.keys.unprefixed(this.stream).split(':')[0]).inc(removed);
+    return removed;
+  }
+
+  private async readLoop(consumer: string): Promise<void> {
+    const client = this.valkey.blocking(`${this.name}:${consumer}`);
+    const reader: { client: Valkey; id?: number } = { client };
+    this.readers.push(reader);
+    let drainFrom: string | undefined = '0';
+    while (this.running) {
+      try {
+        reader.id ??= Number(await client.client('ID'));
+        if (drainFrom !== undefined) {
+          // Our own pending entries first: a restart under the same consumer name resumes where it stopped.
+          const reply = (await client.xreadgroup(
+            'GROUP', this.group, consumer, 'COUNT', this.batchSize, 'STREAMS', this.stream, drainFrom,
+          )) as ReadReply;
+          const raw = reply?.[0]?.[1] ?? [];
+          if (raw.length === 0) {
+            drainFrom = undefined;
+            continue;
+          }
+          drainFrom = raw[raw.length - 1][0];
+          await this.process(await this.withDeliveries(raw, consumer), consumer);
+          continue;
+        }
+        const reply = (await client.xreadgroup(
+          'GROUP', this.group, consumer, 'COUNT', this.batchSize, 'BLOCK', this.options.blockMs,
+          'STREAMS', this.stream, '>',
+        )) as ReadReply;
+        const raw = reply?.[0]?.[1] ?? [];
+        if (raw.length > 0) {
+          await this.process(
+            raw.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: 1 })),
+            consumer,
+          );
+        }
+      } catch (error) {
+        if (!this.running) break;
+        await this.recover(error as Error);
+      }
+    }
+  }
+
+  /** Claims entries idle longer than the claim time (their consumer died or kept failing) and handles them. */
+  private async reclaim(): Promise<void> {
+    const consumer = this.consumers[0];
+    if (!consumer || !this.running) return;
+    let cursor = '0-0';
+    try {
+      do {
+        const [next, claimed] = (await this.command.xautoclaim(
+          this.stream, this.group, consumer, this.options.claimIdleMs, cursor, 'COUNT', this.batchSize,
+        )) as [string, [string, string[] | null][], string[]];
+        cursor = next;
+        const live = claimed.filter(([, flat]) => flat !== null);
+        if (live.length === 0) continue;
+        this.metrics.reclaimed.labels(this.name).inc(live.length);
+        const entries = await this.withDeliveries(live, consumer);
+        // Delivered too often without an ack (its consumers died handling it): a poison entry, not a retry.
+        const poison = entries.filter((entry) => entry.deliveries > this.options.maxDeliveries);
+        for (const entry of poison) {
+          await this.deadLetter({ entry, reason: 'never acknowledged; its consumers died while handling it' }, 'max_deliveries');
+        }
+        await this.process(entries.filter((entry) => entry.deliveries <= this.options.maxDeliveries), consumer);
+      } while (cursor !== '0-0' && this.running);
+    } catch (error) {
+      if (this.running) await this.recover(error as Error);
+    }
+  }
+
+  /** Hands a batch to the stage; on failure retries entry by entry so one bad entry never holds back the rest. */
+  private async process(entries: StreamEntry[], consumer: string): Promise<void> {
+    if (entries.length === 0) return;
+    const done: StreamEntry[] = [];
+    const failures: Failure[] = [];
+    const rejected: Failure[] = [];
+    const stopTimer = this.metrics.stageDuration.labels(this.name).startTimer();
+    this.metrics.stageBatchSize.labels(this.name).observe(entries.length);
+    try {
+      const outcome = await this.stage.handle(entries);
+      const bad = new Set<string>();
+      for (const { entry, reason } of outcome?.rejected ?? []) {
+        rejected.push({ entry, reason });
+        bad.add(entry.id);
+      }
+      done.push(...entries.filter((entry) => !bad.has(entry.id)));
+    } catch (error) {
+      if (entries.length === 1) {
+        failures.push({ entry: entries[0], reason: describe(error) });
+      } else {
+        for (const entry of entries) {
+          try {
+            const outcome = await this.stage.handle([entry]);
+            const reason = outcome?.rejected?.[0]?.reason;
+            if (reason !== undefined) rejected.push({ entry, reason });
+            else done.push(entry);
+          } catch (entryError) {
+            failures.push({ entry, reason: describe(entryError) });
+          }
+        }
+      }
+    }
+    stopTimer();
+
+    if (done.length > 0) {
+      await this.command.xack(this.stream, this.group, ...done.map((entry) => entry.id));
+      this.metrics.stageProcessed.labels(this.name).inc(done.length);
+    }
+    for (const failure of rejected) await this.deadLetter(failure, 'rejected');
+    for (const failure of failures) {
+      this.metrics.stageFailed.labels(this.name).inc();
+      if (failure.entry.deliveries >= this.options.maxDeliveries && this.command.status === 'ready') {
+        await this.deadLetter(failure, 'max_deliveries');
+      } else {
+        this.logger.warn(
+          `entry ${failure.entry.id} failed (delivery ${failure.entry.deliveries}/${this.options.maxDeliveries}) ` +
+            `as ${consumer}: ${failure.reason}`,
+        );
+      }
+    }
+  }
+
+  /** Moves an entry to `dlq:{stage}` with the error and its original fields, and acknowledges it, atomically. */
+  private async deadLetter(failure: Failure, kind: 'rejected' | 'max_deliveries'): Promise<void> {
+    const { entry, reason } = failure;
+    const error =
+      kind === 'max_deliveries'
+        ? `failed ${entry.deliveries} deliveries: ${reason}`
+        : reason;
+    const fields: Fields = {
+      dlq_error: error,
+      dlq_stage: this.name,
+      dlq_stream: this.keys.unprefixed(this.stream),
+      dlq_group: this.group,
+      dlq_id: entry.id,
+      dlq_deliveries: String(entry.deliveries),
+      dlq_at: new Date().toISOString(),
+      ...entry.fields,
+    };
+    const flat = Object.entries(fields).flat();
+    await this.command
+      .multi()
+      .xadd(this.keys.deadLetter(this.name), 'MAXLEN', '~', 100000, '*', ...flat)
+      .xack(this.stream, this.group, entry.id)
+      .exec();
+    this.metrics.deadLetters.labels(this.name, kind).inc();
+    this.logger.error(`entry ${entry.id} moved to ${this.keys.deadLetter(this.name)}: ${error}`);
+  }
+
+  /** Reads how many times each entry has been delivered, for entries read from a pending list. */
+  private async withDeliveries(raw: [string, string[] | null][], consumer: string): Promise<StreamEntry[]> {
+    const deleted = raw.filter(([, flat]) => flat === null).map(([id]) => id);
+    // An entry trimmed or deleted while pending can never be processed: acknowledge it away.
+    if (deleted.length > 0) await this.command.xack(this.stream, this.group, ...deleted);
+    const live = raw.filter(([, flat]) => flat !== null);
+    if (live.length === 0) return [];
+    const pending = (await this.command.xpending(
+      this.stream, this.group, live[0][0], live[live.length - 1][0], live.length * 2, consumer,
+    )) as [string, string, number, number][];
+    const counts = new Map(pending.map(([id, , , deliveries]) => [id, Number(deliveries)]));
+    return live.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: counts.get(id) ?? 1 }));
+  }
+
+  private async ensureGroup(): Promise<void> {
+    try {
+      // From the start of the stream: nothing a producer wrote before the first worker ran is skipped.
+      await this.command.xgroup('CREATE', this.stream, this.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!describe(error).includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  private async recover(error: Error): Promise<void> {
+    const message = describe(error);
+    if (message.includes('NOGROUP')) {
+      // The stream or group vanished (e.g. Valkey restarted without persistence): recreate and carry on.
+      this.logger.warn(`group ${this.group} missing on ${this.stream}; recreating it`);
+      await this.ensureGroup().catch(() => undefined);
+      return;
+    }
+    if (message.includes('UNBLOCKED')) return;
+    this.logger.warn(`read failed, retrying: ${message}`);
+    await sleep(250);
+  }
+
+  private leaseKey(consumer: string): string {
+    return this.keys.consumerLease(this.stream, this.group, consumer);
+  }
+
+  /** A consumer name stable across restarts of this replica, unique among live processes by a lease. */
+  private async leaseConsumerName(index: number): Promise<string> {
+    const base = `${this.options.consumerBase}-${this.name}-${index}`;
+    for (let attempt = 0; ; attempt++) {
+      const name = attempt === 0 ? base : `${base}-${attempt}`;
+      if (this.consumers.includes(name)) continue;
+      const held = await LEASE.run(this.command, [this.leaseKey(name)], [this.token, LEASE_TTL_MS]);
+      if (Number(held) === 1) return name;
+    }
+  }
+
+  private async renewLeases(): Promise<void> {
+    await Promise.all(
+      this.consumers.map((consumer) => LEASE.run(this.command, [this.leaseKey(consumer)], [this.token, LEASE_TTL_MS])),
+    );
+  }
+
+  private every(ms: number, task: () => Promise<unknown>): void {
+    const timer = setInterval(() => {
+      if (!this.running) return;
+      task().catch((error: unknown) => this.logger.debug(`periodic task failed: ${describe(error)}`));
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,113 @@
+/**
+ * Every Valkey key name Skein uses, built in one place. Per-user keys keep literal braces around the user id
+ * (`feed:{42}`) so that the keys of one user share a hash slot on a Valkey Cluster.
+ */
+export class Keys {
+  constructor(readonly prefix = '') {}
+
+  private key(name: string): string {
+    return this.prefix + name;
+  }
+
+  // News pipeline streams
+  get newsRaw(): string {
+    return this.key('news_raw');
+  }
+  get classifiedStream(): string {
+    return this.key('classified_stream');
+  }
+  get enrichedStream(): string {
+    return this.key('enriched_stream');
+  }
+  topicStream(topic: string): string {
+    return this.key(`topic:${topic}`);
+  }
+  article(id: string): string {
+    return this.key(`article:${id}`);
+  }
+  /** Ids of articles accepted over REST (dedupe of the same id posted twice). */
+  articleAccepted(id: string): string {
+    return this.key(`article_accepted:${id}`);
+  }
+
+  // Per-user keys (hash-tagged by user id)
+  feed(uid: string): string {
+    return this.key(`feed:{${uid}}`);
+  }
+  feedSeen(uid: string): string {
+    return this.key(`feed_seen:{${uid}}`);
+  }
+  feedStream(uid: string): string {
+    return this.key(`feed_stream:{${uid}}`);
+  }
+  user(uid: string): string {
+    return this.key(`user:{${uid}}`);
+  }
+  /** Set of user ids subscribed to a topic. */
+  topicSubscribers(topic: string): string {
+    return this.key(`topic_subscribers:${topic}`);
+  }
+  /** Sorted set of user ids scored by last activity (ms). */
+  get activeUsers(): string {
+    return this.key('users_active');
+  }
+
+  // Stream engine
+  deadLetter(stage: string): string {
+    return this.key(`dlq:${stage}`);
+  }
+  consumerLease(stream: string, group: string, consumer: string): string {
+    return this.key(`consumer_lease:${stream}:${group}:${consumer}`);
+  }
+
+  // Feature store
+  featureStream(view: string): string {
+    return this.key(`fs:stream:${view}`);
+  }
+  featureRow(view: string, entityId: string): string {
+    return this.key(`fs:v1:${view}:${entityId}`);
+  }
+  featureRowPattern(view: string): string {
+    return this.key(`fs:v1:${view}:*`);
+  }
+  get featureEntities(): string {
+    return this.key('fs:registry:entities');
+  }
+  get featureViews(): string {
+    return this.key('fs:registry:views');
+  }
+  get featureServices(): string {
+    return this.key('fs:registry:services');
+  }
+  /** Set of entity ids materialized for a view (lets delete remove a view's rows without a keyspace scan). */
+  featureViewIndex(view: string): string {
+    return this.key(`fs:index:${view}`);
+  }
+  get featureRegistryChannel(): string {
+    return this.key('fs:registry:changed');
+  }
+
+  // LLM token streams
+  llmChannel(id: string): string {
+    return this.key(`llm:stream:${id}`);
+  }
+  llmLog(id: string): string {
+    return this.key(`llm:log:${id}`);
+  }
+  llmMeta(id: string): string {
+    return this.key(`llm:meta:${id}`);
+  }
+  get llmRequests(): string {
+    return this.key('llm:requests');
+  }
+
+  // Socket.IO adapter
+  get socketAdapterStream(): string {
+    return this.key('socket.io');
+  }
+
+  /** Strips the prefix from a key read back from Valkey. */
+  unprefixed(key: string): string {
+    return key.startsWith(this.prefix) ? key.slice(this.prefix.length) : key;
+  }
+}

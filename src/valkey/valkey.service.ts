@@ -1,0 +1,102 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Valkey, type RedisOptions } from 'iovalkey';
+import { AppConfig } from '../config/config.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { EmbeddedValkey } from './embedded-valkey.js';
+import { Keys } from './keys.js';
+
+/** Where Valkey is: an external URL, or the embedded server this process started. */
+export class ValkeyConnection {
+  constructor(
+    readonly url: string,
+    readonly embedded?: EmbeddedValkey,
+  ) {}
+
+  static async open(config: AppConfig, logger = new Logger('Valkey')): Promise<ValkeyConnection> {
+    if (config.env.VALKEY_URL) return new ValkeyConnection(config.env.VALKEY_URL);
+    const embedded = new EmbeddedValkey({
+      bin: config.env.VALKEY_SERVER_BIN,
+      dataDir: config.env.VALKEY_DATA_DIR,
+      logger,
+    });
+    await embedded.start();
+    return new ValkeyConnection(embedded.url, embedded);
+  }
+}
+
+export type ClientKind = 'command' | 'blocking' | 'subscriber';
+
+/**
+ * Hands out named Valkey clients: one shared command connection, and a dedicated connection for each blocking
+ * reader and each subscriber. All reconnect with backoff when Valkey restarts.
+ */
+@Injectable()
+export class ValkeyService implements OnApplicationShutdown {
+  private readonly logger = new Logger(ValkeyService.name);
+  private readonly clients = new Set<Valkey>();
+  readonly keys: Keys;
+  readonly command: Valkey;
+
+  constructor(
+    config: AppConfig,
+    readonly connection: ValkeyConnection,
+    private readonly metrics: Metrics,
+  ) {
+    this.keys = new Keys(config.env.KEY_PREFIX);
+    this.command = this.create('command', 'command');
+  }
+
+  /** A dedicated connection for one blocking reader (XREADGROUP BLOCK, BLPOP). */
+  blocking(name: string): Valkey {
+    return this.create('blocking', name);
+  }
+
+  /** A dedicated connection for (P)SUBSCRIBE. */
+  subscriber(name: string): Valkey {
+    return this.create('subscriber', name);
+  }
+
+  /** A plain connection owned by the caller (e.g. the Socket.IO adapter); closed with the others. */
+  duplicate(name: string): Valkey {
+    return this.create('command', name);
+  }
+
+  async release(client: Valkey): Promise<void> {
+    this.clients.delete(client);
+    await client.quit().catch(() => client.disconnect());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.clients].map((client) => this.release(client)));
+    await this.connection.embedded?.stop();
+  }
+
+  private create(kind: ClientKind, name: string): Valkey {
+    const options: RedisOptions = {
+      connectionName: `skein:${name}`,
+      lazyConnect: false,
+      // Blocking readers and subscribers wait out a restart; command callers fail after a bounded number of retries.
+      maxRetriesPerRequest: kind === 'command' ? 20 : null,
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+      enableAutoPipelining: kind === 'command',
+    };
+    const client = new Valkey(this.connection.url, options);
+    client.on('error', (error: Error) => this.logger.debug(`${name}: ${error.message}`));
+    if (kind === 'command') this.timeCommands(client, name === 'command' ? 'command' : 'other');
+    this.clients.add(client);
+    return client;
+  }
+
+  /** Records the round trip of every command this client sends (not a synthetic PING loop). */
+  private timeCommands(client: Valkey, label: string): void {
+    const histogram = this.metrics.valkeyCommandDuration.labels(label);
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = ((command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
+      const end = histogram.startTimer();
+      const result = send(command, stream);
+      const stop = (): void => void end();
+      command.promise.then(stop, stop);
+      return result;
+    }) as typeof client.sendCommand;
+  }
+}
