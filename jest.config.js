@@ -7,4 +7,7 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
+  testTimeout: 60000,
+  // Stray handles of a finished test file must not keep the run alive.
+  forceExit: true,
 };

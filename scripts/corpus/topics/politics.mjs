@@ -80,7 +80,7 @@ export default {
       s: ['[0] Lawmakers need a two-thirds majority in both chambers to override the veto.', 'Supporters of the bill had gathered {num:1000-5000} signatures urging the governor to act.', "[0] {person.last}'s office said a revised proposal would be sent to the legislature next session.", 'Local officials said they needed more money to implement the changes.', 'Business groups welcomed the decision, while advocacy groups were divided.', 'The measure had passed the assembly with support from both parties.', '[0] {person2}, the senate majority leader, called the decision disappointing.'],
     },
     {
-      t: ['Prime minister reshuffles cabinet, names new {ministry} minister', 'Cabinet shake-up brings {int:4-7} new faces', 'Reshuffle seen as bid to reset struggling government'],
+      t: ['Prime minister reshuffles cabinet, names new {ministry} minister', 'Cabinet shake-up brings {~four|five|six|seven} new faces', 'Reshuffle seen as bid to reset struggling government'],
       lead: ['The prime minister of {country} announced a cabinet reshuffle on {weekday}, replacing {int:4-7} ministers including the heads of the {ministry} and {ministry2} departments.', 'In a long-anticipated shake-up, {person} was named {ministry} minister, replacing a veteran who had served since the coalition took office.'],
       s: ['The reshuffle follows weeks of poor poll numbers and internal criticism.', 'Several younger lawmakers were promoted to junior roles.', '{person2} keeps the finance portfolio despite calls from backbenchers for a change.', 'Opposition parties dismissed the changes as rearranging deckchairs.', 'The new ministers will be sworn in at the presidential palace on {weekday}.', 'The number of women in cabinet rises to {int:7-11}.', 'Commentators said the move was aimed at calming coalition partners.'],
     },
@@ -107,7 +107,7 @@ export default {
     {
       t: ['[0] {country} ratifies trade and security treaty with {country2}', '[0] Parliament approves treaty after heated debate', '[1] Lawmakers in {country} back new sanctions package'],
       lead: ["{country}'s parliament voted on {weekday} to ratify a security and trade treaty with {country2}, two years after the agreement was signed.", 'Lawmakers in {country} approved a new package of sanctions targeting officials accused of undermining elections in a neighbouring state.'],
-      s: ['[0] The treaty passed with {int:180-240} votes in favour.', 'Critics said the agreement gave too much away on agricultural access.', 'The foreign minister, {person}, called it "a signal of trust between our peoples".', '[1] The sanctions include asset freezes and travel bans on {int:12-40} individuals.', '[0] Diplomats from {country2} welcomed the vote.', '[0] The agreement will enter into force once both sides exchange documents.', 'A small group of nationalist members voted against.'],
+      s: ['[0] The treaty passed with {int:180-240} votes in favour.', '[0] Critics said the agreement gave too much away on agricultural access.', '[0] The foreign minister, {person}, called it "a signal of trust between our peoples".', '[1] The sanctions include asset freezes and travel bans on {int:12-40} individuals.', '[0] Diplomats from {country2} welcomed the vote.', '[0] The agreement will enter into force once both sides exchange documents.', 'A small group of nationalist members voted against.'],
     },
   ],
 };
