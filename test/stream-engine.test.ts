@@ -1,0 +1,230 @@
+import { loadConfig } from '../src/config/config.js';
+import { Metrics } from '../src/metrics/metrics.service.js';
+import type { StageOutcome, StreamEntry, StreamStage } from '../src/streams/stream-entry.js';
+import { StreamWorker, type StreamWorkerOptions } from '../src/streams/stream-worker.js';
+import { ValkeyConnection, ValkeyService } from '../src/valkey/valkey.service.js';
+import { eventually } from './support/app.js';
+import { TestValkey } from './support/valkey.js';
+
+const OPTIONS: StreamWorkerOptions = {
+  consumerBase: 'test',
+  batchSize: 10,
+  blockMs: 100,
+  claimIdleMs: 300,
+  maxDeliveries: 3,
+  concurrency: 1,
+  trimIntervalMs: 60000,
+};
+
+/** A stage that records what it handled into a Valkey set (its output) and can be told to fail. */
+class RecordingStage implements StreamStage {
+  readonly handled: string[] = [];
+  failWhen: (entry: StreamEntry) => boolean = () => false;
+  holdMs = 0;
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    readonly definition: StreamStage['definition'],
+  ) {}
+
+  async handle(entries: StreamEntry[]): Promise<StageOutcome | void> {
+    if (this.holdMs > 0) await new Promise((r) => setTimeout(r, this.holdMs));
+    for (const entry of entries) {
+      if (this.failWhen(entry)) throw new Error(`cannot handle ${entry.fields.n}`);
+    }
+    await this.valkey.command.sadd(`out:${this.definition.stage}`, ...entries.map((e) => e.fields.n));
+    this.handled.push(...entries.map((e) => e.fields.n));
+  }
+}
+
+describe('stream-worker engine', () => {
+  let server: TestValkey;
+  const services: ValkeyService[] = [];
+  const workers: StreamWorker[] = [];
+
+  function service(): ValkeyService {
+    const config = loadConfig({ VALKEY_URL: server.url });
+    const valkey = new ValkeyService(config, new ValkeyConnection(server.url), new Metrics());
+    services.push(valkey);
+    return valkey;
+  }
+
+  function worker(stage: StreamStage, valkey: ValkeyService, options: Partial<StreamWorkerOptions> = {}): StreamWorker {
+    const w = new StreamWorker(stage, valkey, new Metrics(), { ...OPTIONS, ...options });
+    workers.push(w);
+    return w;
+  }
+
+  async function produce(stream: string, count: number, from = 0): Promise<void> {
+    const client = server.client();
+    const pipeline = client.pipeline();
+    for (let i = from; i < from + count; i++) pipeline.xadd(stream, '*', 'n', String(i));
+    await pipeline.exec();
+  }
+
+  async function outputs(stage: string): Promise<number[]> {
+    const members = await server.client().smembers(`out:${stage}`);
+    return members.map(Number).sort((a, b) => a - b);
+  }
+
+  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+  beforeAll(async () => {
+    server = await TestValkey.start();
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.stop()));
+    await Promise.all(services.splice(0).map((s) => s.onApplicationShutdown()));
+    await server.client().flushall();
+  });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('processes every entry once and acknowledges it', async () => {
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'basic', stream: 's:basic', group: 'g' });
+    await worker(stage, valkey).start();
+    await produce('s:basic', 50);
+    await eventually(async () => (await outputs('basic')).length === 50);
+    await eventually(async () => Number((await server.client().xpending('s:basic', 'g'))[0]) === 0);
+    expect(stage.handled).toHaveLength(50);
+  });
+
+  it('hands the entries of a consumer that died before acking to another consumer after the claim idle time', async () => {
+    const client = server.client();
+    await produce('s:claim', 20);
+    await client.xgroup('CREATE', 's:claim', 'g', '0');
+    // A consumer reads everything and dies without acknowledging.
+    const read = (await client.xreadgroup('GROUP', 'g', 'doomed', 'COUNT', 100, 'STREAMS', 's:claim', '>')) as unknown[];
+    expect(read).toHaveLength(1);
+    expect(Number((await client.xpending('s:claim', 'g'))[0])).toBe(20);
+
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'claim', stream: 's:claim', group: 'g' });
+    await worker(stage, valkey).start();
+    await eventually(async () => (await outputs('claim')).length === 20, 10000);
+    expect(await outputs('claim')).toEqual(range(20));
+    await eventually(async () => Number((await client.xpending('s:claim', 'g'))[0]) === 0);
+  });
+
+  it('retries an entry whose handler always throws, then dead-letters it with the error, and processes the entries behind it', async () => {
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'poison', stream: 's:poison', group: 'g' });
+    stage.failWhen = (entry) => entry.fields.n === '3';
+    await worker(stage, valkey).start();
+    await produce('s:poison', 10);
+    await eventually(async () => (await outputs('poison')).length === 9);
+    expect(await outputs('poison')).toEqual(range(10).filter((n) => n !== 3));
+
+    const dead = await eventually(async () => {
+      const entries = await server.client().xrange('dlq:poison', '-', '+');
+      return entries.length === 1 ? entries : undefined;
+    }, 15000);
+    const fields = Object.fromEntries(
+      Array.from({ length: dead[0][1].length / 2 }, (_, i) => [dead[0][1][2 * i], dead[0][1][2 * i + 1]]),
+    );
+    expect(fields.n).toBe('3');
+    expect(fields.dlq_error).toContain('cannot handle 3');
+    expect(Number(fields.dlq_deliveries)).toBe(OPTIONS.maxDeliveries);
+    expect(fields.dlq_stream).toBe('s:poison');
+    await eventually(async () => Number((await server.client().xpending('s:poison', 'g'))[0]) === 0);
+  });
+
+  it('dead-letters at once an entry the stage rejects as unparseable', async () => {
+    const valkey = service();
+    const stage: StreamStage = {
+      definition: { stage: 'reject', stream: 's:reject', group: 'g' },
+      handle: (entries) =>
+        Promise.resolve({
+          rejected: entries.filter((e) => e.fields.n === 'bad').map((entry) => ({ entry, reason: 'no title' })),
+        }),
+    };
+    await worker(stage, valkey).start();
+    await server.client().xadd('s:reject', '*', 'n', 'bad');
+    await produce('s:reject', 3);
+    const dead = await eventually(async () => {
+      const entries = await server.client().xrange('dlq:reject', '-', '+');
+      return entries.length === 1 ? entries : undefined;
+    });
+    expect(dead[0][1]).toEqual(expect.arrayContaining(['dlq_error', 'no title', 'n', 'bad']));
+    await eventually(async () => Number((await server.client().xpending('s:reject', 'g'))[0]) === 0);
+  });
+
+  it('trims only entries every group has acknowledged when one group lags', async () => {
+    const client = server.client();
+    await produce('s:trim', 10);
+    await client.xgroup('CREATE', 's:trim', 'lagging', '0');
+    // The lagging group has read 6 entries and acknowledged only the first 2.
+    const read = (await client.xreadgroup('GROUP', 'lagging', 'c', 'COUNT', 6, 'STREAMS', 's:trim', '>')) as [
+      string,
+      [string, string[]][],
+    ][];
+    const ids = read[0][1].map(([id]) => id);
+    await client.xack('s:trim', 'lagging', ids[0], ids[1]);
+
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'trim', stream: 's:trim', group: 'fast' });
+    const w = worker(stage, valkey);
+    await w.start();
+    await eventually(async () => (await outputs('trim')).length === 10);
+    expect(await w.trim()).toBe(2);
+    const left = await client.xrange('s:trim', '-', '+');
+    expect(left.map(([id]) => id)[0]).toBe(ids[2]);
+    expect(left).toHaveLength(8);
+
+    // Once the lagging group acknowledges everything it read, trimming goes up to its last-delivered id.
+    await client.xack('s:trim', 'lagging', ...ids.slice(2));
+    expect(await w.trim()).toBe(4);
+    expect(await client.xlen('s:trim')).toBe(4);
+  });
+
+  it('finishes and acknowledges the batch in hand on graceful shutdown', async () => {
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'shutdown', stream: 's:shutdown', group: 'g', batchSize: 5 });
+    stage.holdMs = 400;
+    const w = worker(stage, valkey);
+    await w.start();
+    await produce('s:shutdown', 5);
+    await eventually(() => stage.holdMs > 0 && server.client().xpending('s:shutdown', 'g').then((p) => Number(p[0]) === 5));
+    await w.stop();
+    expect(await outputs('shutdown')).toEqual(range(5));
+    expect(Number((await server.client().xpending('s:shutdown', 'g'))[0])).toBe(0);
+  });
+
+  it('splits the work between two consumers of one group, each entry handled once', async () => {
+    const a = service();
+    const b = service();
+    const definition = { stage: 'split', stream: 's:split', group: 'g', batchSize: 5 };
+    const stageA = new RecordingStage(a, definition);
+    const stageB = new RecordingStage(b, definition);
+    stageA.holdMs = stageB.holdMs = 20;
+    const wa = worker(stageA, a);
+    const wb = worker(stageB, b);
+    await wa.start();
+    await wb.start();
+    expect(wa.consumerNames[0]).not.toBe(wb.consumerNames[0]);
+    await produce('s:split', 200);
+    await eventually(async () => (await outputs('split')).length === 200, 20000);
+    expect(stageA.handled.length).toBeGreaterThan(0);
+    expect(stageB.handled.length).toBeGreaterThan(0);
+    expect(stageA.handled.length + stageB.handled.length).toBe(200);
+  });
+
+  it('resumes and processes new entries after Valkey restarts under a running worker', async () => {
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'restart', stream: 's:restart', group: 'g' });
+    await worker(stage, valkey).start();
+    await produce('s:restart', 5);
+    await eventually(async () => (await outputs('restart')).length === 5);
+
+    await server.restart(500); // no persistence in tests: the stream and group are gone after the restart
+    await eventually(() => valkey.command.status === 'ready', 15000);
+    await eventually(async () => {
+      await produce('s:restart', 1, 100);
+      return (await outputs('restart')).includes(100);
+    }, 20000, 500);
+  });
+});
