@@ -98,7 +98,16 @@ describe('stream-worker engine', () => {
     await produce('s:claim', 20);
     await client.xgroup('CREATE', 's:claim', 'g', '0');
     // A consumer reads everything and dies without acknowledging.
-    const read = (await client.xreadgroup('GROUP', 'g', 'doomed', 'COUNT', 100, 'STREAMS', 's:claim', '>')) as unknown[];
+    const read = (await client.xreadgroup(
+      'GROUP',
+      'g',
+      'doomed',
+      'COUNT',
+      100,
+      'STREAMS',
+      's:claim',
+      '>',
+    ));
     expect(read).toHaveLength(1);
     expect(Number((await client.xpending('s:claim', 'g'))[0])).toBe(20);
 
@@ -188,7 +197,14 @@ describe('stream-worker engine', () => {
     const w = worker(stage, valkey);
     await w.start();
     await produce('s:shutdown', 5);
-    await eventually(() => stage.holdMs > 0 && server.client().xpending('s:shutdown', 'g').then((p) => Number(p[0]) === 5));
+    await eventually(
+      () =>
+        stage.holdMs > 0 &&
+        server
+          .client()
+          .xpending('s:shutdown', 'g')
+          .then((p) => Number(p[0]) === 5),
+    );
     await w.stop();
     expect(await outputs('shutdown')).toEqual(range(5));
     expect(Number((await server.client().xpending('s:shutdown', 'g'))[0])).toBe(0);
@@ -222,9 +238,13 @@ describe('stream-worker engine', () => {
 
     await server.restart(500); // no persistence in tests: the stream and group are gone after the restart
     await eventually(() => valkey.command.status === 'ready', 15000);
-    await eventually(async () => {
-      await produce('s:restart', 1, 100);
-      return (await outputs('restart')).includes(100);
-    }, 20000, 500);
+    await eventually(
+      async () => {
+        await produce('s:restart', 1, 100);
+        return (await outputs('restart')).includes(100);
+      },
+      20000,
+      500,
+    );
   });
 });

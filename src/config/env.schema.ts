@@ -24,7 +24,8 @@ export class EnvironmentVariables {
   VALKEY_URL?: string;
   @IsString() VALKEY_DATA_DIR = './data/valkey';
   @IsString() VALKEY_SERVER_BIN = 'valkey-server';
-  @IsString() @Matches(/^[A-Za-z0-9:_.-]*$/, { message: 'KEY_PREFIX may hold only letters, digits and : _ . -' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_.-]*$/, { message: 'KEY_PREFIX may hold only letters, digits and : _ . -' })
   KEY_PREFIX = '';
   /** Stable part of this replica's consumer names (defaults to the host name). */
   @IsOptional() @IsString() CONSUMER_NAME?: string;

@@ -63,7 +63,10 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   private async ping(): Promise<boolean> {
     if (this.valkey.command.status !== 'ready') return false;
     const timeout = new Promise<false>((done) => setTimeout(() => done(false), PING_TIMEOUT_MS).unref());
-    const pong = this.valkey.command.ping().then((reply) => reply === 'PONG').catch(() => false);
+    const pong = this.valkey.command
+      .ping()
+      .then((reply) => reply === 'PONG')
+      .catch(() => false);
     return Promise.race([pong, timeout]);
   }
 }

@@ -10,7 +10,9 @@ function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
   return (register.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames });
 }
 function histogram(name: string, help: string, labelNames: string[] = [], buckets = LATENCY_BUCKETS): Histogram {
-  return (register.getSingleMetric(name) as Histogram | undefined) ?? new Histogram({ name, help, labelNames, buckets });
+  return (
+    (register.getSingleMetric(name) as Histogram | undefined) ?? new Histogram({ name, help, labelNames, buckets })
+  );
 }
 
 /**
@@ -20,26 +22,50 @@ function histogram(name: string, help: string, labelNames: string[] = [], bucket
 @Injectable()
 export class Metrics {
   // Stream engine
-  readonly stageProcessed = counter('skein_stage_processed_total', 'Entries a stage handled and acknowledged', ['stage']);
+  readonly stageProcessed = counter('skein_stage_processed_total', 'Entries a stage handled and acknowledged', [
+    'stage',
+  ]);
   readonly stageFailed = counter('skein_stage_failed_total', 'Entry deliveries whose handling failed', ['stage']);
   readonly stageDuration = histogram('skein_stage_batch_duration_seconds', 'Stage handler time per batch', ['stage']);
-  readonly stageBatchSize = histogram('skein_stage_batch_size', 'Entries per batch handed to a stage', ['stage'], [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]);
+  readonly stageBatchSize = histogram(
+    'skein_stage_batch_size',
+    'Entries per batch handed to a stage',
+    ['stage'],
+    [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+  );
   readonly deadLetters = counter('skein_dead_letters_total', 'Entries moved to dlq:{stage}', ['stage', 'reason']);
-  readonly reclaimed = counter('skein_stage_reclaimed_total', 'Entries reclaimed from idle consumers (XAUTOCLAIM)', ['stage']);
-  readonly trimmed = counter('skein_stream_trimmed_total', 'Entries trimmed after every group acknowledged them', ['stream']);
+  readonly reclaimed = counter('skein_stage_reclaimed_total', 'Entries reclaimed from idle consumers (XAUTOCLAIM)', [
+    'stage',
+  ]);
+  readonly trimmed = counter('skein_stream_trimmed_total', 'Entries trimmed after every group acknowledged them', [
+    'stream',
+  ]);
   readonly streamLength = gauge('skein_stream_length', 'Entries in a stream', ['stream']);
-  readonly streamPending = gauge('skein_stream_pending', 'Entries delivered to a group and not yet acknowledged', ['stream', 'group']);
+  readonly streamPending = gauge('skein_stream_pending', 'Entries delivered to a group and not yet acknowledged', [
+    'stream',
+    'group',
+  ]);
   readonly streamLag = gauge('skein_stream_lag', 'Entries not yet delivered to a group', ['stream', 'group']);
   readonly streamConsumers = gauge('skein_stream_consumers', 'Consumers in a group', ['stream', 'group']);
 
   // Ingest
-  readonly ingested = counter('skein_ingest_articles_total', 'Articles offered to ingest by outcome', ['source', 'outcome']);
+  readonly ingested = counter('skein_ingest_articles_total', 'Articles offered to ingest by outcome', [
+    'source',
+    'outcome',
+  ]);
 
   // Valkey
-  readonly valkeyCommandDuration = histogram('skein_valkey_command_duration_seconds', 'Round trip of Valkey commands sent by the app', ['client']);
+  readonly valkeyCommandDuration = histogram(
+    'skein_valkey_command_duration_seconds',
+    'Round trip of Valkey commands sent by the app',
+    ['client'],
+  );
   readonly valkeyUp = gauge('skein_valkey_up', '1 when Valkey answers PING');
   readonly valkeyMemory = gauge('skein_valkey_used_memory_bytes', 'Valkey used_memory from INFO');
-  readonly valkeyFragmentation = gauge('skein_valkey_mem_fragmentation_ratio', 'Valkey mem_fragmentation_ratio from INFO');
+  readonly valkeyFragmentation = gauge(
+    'skein_valkey_mem_fragmentation_ratio',
+    'Valkey mem_fragmentation_ratio from INFO',
+  );
   readonly valkeyMaxMemory = gauge('skein_valkey_maxmemory_bytes', 'Valkey maxmemory from INFO (0 = no limit)');
 
   static histogram = histogram;

@@ -108,9 +108,9 @@ export class StreamWorker {
     for (const timer of this.timers) clearInterval(timer);
     // Wake readers blocked in XREADGROUP; CLIENT UNBLOCK returns an empty reply, so no entry is lost in flight.
     await Promise.all(
-      this.readers.map((reader) =>
-        reader.id === undefined ? undefined : this.command.client('UNBLOCK', reader.id).catch(() => undefined),
-      ),
+      this.readers
+        .filter((reader) => reader.id !== undefined)
+        .map((reader) => this.command.client('UNBLOCK', reader.id!).catch(() => undefined)),
     );
     await Promise.allSettled(this.loops);
     await this.reclaiming;
@@ -143,7 +143,14 @@ export class StreamWorker {
         if (drainFrom !== undefined) {
           // Our own pending entries first: a restart under the same consumer name resumes where it stopped.
           const reply = (await client.xreadgroup(
-            'GROUP', this.group, consumer, 'COUNT', this.batchSize, 'STREAMS', this.stream, drainFrom,
+            'GROUP',
+            this.group,
+            consumer,
+            'COUNT',
+            this.batchSize,
+            'STREAMS',
+            this.stream,
+            drainFrom,
           )) as ReadReply;
           const raw = reply?.[0]?.[1] ?? [];
           if (raw.length === 0) {
@@ -155,8 +162,16 @@ export class StreamWorker {
           continue;
         }
         const reply = (await client.xreadgroup(
-          'GROUP', this.group, consumer, 'COUNT', this.batchSize, 'BLOCK', this.options.blockMs,
-          'STREAMS', this.stream, '>',
+          'GROUP',
+          this.group,
+          consumer,
+          'COUNT',
+          this.batchSize,
+          'BLOCK',
+          this.options.blockMs,
+          'STREAMS',
+          this.stream,
+          '>',
         )) as ReadReply;
         const raw = reply?.[0]?.[1] ?? [];
         if (raw.length > 0) {
@@ -180,7 +195,13 @@ export class StreamWorker {
     try {
       do {
         const [next, claimed] = (await this.command.xautoclaim(
-          this.stream, this.group, consumer, this.options.claimIdleMs, cursor, 'COUNT', this.batchSize,
+          this.stream,
+          this.group,
+          consumer,
+          this.options.claimIdleMs,
+          cursor,
+          'COUNT',
+          this.batchSize,
         )) as [string, [string, string[] | null][], string[]];
         cursor = next;
         const live = claimed.filter(([, flat]) => flat !== null);
@@ -190,9 +211,15 @@ export class StreamWorker {
         // Delivered too often without an ack (its consumers died handling it): a poison entry, not a retry.
         const poison = entries.filter((entry) => entry.deliveries > this.options.maxDeliveries);
         for (const entry of poison) {
-          await this.deadLetter({ entry, reason: 'never acknowledged; its consumers died while handling it' }, 'max_deliveries');
+          await this.deadLetter(
+            { entry, reason: 'never acknowledged; its consumers died while handling it' },
+            'max_deliveries',
+          );
         }
-        await this.process(entries.filter((entry) => entry.deliveries <= this.options.maxDeliveries), consumer);
+        await this.process(
+          entries.filter((entry) => entry.deliveries <= this.options.maxDeliveries),
+          consumer,
+        );
       } while (cursor !== '0-0' && this.running);
     } catch (error) {
       if (this.running) await this.recover(error as Error);
@@ -254,10 +281,7 @@ export class StreamWorker {
   /** Moves an entry to `dlq:{stage}` with the error and its original fields, and acknowledges it, atomically. */
   private async deadLetter(failure: Failure, kind: 'rejected' | 'max_deliveries'): Promise<void> {
     const { entry, reason } = failure;
-    const error =
-      kind === 'max_deliveries'
-        ? `failed ${entry.deliveries} deliveries: ${reason}`
-        : reason;
+    const error = kind === 'max_deliveries' ? `failed ${entry.deliveries} deliveries: ${reason}` : reason;
     const fields: Fields = {
       dlq_error: error,
       dlq_stage: this.name,
@@ -286,7 +310,12 @@ export class StreamWorker {
     const live = raw.filter(([, flat]) => flat !== null);
     if (live.length === 0) return [];
     const pending = (await this.command.xpending(
-      this.stream, this.group, live[0][0], live[live.length - 1][0], live.length * 2, consumer,
+      this.stream,
+      this.group,
+      live[0][0],
+      live[live.length - 1][0],
+      live.length * 2,
+      consumer,
     )) as [string, string, number, number][];
     const counts = new Map(pending.map(([id, , , deliveries]) => [id, Number(deliveries)]));
     return live.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: counts.get(id) ?? 1 }));

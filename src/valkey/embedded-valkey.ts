@@ -72,15 +72,24 @@ export class EmbeddedValkey {
     this.stopLeftover(dataDir);
     this.port = this.options.port ?? (await freePort());
     const args = [
-      '--port', String(this.port),
-      '--bind', '127.0.0.1',
-      '--dir', dataDir,
-      '--appendonly', this.options.appendOnly === false ? 'no' : 'yes',
-      '--save', '',
-      '--pidfile', resolve(dataDir, 'valkey.pid'),
-      '--daemonize', 'no',
-      '--protected-mode', 'yes',
-      '--loglevel', 'warning',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--appendonly',
+      this.options.appendOnly === false ? 'no' : 'yes',
+      '--save',
+      '',
+      '--pidfile',
+      resolve(dataDir, 'valkey.pid'),
+      '--daemonize',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
     ];
     // The shell runs valkey-server and polls for our pid; when we are gone it stops the server.
     const watchdog = [

@@ -17,7 +17,7 @@ export class ValkeyIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, { ...options, cors: { origin: true } } as ServerOptions) as Server;
+    const server = super.createIOServer(port, { ...options, cors: { origin: true } } as ServerOptions);
     server.adapter(
       createAdapter(this.valkey.blocking('socket.io-adapter'), {
         streamName: this.valkey.keys.socketAdapterStream,

@@ -5,7 +5,11 @@ import { ValkeyConnection, ValkeyService } from './valkey.service.js';
 @Global()
 @Module({
   providers: [
-    { provide: ValkeyConnection, inject: [AppConfig], useFactory: (config: AppConfig) => ValkeyConnection.open(config) },
+    {
+      provide: ValkeyConnection,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ValkeyConnection.open(config),
+    },
     ValkeyService,
   ],
   exports: [ValkeyService],

@@ -9,11 +9,11 @@ export interface AppProcess {
   url: string;
   child: ChildProcess;
   output(): string;
-  /** SIGTERM and wait for exit; returns the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM and wait for exit; returns the exit code, or the signal's name when it ended by one. */
+  stop(): Promise<number | string | null>;
   /** SIGKILL: no shutdown hooks run. */
   kill9(): Promise<void>;
-  exited: Promise<number | null>;
+  exited: Promise<number | string | null>;
 }
 
 /** Starts the built app (`dist/main.js`, built by the test command) as a user would, and waits for /health. */
@@ -21,13 +21,22 @@ export async function spawnApp(env: Record<string, string>, opts: { waitHealthy?
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (make test does)`);
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: port },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      LOG_LEVEL: 'warn',
+      HOST: '127.0.0.1',
+      ...env,
+      PORT: port,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20000)));
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | string | null>((done) =>
+    child.once('exit', (code, signal) => done(code ?? signal)),
+  );
   const url = `http://127.0.0.1:${port}`;
   const app: AppProcess = {
     url,

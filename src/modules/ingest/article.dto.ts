@@ -18,7 +18,10 @@ export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const MAX_BATCH = 500;
 
 export class ArticleDto {
-  @ApiPropertyOptional({ description: 'Client id; without one a stable id is derived from url, or source + title', example: 'a1b2' })
+  @ApiPropertyOptional({
+    description: 'Client id; without one a stable id is derived from url, or source + title',
+    example: 'a1b2',
+  })
   @IsOptional()
   @IsString()
   @Matches(ARTICLE_ID_PATTERN, { message: 'id must be 1-128 characters of letters, digits, . _ : -' })

@@ -8,6 +8,8 @@ export class BacklogFilter implements ExceptionFilter {
   catch(error: BacklogFullError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    res.status(error.getStatus()).json({ statusCode: error.getStatus(), error: 'Service Unavailable', message: error.message });
+    res
+      .status(error.getStatus())
+      .json({ statusCode: error.getStatus(), error: 'Service Unavailable', message: error.message });
   }
 }

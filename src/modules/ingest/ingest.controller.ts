@@ -1,5 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiOperation,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { AcceptedBatchDto, AcceptedDto, ArticleBatchDto, ArticleDto } from './article.dto.js';
 import { BacklogFilter } from './backlog.filter.js';
 import { IngestService } from './ingest.service.js';

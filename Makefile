@@ -1,0 +1,41 @@
+# Two commands from a fresh clone: `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help deps valkey build run test lint typecheck bench clean
+
+help:
+	@echo "make run    install, build and start Skein on its embedded Valkey with sample data (http://localhost:3000)"
+	@echo "make test   install, lint, type-check and run the whole test suite against a real valkey-server"
+	@echo "make bench  run the benchmarks (npm run bench -- --quick for the short run)"
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+valkey:
+	@bash scripts/ensure-valkey.sh
+
+build: deps
+	npm run build
+
+run: deps valkey build
+	SAMPLE_DATA=$${SAMPLE_DATA:-true} node dist/main.js
+
+typecheck: deps
+	npm run typecheck
+
+lint: deps
+	npm run lint
+
+test: deps valkey build lint typecheck
+	bash scripts/ensure-test-tools.sh
+	npm test
+
+bench: deps valkey build
+	npm run bench
+
+clean:
+	rm -rf dist coverage

@@ -1,0 +1,265 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Valkey } from 'iovalkey';
+import { parse } from 'yaml';
+import { ENVIRONMENT_VARIABLES } from '../src/config/config.js';
+import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { spawnApp } from './support/process.js';
+import { TestValkey } from './support/valkey.js';
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('the app on its embedded Valkey', () => {
+  it('starts its own valkey-server and stops it when the app stops', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'skein-embedded-'));
+    const app = await spawnApp({ VALKEY_DATA_DIR: dataDir, ROLES: 'api' });
+    try {
+      const pid = Number(readFileSync(join(dataDir, 'valkey.pid'), 'utf8'));
+      expect(processAlive(pid)).toBe(true);
+      const health = await json<{ valkey: string }>(`${app.url}/health`);
+      expect(health.body.valkey).toBe('up');
+      // Nest runs its shutdown hooks, then re-raises SIGTERM: a clean stop ends by that signal, not a crash code.
+      expect(await app.stop()).toBe('SIGTERM');
+      expect(app.output()).not.toMatch(/ERROR|failed/);
+      await eventually(() => !processAlive(pid), 10000);
+    } finally {
+      await app.kill9();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not leave its valkey-server running when the app is killed with SIGKILL', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'skein-embedded-'));
+    const app = await spawnApp({ VALKEY_DATA_DIR: dataDir, ROLES: 'api' });
+    const pid = Number(readFileSync(join(dataDir, 'valkey.pid'), 'utf8'));
+    await app.kill9();
+    await eventually(() => !processAlive(pid), 10000);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('exits at start with the unknown role named in the error', async () => {
+    const app = await spawnApp(
+      { ROLES: 'api,enrich,teleport', VALKEY_URL: 'redis://127.0.0.1:1' },
+      { waitHealthy: false },
+    );
+    expect(await app.exited).not.toBe(0);
+    expect(app.output()).toContain('ROLES');
+    expect(app.output()).toContain('"teleport"');
+  });
+
+  it('exits at start naming the variable when a value is out of range', async () => {
+    const app = await spawnApp({ PORT: '70000', VALKEY_URL: 'redis://127.0.0.1:1' }, { waitHealthy: false });
+    expect(await app.exited).not.toBe(0);
+    expect(app.output()).toContain('PORT');
+  });
+
+  it('serves only health and metrics on a replica without the api role', async () => {
+    const valkey = await TestValkey.start();
+    const app = await spawnApp({ VALKEY_URL: valkey.url, ROLES: 'enrich' });
+    try {
+      expect((await fetch(`${app.url}/health`)).status).toBe(200);
+      const metrics = await fetch(`${app.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('skein_');
+      expect((await fetch(`${app.url}/docs`)).status).toBe(404);
+      expect((await fetch(`${app.url}/docs-json`)).status).toBe(404);
+      const post = await json(`${app.url}/articles`, { body: { title: 't', body: 'b' } });
+      expect(post.status).toBe(404);
+      expect((await fetch(`${app.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(404);
+    } finally {
+      await app.stop();
+      await valkey.stop();
+    }
+  });
+});
+
+describe('REST ingest', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+  let client: Valkey;
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    client = valkey.client();
+    // Only the api role: nothing consumes news_raw, so what was written stays visible.
+    app = await startTestApp(valkey.url, { ROLES: 'api', INGEST_MAX_BACKLOG: '1000', HTTP_BODY_LIMIT: '64kb' });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await valkey.stop();
+  });
+
+  beforeEach(async () => {
+    await client.flushall();
+  });
+
+  it('accepts an article into news_raw with the contract fields and answers 202 with its id', async () => {
+    const res = await json<{ id: string }>(`${app.url}/articles`, {
+      body: {
+        id: 'a1',
+        title: 'Budget passes',
+        body: 'Lawmakers approved it.',
+        url: 'https://x.test/a1',
+        source: 'wire',
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ id: 'a1' });
+    const entries = await client.xrange('news_raw', '-', '+');
+    expect(entries).toHaveLength(1);
+    expect(entries[0][1]).toEqual(
+      expect.arrayContaining([
+        'id',
+        'a1',
+        'title',
+        'Budget passes',
+        'body',
+        'Lawmakers approved it.',
+        'source',
+        'wire',
+      ]),
+    );
+  });
+
+  it('treats the same id posted twice as one article', async () => {
+    const article = { id: 'dup', title: 'Same', body: 'Same body' };
+    expect((await json(`${app.url}/articles`, { body: article })).status).toBe(202);
+    expect((await json(`${app.url}/articles`, { body: article })).status).toBe(202);
+    expect((await json(`${app.url}/articles/batch`, { body: { articles: [article] } })).status).toBe(202);
+    expect(await client.xlen('news_raw')).toBe(1);
+  });
+
+  it('gives an article without an id a stable id derived from its url', async () => {
+    const first = await json<{ id: string }>(`${app.url}/articles`, {
+      body: { title: 'One', body: 'b', url: 'https://x.test/story' },
+    });
+    const again = await json<{ id: string }>(`${app.url}/articles`, {
+      body: { title: 'One, edited', body: 'b2', url: 'https://x.test/story' },
+    });
+    expect(first.body.id).toMatch(/^[0-9a-f]{16}$/);
+    expect(again.body.id).toBe(first.body.id);
+    expect(await client.xlen('news_raw')).toBe(1);
+  });
+
+  it('accepts a batch and answers the ids in order', async () => {
+    const res = await json<{ ids: string[] }>(`${app.url}/articles/batch`, {
+      body: {
+        articles: [
+          { id: 'b1', title: 't1', body: 'x' },
+          { id: 'b2', title: 't2', body: 'y' },
+        ],
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.ids).toEqual(['b1', 'b2']);
+    expect(await client.xlen('news_raw')).toBe(2);
+  });
+
+  it.each([
+    ['a missing title', { body: 'b' }, 'title'],
+    ['a wrong-typed body', { title: 't', body: 42 }, 'body'],
+    ['an unknown field', { title: 't', body: 'b', colour: 'red' }, 'colour'],
+    ['a malformed url', { title: 't', body: 'b', url: 'not a url' }, 'url'],
+    ['a malformed published_at', { title: 't', body: 'b', published_at: 'yesterday' }, 'published_at'],
+  ])('rejects %s with 400 naming the field and writes nothing', async (_case, body, field) => {
+    const res = await json<{ message: string[] }>(`${app.url}/articles`, { body });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.message)).toContain(field);
+    expect(await client.exists('news_raw')).toBe(0);
+  });
+
+  it('rejects malformed JSON with 400', async () => {
+    const res = await json(`${app.url}/articles`, { body: '{"title": ' });
+    expect(res.status).toBe(400);
+    expect(await client.exists('news_raw')).toBe(0);
+  });
+
+  it('rejects a body over HTTP_BODY_LIMIT with 413', async () => {
+    const res = await json(`${app.url}/articles`, { body: { title: 't', body: 'x'.repeat(70 * 1024) } });
+    expect(res.status).toBe(413);
+    expect(await client.exists('news_raw')).toBe(0);
+  });
+
+  it('rejects a whole batch when one article is bad, naming it, and writes nothing', async () => {
+    const res = await json<{ message: string[] }>(`${app.url}/articles/batch`, {
+      body: { articles: [{ title: 'good', body: 'fine' }, { title: 'bad' }] },
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body.message)).toContain('articles.1.body');
+    expect(await client.exists('news_raw')).toBe(0);
+  });
+
+  it('rejects a batch of more than 500 articles', async () => {
+    const articles = Array.from({ length: 501 }, (_, i) => ({ title: `t${i}`, body: 'b' }));
+    const res = await json(`${app.url}/articles/batch`, { body: { articles } });
+    expect(res.status).toBe(400);
+    expect(await client.exists('news_raw')).toBe(0);
+  });
+
+  it('answers 503 with Retry-After once the unprocessed backlog passes INGEST_MAX_BACKLOG', async () => {
+    const articles = Array.from({ length: 500 }, (_, i) => ({ id: `bp${i}`, title: `t${i}`, body: 'b' }));
+    expect((await json(`${app.url}/articles/batch`, { body: { articles } })).status).toBe(202);
+    expect(
+      (await json(`${app.url}/articles/batch`, { body: { articles: articles.map((a) => ({ ...a, id: `${a.id}x` })) } }))
+        .status,
+    ).toBe(202);
+    await new Promise((r) => setTimeout(r, 600)); // past the backlog cache
+    const res = await json<{ message: string }>(`${app.url}/articles`, { body: { id: 'over', title: 't', body: 'b' } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(res.body.message).toContain('backlog');
+    expect(await client.xlen('news_raw')).toBe(1000);
+  });
+
+  it('answers /health 200 while Valkey is up and 503 naming it when it is down', async () => {
+    expect((await json(`${app.url}/health`)).status).toBe(200);
+    const other = await TestValkey.start();
+    const lonely = await startTestApp(other.url, { ROLES: 'api' });
+    try {
+      await other.stop();
+      const res = await eventually(async () => {
+        const r = await json<{ down: string[] }>(`${lonely.url}/health`);
+        return r.status === 503 ? r : undefined;
+      });
+      expect(res.body.down).toContain('valkey');
+    } finally {
+      await lonely.close();
+    }
+  });
+
+  it('documents every operation with a summary in the OpenAPI spec', async () => {
+    const spec = await json<{ paths: Record<string, Record<string, { summary?: string }>> }>(`${app.url}/docs-json`);
+    expect(spec.status).toBe(200);
+    const operations = Object.values(spec.body.paths).flatMap((methods) => Object.values(methods));
+    expect(operations.length).toBeGreaterThan(3);
+    for (const operation of operations) expect(operation.summary).toBeTruthy();
+    expect((await fetch(`${app.url}/docs`)).status).toBe(200);
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('gives the Skein services only environment variables the configuration schema knows', () => {
+    const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
+      services: Record<string, { build?: string; environment?: Record<string, unknown> }>;
+    };
+    const skein = Object.entries(compose.services).filter(([, service]) => service.build === '.');
+    expect(skein.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['api', 'ingest', 'classify', 'enrich', 'fanout', 'features', 'llm']),
+    );
+    const known = new Set(ENVIRONMENT_VARIABLES);
+    for (const [, service] of skein) {
+      const names = Object.keys(service.environment ?? {});
+      expect(names).toContain('VALKEY_URL');
+      expect(names.filter((name) => !known.has(name))).toEqual([]);
+    }
+  });
+});
