@@ -7,6 +7,11 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ClassifyModule } from './modules/classify/classify.module.js';
+import { EnrichModule } from './modules/enrich/enrich.module.js';
+import { FeaturesModule } from './modules/features/features.module.js';
+import { FanoutModule } from './modules/fanout/fanout.module.js';
+import { FeedsModule } from './modules/feeds/feeds.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { ValkeyModule } from './valkey/valkey.module.js';
@@ -36,6 +41,11 @@ export class AppModule {
         StreamsModule,
         HealthModule,
         IngestModule.register(config),
+        FanoutModule.register(config),
+        FeedsModule.register(config),
+        FeaturesModule.register(config),
+        ClassifyModule.register(config),
+        EnrichModule.register(config),
       ],
     };
   }

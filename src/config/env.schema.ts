@@ -46,6 +46,8 @@ export class EnvironmentVariables {
   @IsIn(['local', 'huggingface']) SUMMARIZER = 'local';
   @IsOptional() @IsString() HF_TOKEN?: string;
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) HF_ENDPOINT_URL?: string;
+  /** A separate endpoint for summaries when HF_ENDPOINT_URL serves the classifier. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) HF_SUMMARIZER_ENDPOINT_URL?: string;
   @IsString() HF_CLASSIFIER_MODEL = 'facebook/bart-large-mnli';
   @IsString() HF_SUMMARIZER_MODEL = 'facebook/bart-large-cnn';
   @IsInt() @Min(100) HF_TIMEOUT_MS = 10000;
@@ -58,6 +60,7 @@ export class EnvironmentVariables {
 
   @IsInt() @Min(1) FEATURE_STREAM_MAXLEN = 1000000;
   @IsInt() @Min(1) @Max(100000) FEATURE_MAX_ENTITIES = 1000;
+  @IsInt() @Min(1) @Max(10000) FEATURE_MATERIALIZE_BATCH = 500;
 
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LLM_OPENAI_BASE_URL?: string;
   @IsOptional() @IsString() LLM_OPENAI_API_KEY?: string;
@@ -69,4 +72,5 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) LLM_MAX_PROMPT_CHARS = 32000;
   @IsInt() @Min(1) LLM_MAX_TOKENS = 4096;
   @IsInt() @Min(1) LLM_VIEWER_BUFFER = 1000;
+  @IsInt() @Min(1) @Max(64) LLM_CONCURRENCY = 8;
 }

@@ -46,13 +46,17 @@ export async function json<T = unknown>(
 }
 
 /** Polls until `check` returns a truthy value or the time is up; returns that value. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10000, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 10000,
+  everyMs = 50,
+): Promise<Exclude<T, undefined | null | false>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     try {
       const value = await check();
-      if (value) return value;
+      if (value) return value as Exclude<T, undefined | null | false>;
       last = value;
     } catch (error) {
       last = error;

@@ -23,8 +23,8 @@ export class IngestController {
   @ApiBadRequestResponse({ description: 'A field is missing, of the wrong type, or unknown' })
   @ApiServiceUnavailableResponse({ description: 'Backlog over INGEST_MAX_BACKLOG; see Retry-After' })
   async create(@Body() article: ArticleDto): Promise<AcceptedDto> {
-    const [id] = await this.ingest.accept([article]);
-    return { id };
+    const { ids } = await this.ingest.accept([article]);
+    return { id: ids[0] };
   }
 
   @Post('batch')
@@ -34,6 +34,7 @@ export class IngestController {
   @ApiBadRequestResponse({ description: 'An article is invalid; nothing was written' })
   @ApiServiceUnavailableResponse({ description: 'Backlog over INGEST_MAX_BACKLOG; see Retry-After' })
   async createBatch(@Body() batch: ArticleBatchDto): Promise<AcceptedBatchDto> {
-    return { ids: await this.ingest.accept(batch.articles) };
+    const { ids } = await this.ingest.accept(batch.articles);
+    return { ids };
   }
 }

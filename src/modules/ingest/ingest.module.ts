@@ -2,13 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { IngestController } from './ingest.controller.js';
+import { FeedPoller } from './feed-poller.js';
 import { IngestService } from './ingest.service.js';
 
 @Module({})
 export class IngestModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(IngestModule, config, {
-      providers: [IngestService],
+      providers: [IngestService, FeedPoller],
       controllers: [IngestController],
       exports: [IngestService],
     });

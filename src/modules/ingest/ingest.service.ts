@@ -1,10 +1,10 @@
 import { Injectable, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { AppConfig } from '../../config/config.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
+import { articleIdFor } from './article-id.js';
 import type { ArticleDto } from './article.dto.js';
 
 const INGEST = LuaScript.from(new URL('./ingest.lua', import.meta.url));
@@ -17,13 +17,6 @@ export class BacklogFullError extends ServiceUnavailableException {
   ) {
     super(`news_raw backlog is ${backlog} entries (limit INGEST_MAX_BACKLOG); retry after ${retryAfterSeconds} s`);
   }
-}
-
-/** A stable id for an article without one: a hash of its url, or of source + title. */
-export function articleIdFor(article: Pick<ArticleDto, 'id' | 'url' | 'source' | 'title'>): string {
-  if (article.id) return article.id;
-  const basis = article.url ? `url:${article.url}` : `st:${article.source ?? ''}\n${article.title}`;
-  return createHash('sha1').update(basis).digest('hex').slice(0, 16);
 }
 
 @Injectable()
@@ -41,9 +34,9 @@ export class IngestService implements OnModuleInit {
     this.stats.track(this.valkey.keys.newsRaw);
   }
 
-  /** Appends articles to `news_raw`, once per id; answers the ids in order. */
-  async accept(articles: ArticleDto[], source = 'rest'): Promise<string[]> {
-    await this.assertCapacity();
+  /** Appends articles to `news_raw`, once per id; answers the ids in order and how many were new. */
+  async accept(articles: ArticleDto[], source = 'rest'): Promise<{ ids: string[]; fresh: number }> {
+    await this.assertCapacity(source);
     const keys = this.valkey.keys;
     const ids = articles.map((article) => articleIdFor(article));
     const now = String(Date.now());
@@ -63,7 +56,7 @@ export class IngestService implements OnModuleInit {
     this.metrics.ingested.labels(source, 'accepted').inc(fresh);
     this.metrics.ingested.labels(source, 'duplicate').inc(appended.length - fresh);
     this.backlog.value += fresh;
-    return ids;
+    return { ids, fresh };
   }
 
   /** Unprocessed entries of `news_raw`: the largest lag + pending among its groups (or its length before any). */
@@ -78,10 +71,10 @@ export class IngestService implements OnModuleInit {
     return value;
   }
 
-  private async assertCapacity(): Promise<void> {
+  private async assertCapacity(source: string): Promise<void> {
     const backlog = await this.backlogSize();
     if (backlog >= this.config.env.INGEST_MAX_BACKLOG) {
-      this.metrics.ingested.labels('rest', 'rejected_backlog').inc();
+      this.metrics.ingested.labels(source, 'rejected_backlog').inc();
       throw new BacklogFullError(backlog, 5);
     }
   }

@@ -1,0 +1,70 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Metrics } from '../metrics/metrics.service.js';
+
+export const providerMetrics = {
+  calls: Metrics.counter('skein_provider_calls_total', 'Model provider calls by outcome', ['kind', 'provider', 'outcome']),
+  fallbacks: Metrics.counter('skein_provider_fallbacks_total', 'Batches handled by the local fallback after a remote provider failed', ['kind']),
+  duration: Metrics.histogram('skein_provider_duration_seconds', 'Model provider call time', ['kind', 'provider']),
+};
+
+export interface Provider<I, O> {
+  readonly name: string;
+  run(items: I[]): Promise<O[]>;
+}
+
+/**
+ * Calls a remote provider with retries and exponential backoff, then falls back to the local one, so an article is
+ * never lost or stuck because a model endpoint is down.
+ */
+export class WithFallback<I, O> implements Provider<I, O> {
+  private readonly logger: Logger;
+
+  constructor(
+    private readonly kind: 'classifier' | 'summarizer',
+    private readonly primary: Provider<I, O>,
+    private readonly fallback: Provider<I, O>,
+    private readonly retries: number,
+    private readonly backoffMs = 200,
+  ) {
+    this.logger = new Logger(`${kind}:${primary.name}`);
+  }
+
+  get name(): string {
+    return this.primary.name;
+  }
+
+  async run(items: I[]): Promise<O[]> {
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      const stop = providerMetrics.duration.labels(this.kind, this.primary.name).startTimer();
+      try {
+        const out = await this.primary.run(items);
+        providerMetrics.calls.labels(this.kind, this.primary.name, 'ok').inc();
+        return out;
+      } catch (error) {
+        providerMetrics.calls.labels(this.kind, this.primary.name, 'error').inc();
+        this.logger.warn(`attempt ${attempt + 1}/${this.retries + 1} failed: ${(error as Error).message}`);
+        if (attempt < this.retries) await sleep(this.backoffMs * 2 ** attempt);
+      } finally {
+        stop();
+      }
+    }
+    providerMetrics.fallbacks.labels(this.kind).inc();
+    providerMetrics.calls.labels(this.kind, this.fallback.name, 'fallback').inc();
+    return this.fallback.run(items);
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` in flight, keeping order. */
+export async function mapLimit<I, O>(items: I[], limit: number, task: (item: I) => Promise<O>): Promise<O[]> {
+  const out = new Array<O>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await task(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return out;
+}

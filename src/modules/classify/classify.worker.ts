@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
+import { StageWorker } from '../../streams/stage.decorator.js';
+import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import { execOrThrow } from '../../valkey/pipeline.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { articleFromRawEntry, MalformedEntryError, type PipelineArticle } from '../ingest/article.js';
+import type { TopicClassifier } from './topic-classifier.js';
+
+export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
+
+/** news_raw → classified_stream: the article with `topic` and `topic_score`. */
+@Injectable()
+@StageWorker(Role.Classify)
+export class ClassifyWorker implements StreamStage {
+  readonly definition: StageDefinition;
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+    @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
+  ) {
+    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers' };
+  }
+
+  async handle(entries: StreamEntry[]): Promise<StageOutcome> {
+    const rejected: StageOutcome['rejected'] = [];
+    const articles: PipelineArticle[] = [];
+    for (const entry of entries) {
+      try {
+        articles.push(articleFromRawEntry(entry.fields, this.config.env.ARTICLE_MAX_BODY_CHARS));
+      } catch (error) {
+        if (!(error instanceof MalformedEntryError)) throw error;
+        rejected.push({ entry, reason: error.message });
+      }
+    }
+    if (articles.length === 0) return { rejected };
+    const scores = await this.classifier.run(articles);
+    const now = Date.now();
+    const pipeline = this.valkey.command.pipeline();
+    articles.forEach((article, i) => {
+      const classified: PipelineArticle = {
+        ...article,
+        topic: scores[i].topic,
+        topic_score: Math.round(scores[i].score * 10000) / 10000,
+        stages: { ...article.stages, classify: now },
+      };
+      pipeline.xadd(this.valkey.keys.classifiedStream, '*', 'data', JSON.stringify(classified));
+    });
+    await execOrThrow(pipeline.exec());
+    return { rejected };
+  }
+}

@@ -1,0 +1,69 @@
+import type { Fields } from '../../streams/stream-entry.js';
+import { articleIdFor } from './article-id.js';
+
+/** The article as it travels the pipeline, JSON in the `data` field of classified_stream and enriched_stream. */
+export interface PipelineArticle {
+  id: string;
+  title: string;
+  body: string;
+  url?: string;
+  source?: string;
+  published_at?: string;
+  /** When ingest accepted it (ms epoch): the start of ingest-to-feed latency. */
+  ingested_at: number;
+  topic?: string;
+  topic_score?: number;
+  summary?: string;
+  word_count?: number;
+  reading_time_seconds?: number;
+  keywords?: string[];
+  entities?: string[];
+  /** When each stage saw the article (ms epoch). */
+  stages: Record<string, number>;
+}
+
+export class MalformedEntryError extends Error {}
+
+/**
+ * Reads a `news_raw` entry written by REST ingest or any producer: `title` and `body` (or `text`) are required,
+ * `id` is derived like REST ingest does when missing.
+ */
+export function articleFromRawEntry(fields: Fields, maxBodyChars: number): PipelineArticle {
+  const title = fields.title?.trim();
+  const body = (fields.body ?? fields.text)?.trim();
+  if (!title) throw new MalformedEntryError('missing field "title"');
+  if (!body) throw new MalformedEntryError('missing field "body" (or "text")');
+  if (body.length > maxBodyChars) {
+    throw new MalformedEntryError(`body is ${body.length} characters, over ARTICLE_MAX_BODY_CHARS (${maxBodyChars})`);
+  }
+  const ingestedAt = Number(fields.ingested_at);
+  const ingested_at = Number.isFinite(ingestedAt) && ingestedAt > 0 ? ingestedAt : Date.now();
+  const article: PipelineArticle = {
+    id: articleIdFor({ id: fields.id, url: fields.url, source: fields.source, title }),
+    title,
+    body,
+    ingested_at,
+    stages: { ingest: ingested_at },
+  };
+  if (fields.url) article.url = fields.url;
+  if (fields.source) article.source = fields.source;
+  if (fields.published_at) article.published_at = fields.published_at;
+  return article;
+}
+
+/** Reads the `data` field of classified_stream / enriched_stream entries. */
+export function articleFromDataEntry(fields: Fields): PipelineArticle {
+  if (!fields.data) throw new MalformedEntryError('missing field "data"');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fields.data);
+  } catch (error) {
+    throw new MalformedEntryError(`field "data" is not JSON: ${(error as Error).message}`);
+  }
+  const article = parsed as Partial<PipelineArticle> | null;
+  if (!article || typeof article !== 'object' || typeof article.id !== 'string' || typeof article.title !== 'string') {
+    throw new MalformedEntryError('field "data" is not an article (needs string "id" and "title")');
+  }
+  if (typeof article.body !== 'string') throw new MalformedEntryError('field "data" has no string "body"');
+  return { ...article, stages: article.stages ?? {}, ingested_at: article.ingested_at ?? Date.now() } as PipelineArticle;
+}

@@ -1,0 +1,105 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import Parser from 'rss-parser';
+import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
+import type { ArticleDto } from './article.dto.js';
+import { IngestService } from './ingest.service.js';
+
+const FETCH_TIMEOUT_MS = 15000;
+
+interface FeedItem {
+  guid?: string;
+  id?: string;
+  link?: string;
+  title?: string;
+  content?: string;
+  contentSnippet?: string;
+  summary?: string;
+  isoDate?: string;
+}
+
+/** The article id of a feed item: a hash of its guid (or Atom id), else its link — the same item polled twice is one. */
+export function feedItemId(item: FeedItem): string | undefined {
+  const key = item.guid ?? item.id ?? item.link;
+  return key ? `rss-${createHash('sha1').update(key).digest('hex').slice(0, 16)}` : undefined;
+}
+
+export function articleFromFeedItem(item: FeedItem, source: string): ArticleDto | undefined {
+  const id = feedItemId(item);
+  const title = item.title?.trim();
+  if (!id || !title) return undefined;
+  const body = (item.contentSnippet ?? item.summary ?? stripTags(item.content ?? '')).trim() || title;
+  const article: ArticleDto = { id, title, body, source };
+  if (item.link && /^https?:\/\//.test(item.link)) article.url = item.link;
+  if (item.isoDate) article.published_at = item.isoDate;
+  return article;
+}
+
+function stripTags(html: string): string {
+  return html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+}
+
+/** Polls the RSS 2.0 / Atom feeds in INGEST_FEEDS every INGEST_POLL_SECONDS into news_raw (role `ingest`). */
+@Injectable()
+export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FeedPoller.name);
+  private readonly parser = new Parser<Record<string, unknown>, FeedItem>();
+  private timer?: NodeJS.Timeout;
+  private polling?: Promise<void>;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ingest: IngestService,
+  ) {}
+
+  get feeds(): string[] {
+    return this.config.env.INGEST_FEEDS.split(',')
+      .map((url) => url.trim())
+      .filter(Boolean);
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.has(Role.Ingest) || this.feeds.length === 0) return;
+    const tick = (): void => {
+      this.polling ??= this.pollAll()
+        .then(() => undefined)
+        .finally(() => (this.polling = undefined));
+    };
+    setImmediate(tick);
+    this.timer = setInterval(tick, this.config.env.INGEST_POLL_SECONDS * 1000);
+    this.timer.unref();
+    this.logger.log(`polling ${this.feeds.length} feed(s) every ${this.config.env.INGEST_POLL_SECONDS} s`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.polling;
+  }
+
+  /** Polls every feed once; answers how many new articles were accepted. */
+  async pollAll(): Promise<number> {
+    let accepted = 0;
+    for (const url of this.feeds) {
+      try {
+        accepted += await this.poll(url);
+      } catch (error) {
+        this.logger.warn(`feed ${url} failed: ${(error as Error).message}`);
+      }
+    }
+    return accepted;
+  }
+
+  async poll(url: string): Promise<number> {
+    const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const feed = await this.parser.parseString(await res.text());
+    const source = (typeof feed.title === 'string' && feed.title) || new URL(url).host;
+    const articles = feed.items
+      .map((item) => articleFromFeedItem(item, source))
+      .filter((article): article is ArticleDto => article !== undefined);
+    if (articles.length === 0) return 0;
+    const { fresh } = await this.ingest.accept(articles, 'rss');
+    return fresh;
+  }
+}

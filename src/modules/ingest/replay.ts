@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ArticleDto } from './article.dto.js';
+
+export const SAMPLE_CORPUS = new URL('./sample/articles.jsonl', import.meta.url);
+
+/** Reads a JSON-lines file of articles (`title`, `body` or `text`, optional id/url/source/published_at). */
+export function readArticles(path: string | URL): ArticleDto[] {
+  const articles: ArticleDto[] = [];
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      if (!line.trim()) return;
+      let row: Record<string, unknown>;
+      try {
+        row = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`${String(path)}:${i + 1}: not JSON`);
+      }
+      const body = row.body ?? row.text;
+      if (typeof row.title !== 'string' || typeof body !== 'string') {
+        throw new Error(`${String(path)}:${i + 1}: needs string "title" and "body" (or "text")`);
+      }
+      const article: ArticleDto = { title: row.title, body };
+      for (const key of ['id', 'url', 'source', 'published_at'] as const) {
+        if (typeof row[key] === 'string') article[key] = row[key];
+      }
+      articles.push(article);
+    });
+  return articles;
+}
+
+export interface ReplayOptions {
+  /** Articles per second, sent on schedule (open loop), not after the previous send returns. */
+  rate: number;
+  /** Passes over the corpus; 0 = forever. Later passes get new ids (`id~2`) so they are new articles. */
+  passes: number;
+  signal?: AbortSignal;
+  onProgress?: (sent: number) => void;
+}
+
+const TICK_MS = 20;
+
+/** Sends articles at a steady rate in small batches; answers how many were sent. */
+export async function replay(
+  articles: ArticleDto[],
+  send: (batch: ArticleDto[]) => Promise<unknown>,
+  options: ReplayOptions,
+): Promise<number> {
+  if (articles.length === 0) return 0;
+  const started = Date.now();
+  let sent = 0;
+  for (let pass = 1; options.passes === 0 || pass <= options.passes; pass++) {
+    const round = pass === 1 ? articles : articles.map((a) => ({ ...a, id: `${a.id ?? a.title.slice(0, 40)}~${pass}`, url: undefined }));
+    for (let i = 0; i < round.length; ) {
+      if (options.signal?.aborted) return sent;
+      const due = Math.floor(((Date.now() - started) / 1000) * options.rate) - sent;
+      if (due <= 0) {
+        await sleep(TICK_MS);
+        continue;
+      }
+      const batch = round.slice(i, i + Math.min(due, 500));
+      await send(batch);
+      i += batch.length;
+      sent += batch.length;
+      options.onProgress?.(sent);
+    }
+  }
+  return sent;
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FeedPoller } from '../src/modules/ingest/feed-poller.js';
+import { startTestApp, type TestApp } from './support/app.js';
+import { TestValkey } from './support/valkey.js';
+
+describe('RSS/Atom poller', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+  let server: Server;
+  let base: string;
+  const hits: string[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      const file = req.url === '/feed.atom' ? 'feed.atom.xml' : req.url === '/feed.rss' ? 'feed.rss.xml' : undefined;
+      if (!file) return void res.writeHead(404).end();
+      res.setHeader('content-type', 'application/xml');
+      res.end(readFileSync(new URL(`./fixtures/${file}`, import.meta.url)));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    valkey = await TestValkey.start();
+    // ROLES=api: nothing consumes news_raw, and the timer-driven poller stays off; the test polls by hand.
+    app = await startTestApp(valkey.url, { ROLES: 'api', INGEST_FEEDS: `${base}/feed.rss,${base}/feed.atom,${base}/gone` });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await valkey.stop();
+    server.close();
+  });
+
+  it('yields each item once across two polls of the same feeds', async () => {
+    const poller = app.app.get(FeedPoller);
+    expect(await poller.pollAll()).toBe(5);
+    expect(await poller.pollAll()).toBe(0);
+    const client = valkey.client();
+    const entries = await client.xrange('news_raw', '-', '+');
+    expect(entries).toHaveLength(5);
+    const titles = entries.map(([, fields]) => fields[fields.indexOf('title') + 1]).sort();
+    expect(titles).toEqual([
+      'Clinic extends flu vaccine hours',
+      'Council approves new ferry timetable',
+      'Gene therapy trial reports durable results',
+      'Harbour United win the coastal cup final',
+      'Telescope spots water vapour on a distant exoplanet',
+    ]);
+    const ferry = entries.find(([, f]) => f.includes('Council approves new ferry timetable'))![1];
+    expect(ferry[ferry.indexOf('source') + 1]).toBe('Harbour Gazette');
+    expect(ferry[ferry.indexOf('url') + 1]).toBe('https://harbour.example/ferry');
+    expect(ferry[ferry.indexOf('body') + 1]).toContain('evening sailings');
+    // A feed that fails (404) is skipped without stopping the others.
+    expect(hits).toContain('/gone');
+  });
+});
