@@ -12,7 +12,9 @@ import { EnrichModule } from './modules/enrich/enrich.module.js';
 import { FeaturesModule } from './modules/features/features.module.js';
 import { FanoutModule } from './modules/fanout/fanout.module.js';
 import { FeedsModule } from './modules/feeds/feeds.module.js';
+import { WebModule } from './modules/feeds/web/web.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
+import { LlmStreamModule } from './modules/llm-stream/llm-stream.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { ValkeyModule } from './valkey/valkey.module.js';
 
@@ -41,8 +43,10 @@ export class AppModule {
         StreamsModule,
         HealthModule,
         IngestModule.register(config),
+        LlmStreamModule.register(config),
         FanoutModule.register(config),
         FeedsModule.register(config),
+        WebModule.register(config),
         FeaturesModule.register(config),
         ClassifyModule.register(config),
         EnrichModule.register(config),

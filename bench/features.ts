@@ -1,0 +1,119 @@
+// Online feature store: HTTP online-read latency at a steady request rate (open loop), and materializer rows/s.
+//   node --loader ts-node/esm bench/features.ts [--quick]
+import { Valkey } from 'iovalkey';
+import { createApp, startApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/config.js';
+import { freePort } from '../src/valkey/embedded-valkey.js';
+import { freshValkey, machine, percentile, progress } from './support.js';
+
+const FEATURES = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: i % 2 === 0 ? 'FLOAT' : 'INT' }));
+const ENTITIES = 1000;
+
+async function post(url: string, body: unknown): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${url}: ${res.status} ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+function rowFields(view: string, entity: number, at: number): string[] {
+  const features: Record<string, number> = {};
+  FEATURES.forEach((f, i) => (features[f.name] = f.type === 'INT' ? entity + i : entity / 7 + i));
+  return ['entity_id', `u${entity}`, 'features', JSON.stringify(features), 'timestamp', String(at), 'feature_view', view];
+}
+
+async function xaddRows(client: Valkey, view: string, rows: number): Promise<void> {
+  const now = Date.now() / 1000;
+  for (let i = 0; i < rows; i += 5000) {
+    const pipeline = client.pipeline();
+    for (let j = i; j < Math.min(rows, i + 5000); j++) pipeline.xadd(`fs:stream:${view}`, '*', ...rowFields(view, j % 100000, now));
+    await pipeline.exec();
+  }
+}
+
+async function drained(client: Valkey, view: string): Promise<void> {
+  for (;;) {
+    const groups = (await client.xinfo('GROUPS', `fs:stream:${view}`).catch(() => [])) as unknown[][];
+    const group = groups.map((g) => Object.fromEntries(chunk(g))).find((g) => g.name === 'feature_writers');
+    if (group && Number(group.pending) === 0 && Number(group.lag) === 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function chunk(flat: unknown[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]]);
+  return out;
+}
+
+/** Open loop: requests start on schedule whatever the previous ones do; latency counts from the scheduled start. */
+async function openLoop(url: string, body: unknown, rate: number, seconds: number): Promise<number[]> {
+  const payload = JSON.stringify(body);
+  const total = Math.round(rate * seconds);
+  const latencies: number[] = [];
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload })
+        .then((res) => res.text().then((text) => {
+          if (res.status !== 200) throw new Error(`online read: ${res.status} ${text}`);
+          latencies.push(performance.now() - due);
+        })),
+    );
+  }
+  await Promise.all(inflight);
+  return latencies.sort((a, b) => a - b);
+}
+
+export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+  const server = await freshValkey();
+  const port = await freePort();
+  const config = loadConfig({ VALKEY_URL: server.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ROLES: 'all' });
+  const app = await createApp(config);
+  await startApp(app, config);
+  const base = `http://127.0.0.1:${port}`;
+  const client = new Valkey(server.url);
+  const results: Record<string, number> = {};
+  try {
+    await post(`${base}/features/entities`, { name: 'user', join_keys: ['user_id'] });
+    await post(`${base}/features/views`, { name: 'bench', entity: 'user', ttl_seconds: 86400, features: FEATURES });
+    await xaddRows(client, 'bench', ENTITIES);
+    await drained(client, 'bench');
+
+    const rate = 200;
+    const seconds = opts.quick ? 3 : 10;
+    const features = FEATURES.map((f) => `bench:${f.name}`);
+    for (const entities of [1, 100]) {
+      const body = { features, entities: { user_id: Array.from({ length: entities }, (_, i) => `u${(i * 7) % ENTITIES}`) } };
+      await openLoop(`${base}/features/get-online-features`, body, rate, 1); // warm-up
+      const latencies = await openLoop(`${base}/features/get-online-features`, body, rate, seconds);
+      results[`online_read_${entities}x10_p50_ms`] = Number(percentile(latencies, 50).toFixed(3));
+      results[`online_read_${entities}x10_p99_ms`] = Number(percentile(latencies, 99).toFixed(3));
+      progress(`online read ${entities}×10 at ${rate} req/s for ${seconds} s: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`);
+    }
+
+    // Rows are appended before the view exists, so the materializer (started on registration) drains a full stream.
+    const rows = opts.quick ? 20000 : 100000;
+    await xaddRows(client, 'drain', rows);
+    const started = performance.now();
+    await post(`${base}/features/views`, { name: 'drain', entity: 'user', ttl_seconds: 86400, features: FEATURES });
+    await drained(client, 'drain');
+    const seconds2 = (performance.now() - started) / 1000;
+    results.materialized_rows_per_s = Math.round(rows / seconds2);
+    progress(`materialized ${rows} rows in ${seconds2.toFixed(2)} s: ${results.materialized_rows_per_s} rows/s (${machine()})`);
+  } finally {
+    await client.quit();
+    await app.close();
+    await server.stop();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await run({ quick: process.argv.includes('--quick') });
+  console.log(JSON.stringify(results));
+}

@@ -1,0 +1,201 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Valkey } from 'iovalkey';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import type { FeatureEntity, FeatureField, FeatureService, FeatureView } from './feature-schema.js';
+
+const DELETE_CHUNK = 500;
+
+export interface Registry {
+  entities: Map<string, FeatureEntity>;
+  views: Map<string, FeatureView>;
+  services: Map<string, FeatureService>;
+}
+
+export type ViewInput = Omit<FeatureView, 'created_at' | 'updated_at'>;
+
+/**
+ * Entities, feature views and feature services, persisted as JSON in three Valkey hashes. Each replica caches the
+ * whole registry and drops the cache when any replica publishes a change on the registry channel.
+ */
+@Injectable()
+export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(FeatureRegistry.name);
+  private readonly listeners: (() => void)[] = [];
+  private subscriber?: Valkey;
+  private cached?: Promise<Registry>;
+
+  constructor(private readonly valkey: ValkeyService) {}
+
+  async onModuleInit(): Promise<void> {
+    const subscriber = this.valkey.subscriber('feature-registry');
+    this.subscriber = subscriber;
+    // Listeners run from the subscriber, never inside the request that made the change (its log context would stick).
+    subscriber.on('message', () => this.invalidate(true));
+    // Changes published while the subscriber was disconnected are lost: reload after every (re)connect.
+    subscriber.on('ready', () => this.invalidate(true));
+    await subscriber.subscribe(this.valkey.keys.featureRegistryChannel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.listeners.length = 0;
+    if (this.subscriber) await this.valkey.release(this.subscriber);
+  }
+
+  /** Called after every registry change published by any replica, this one included. */
+  onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The cached registry; one pipeline to Valkey after a change, none otherwise. */
+  snapshot(): Promise<Registry> {
+    if (!this.cached) {
+      // invalidate() clears the cache, so a change landing during this load makes the next caller load again.
+      const loading = this.load().catch((error: unknown) => {
+        if (this.cached === loading) this.cached = undefined;
+        throw error;
+      });
+      this.cached = loading;
+    }
+    return this.cached;
+  }
+
+  async view(name: string): Promise<FeatureView> {
+    const view = (await this.snapshot()).views.get(name);
+    if (!view) throw new NotFoundException(`feature view ${name} is not registered`);
+    return view;
+  }
+
+  async createEntity(entity: FeatureEntity): Promise<FeatureEntity> {
+    const created = await this.valkey.command.hsetnx(this.valkey.keys.featureEntities, entity.name, JSON.stringify(entity));
+    if (created === 0) {
+      const existing = (await this.snapshot()).entities.get(entity.name);
+      if (existing && JSON.stringify(existing.join_keys) === JSON.stringify(entity.join_keys)) return existing;
+      throw new ConflictException(`entity ${entity.name} already exists with other join keys`);
+    }
+    await this.changed();
+    return entity;
+  }
+
+  async createView(input: ViewInput): Promise<FeatureView> {
+    const registry = await this.snapshot();
+    this.assertEntity(registry, input.entity);
+    const now = new Date().toISOString();
+    const view: FeatureView = { ...input, created_at: now, updated_at: now };
+    const created = await this.valkey.command.hsetnx(this.valkey.keys.featureViews, view.name, JSON.stringify(view));
+    if (created === 0) throw new ConflictException(`feature view ${view.name} already exists; use PUT to change it`);
+    await this.changed();
+    return view;
+  }
+
+  /** Replaces a view's definition: features may be added, never removed or retyped (stored values would lie). */
+  async updateView(name: string, input: Omit<ViewInput, 'name'>): Promise<FeatureView> {
+    const current = await this.view(name);
+    if (input.entity !== current.entity) {
+      throw new ConflictException(`entity: a view's entity cannot change (${current.entity} → ${input.entity})`);
+    }
+    const next = new Map(input.features.map((field) => [field.name, field]));
+    for (const old of current.features) {
+      const field = next.get(old.name);
+      if (!field) throw new ConflictException(`features.${old.name}: features cannot be removed from a view`);
+      if (field.type !== old.type || (field.length ?? null) !== (old.length ?? null)) {
+        throw new ConflictException(`features.${old.name}: type cannot change (${describeType(old)} → ${describeType(field)})`);
+      }
+    }
+    const view: FeatureView = { ...input, name, created_at: current.created_at, updated_at: new Date().toISOString() };
+    await this.valkey.command.hset(this.valkey.keys.featureViews, name, JSON.stringify(view));
+    await this.changed();
+    return view;
+  }
+
+  /** Removes the view, its stream and its rows; rows are found through the view's index set, never by SCAN. */
+  async deleteView(name: string): Promise<{ name: string; rows_removed: number }> {
+    await this.view(name);
+    const keys = this.valkey.keys;
+    const client = this.valkey.command;
+    await client.hdel(keys.featureViews, name);
+    // Materializers stop on this notice; a row they write in the meantime is removed below or expires by its TTL.
+    await this.changed();
+    let removed = 0;
+    for (;;) {
+      const ids = await client.spop(keys.featureViewIndex(name), DELETE_CHUNK);
+      if (ids.length === 0) break;
+      removed += await client.unlink(...ids.map((id) => keys.featureRow(name, id)));
+    }
+    await client.unlink(keys.featureViewIndex(name), keys.featureStream(name));
+    this.logger.log(`feature view ${name} deleted with ${removed} rows`);
+    return { name, rows_removed: removed };
+  }
+
+  async createService(service: FeatureService): Promise<FeatureService> {
+    const registry = await this.snapshot();
+    const errors = service.features.flatMap((ref, i) => {
+      const problem = checkReference(registry, ref);
+      return problem ? [`features[${i}]: ${problem}`] : [];
+    });
+    if (errors.length > 0) throw new BadRequestException(errors);
+    await this.valkey.command.hset(this.valkey.keys.featureServices, service.name, JSON.stringify(service));
+    await this.changed();
+    return service;
+  }
+
+  async service(name: string): Promise<FeatureService> {
+    const service = (await this.snapshot()).services.get(name);
+    if (!service) throw new NotFoundException(`feature service ${name} is not registered`);
+    return service;
+  }
+
+  private assertEntity(registry: Registry, entity: string): void {
+    if (!registry.entities.has(entity)) throw new BadRequestException([`entity: entity ${entity} is not registered`]);
+  }
+
+  private async changed(): Promise<void> {
+    this.invalidate();
+    await this.valkey.command.publish(this.valkey.keys.featureRegistryChannel, 'changed');
+  }
+
+  private invalidate(notify = false): void {
+    this.cached = undefined;
+    if (notify) for (const listener of this.listeners) listener();
+  }
+
+  private async load(): Promise<Registry> {
+    const keys = this.valkey.keys;
+    const replies = (await this.valkey.command
+      .pipeline()
+      .hgetall(keys.featureEntities)
+      .hgetall(keys.featureViews)
+      .hgetall(keys.featureServices)
+      .exec()) as [Error | null, Record<string, string>][];
+    const [entities, views, services] = replies.map(([error, hash]) => {
+      if (error) throw error;
+      return new Map(Object.entries(hash).map(([name, json]) => [name, JSON.parse(json) as unknown]));
+    });
+    return {
+      entities: entities as Map<string, FeatureEntity>,
+      views: views as Map<string, FeatureView>,
+      services: services as Map<string, FeatureService>,
+    };
+  }
+}
+
+/** Why `view:feature` does not name a registered feature, or undefined when it does. */
+export function checkReference(registry: Registry, ref: string): string | undefined {
+  const [viewName, feature, ...rest] = ref.split(':');
+  if (feature === undefined || rest.length > 0) return `${ref} is not of the form view:feature`;
+  const view = registry.views.get(viewName);
+  if (!view) return `feature view ${viewName} is not registered`;
+  if (!view.features.some((field) => field.name === feature)) return `feature ${feature} is not in view ${viewName}`;
+  return undefined;
+}
+
+function describeType(field: FeatureField): string {
+  return field.type === 'VECTOR' ? `VECTOR(${field.length})` : field.type;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { checkFeatures, floatLiteralKeys, parseEventTime, type FeatureView } from './feature-schema.js';
+
+const view: FeatureView = {
+  name: 'user_profile',
+  entity: 'user',
+  ttl_seconds: 60,
+  created_at: '',
+  updated_at: '',
+  features: [
+    { name: 'age', type: 'INT' },
+    { name: 'score', type: 'FLOAT' },
+    { name: 'tier', type: 'STRING' },
+    { name: 'active', type: 'BOOL' },
+    { name: 'emb', type: 'VECTOR', length: 3 },
+  ],
+};
+
+describe('feature schema', () => {
+  it('accepts values of every type, integers for FLOAT, and null', () => {
+    expect(checkFeatures(view, { age: 3, score: 2, tier: 'gold', active: false, emb: [1, 0.5, -2] }, 'f')).toEqual([]);
+    expect(checkFeatures(view, { age: null }, 'f')).toEqual([]);
+  });
+
+  it('names the row and field of each mismatch', () => {
+    expect(checkFeatures(view, { age: '3', score: 'x', emb: [1, 2], nope: 1 }, 'rows[2].features')).toEqual([
+      'rows[2].features.age: INT expected',
+      'rows[2].features.score: FLOAT expected',
+      'rows[2].features.emb: VECTOR of length 3 expected, got 2',
+      'rows[2].features.nope: unknown feature of view user_profile',
+    ]);
+    expect(checkFeatures(view, { age: 3.5 }, 'f')).toEqual(['f.age: INT expected']);
+  });
+
+  it('rejects an INT written as a float literal in raw JSON', () => {
+    const raw = '{"age": 3.0, "score": 1.0, "tier": "a: 2.0"}';
+    const floats = floatLiteralKeys(raw);
+    expect([...floats].sort()).toEqual(['age', 'score']);
+    expect(checkFeatures(view, JSON.parse(raw), 'features', floats)).toEqual(['features.age: INT expected']);
+  });
+
+  it('parses epoch seconds and ISO 8601, nothing else', () => {
+    expect(parseEventTime(1700000000.5)).toBe(1700000000.5);
+    expect(parseEventTime('1700000000')).toBe(1700000000);
+    expect(parseEventTime('2023-11-14T22:13:20Z')).toBe(1700000000);
+    expect(parseEventTime('2023-11-14T23:13:20+01:00')).toBe(1700000000);
+    expect(parseEventTime('yesterday')).toBeUndefined();
+    expect(parseEventTime(true)).toBeUndefined();
+    expect(parseEventTime(-1)).toBeUndefined();
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * Feature types, validation and the stored value encoding, shared by push, the materializer and online reads.
+ * Stored encoding: every feature value is written to its hash field JSON-encoded (`42`, `0.5`, `"gold"`, `true`,
+ * `[0.1,0.2]`, `null`), so a read gets the type back with one JSON.parse and no schema lookup.
+ */
+export const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
+export const FEATURE_TYPES = ['INT', 'FLOAT', 'STRING', 'BOOL', 'VECTOR'] as const;
+export type FeatureType = (typeof FEATURE_TYPES)[number];
+export type FeatureValue = number | string | boolean | number[] | null;
+
+export const UPDATED_AT_FIELD = '_updated_at';
+export const VIEW_FIELD = '_feature_view';
+export const MAX_ENTITY_ID_LENGTH = 512;
+
+export interface FeatureField {
+  name: string;
+  type: FeatureType;
+  length?: number;
+}
+
+export interface FeatureEntity {
+  name: string;
+  join_keys: string[];
+  description?: string;
+}
+
+export interface FeatureView {
+  name: string;
+  entity: string;
+  features: FeatureField[];
+  ttl_seconds: number;
+  description?: string;
+  tags?: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface FeatureService {
+  name: string;
+  features: string[];
+  description?: string;
+}
+
+/** Why a value does not fit its feature, or undefined when it does. `floatLiteral` marks a JSON literal like 3.0. */
+export function checkValue(field: FeatureField, value: unknown, floatLiteral = false): string | undefined {
+  if (value === null) return undefined;
+  switch (field.type) {
+    case 'INT':
+      return typeof value === 'number' && Number.isSafeInteger(value) && !floatLiteral ? undefined : 'INT expected';
+    case 'FLOAT':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'FLOAT expected';
+    case 'STRING':
+      return typeof value === 'string' ? undefined : 'STRING expected';
+    case 'BOOL':
+      return typeof value === 'boolean' ? undefined : 'BOOL expected';
+    case 'VECTOR':
+      if (!Array.isArray(value) || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+        return `VECTOR of ${field.length} numbers expected`;
+      }
+      return value.length === field.length ? undefined : `VECTOR of length ${field.length} expected, got ${value.length}`;
+  }
+}
+
+/**
+ * Checks a features object against a view; answers one message per problem, each prefixed with `path`
+ * (`rows[2].features.age: INT expected`). `floatKeys` names features given as float literals (3.0) in raw JSON.
+ */
+export function checkFeatures(
+  view: FeatureView,
+  features: unknown,
+  path: string,
+  floatKeys?: ReadonlySet<string>,
+): string[] {
+  if (typeof features !== 'object' || features === null || Array.isArray(features)) {
+    return [`${path}: an object of feature values expected`];
+  }
+  const entries = Object.entries(features as Record<string, unknown>);
+  if (entries.length === 0) return [`${path}: at least one feature expected`];
+  const errors: string[] = [];
+  const byName = fieldsByName(view);
+  for (const [name, value] of entries) {
+    const field = byName.get(name);
+    if (!field) {
+      errors.push(`${path}.${name}: unknown feature of view ${view.name}`);
+      continue;
+    }
+    const problem = checkValue(field, value, floatKeys?.has(name) ?? false);
+    if (problem) errors.push(`${path}.${name}: ${problem}`);
+  }
+  return errors;
+}
+
+const fieldIndex = new WeakMap<FeatureView, Map<string, FeatureField>>();
+export function fieldsByName(view: FeatureView): Map<string, FeatureField> {
+  let index = fieldIndex.get(view);
+  if (!index) {
+    index = new Map(view.features.map((field) => [field.name, field]));
+    fieldIndex.set(view, index);
+  }
+  return index;
+}
+
+/** Epoch seconds from a number (epoch seconds) or an ISO 8601 string; undefined when neither. */
+export function parseEventTime(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (!/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
+}
+
+const TOKEN = /"(?:[^"\\]|\\.)*"(\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?))?/g;
+
+/**
+ * Keys of a flat JSON object whose value is written as a non-integer literal (`3.0`, `1e3`): JSON.parse makes
+ * them plain integers, but an INT feature must not accept them.
+ */
+export function floatLiteralKeys(json: string): Set<string> {
+  const keys = new Set<string>();
+  if (!/[.eE]/.test(json)) return keys;
+  for (const match of json.matchAll(TOKEN)) {
+    const literal = match[2];
+    if (literal !== undefined && /[.eE]/.test(literal)) {
+      keys.add(JSON.parse(match[0].slice(0, match[0].length - match[1].length)) as string);
+    }
+  }
+  return keys;
+}
+
+/** The stored form of a feature value (see the module comment). */
+export function encodeValue(value: unknown): string {
+  return JSON.stringify(value ?? null);
+}
+
+export function decodeValue(raw: string): FeatureValue {
+  try {
+    return JSON.parse(raw) as FeatureValue;
+  } catch {
+    // Written by something other than the materializer: hand it back as the string it is.
+    return raw;
+  }
+}
+
+/** Entity id of one row from its join key values, in the entity's join-key order (`a:b` for composite keys). */
+export function entityIdOf(values: unknown[]): string {
+  return values.map((value) => String(value)).join(':');
+}
+
+export function validEntityId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= MAX_ENTITY_ID_LENGTH;
+}

@@ -1,0 +1,57 @@
+import { BadRequestException, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { StreamStatsService, type StreamStats } from '../../streams/stream-stats.service.js';
+import { LuaScript } from '../../valkey/lua-script.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { UPDATED_AT_FIELD } from './feature-schema.js';
+import { FeatureRegistry } from './feature-registry.service.js';
+import type { FreshnessDto, TrimResultDto } from './features.dto.js';
+
+const TRIM = LuaScript.from(new URL('../../streams/trim.lua', import.meta.url));
+
+/** Operations on a view's stream and rows: backlog stats, trimming, freshness of given entities. */
+@Injectable()
+export class FeatureStreamService {
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly registry: FeatureRegistry,
+    private readonly stats: StreamStatsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async streamStats(name: string): Promise<StreamStats> {
+    const view = await this.registry.view(name);
+    const [stats] = await this.stats.stats([this.valkey.keys.featureStream(view.name)]);
+    return stats;
+  }
+
+  /** Trims acknowledged entries only; `force` cuts to `maxlen` entries whether materialized or not. */
+  async trim(name: string, force = false, maxlen = 0): Promise<TrimResultDto> {
+    const view = await this.registry.view(name);
+    const stream = this.valkey.keys.featureStream(view.name);
+    const client = this.valkey.command;
+    const removed = force ? await client.xtrim(stream, 'MAXLEN', maxlen) : Number(await TRIM.run(client, [stream], []));
+    return { removed, length: await client.xlen(stream) };
+  }
+
+  /** Counts of the given entities whose row is within ttl, older than ttl, or absent; one pipeline. */
+  async freshness(name: string, entityIds: string[]): Promise<FreshnessDto> {
+    const view = await this.registry.view(name);
+    if (entityIds.length === 0) throw new BadRequestException(['entity_ids: at least one id expected']);
+    if (entityIds.length > this.config.env.FEATURE_MAX_ENTITIES) {
+      throw new BadRequestException([`entity_ids: more than FEATURE_MAX_ENTITIES=${this.config.env.FEATURE_MAX_ENTITIES}`]);
+    }
+    const pipeline = this.valkey.command.pipeline();
+    for (const id of entityIds) pipeline.hget(this.valkey.keys.featureRow(view.name, id), UPDATED_AT_FIELD);
+    const replies = (await pipeline.exec()) ?? [];
+    const now = Date.now() / 1000;
+    const counts: FreshnessDto = { fresh: 0, stale: 0, missing: 0 };
+    for (const [error, value] of replies) {
+      if (error) throw error;
+      if (value === null) counts.missing++;
+      else if (view.ttl_seconds > 0 && now - Number(value) > view.ttl_seconds) counts.stale++;
+      else counts.fresh++;
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,187 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { FeatureView } from './feature-schema.js';
+import { FeaturePushService, FeatureBacklogFullError } from './feature-push.service.js';
+import { FeatureRegistry } from './feature-registry.service.js';
+import { FeatureStreamService } from './feature-stream.service.js';
+import {
+  CreateViewDto,
+  DeletedViewDto,
+  EntityDto,
+  FeatureServiceDto,
+  FreshnessDto,
+  OnlineFeaturesRequestDto,
+  OnlineFeaturesResponseDto,
+  PushAcceptedDto,
+  PushDto,
+  StreamStatsDto,
+  TrimDto,
+  TrimResultDto,
+  ViewDefinitionDto,
+  ViewDto,
+} from './features.dto.js';
+import { OnlineFeaturesService } from './online-features.service.js';
+
+@ApiTags('features')
+@Controller('features')
+export class FeaturesController {
+  constructor(
+    private readonly registry: FeatureRegistry,
+    private readonly pushes: FeaturePushService,
+    private readonly online: OnlineFeaturesService,
+    private readonly streams: FeatureStreamService,
+  ) {}
+
+  @Post('entities')
+  @ApiOperation({ summary: 'Register an entity and its join keys (the same definition again is a no-op)' })
+  @ApiCreatedResponse({ type: EntityDto })
+  @ApiBadRequestResponse({ description: 'Invalid name or join keys' })
+  @ApiConflictResponse({ description: 'The entity exists with other join keys' })
+  createEntity(@Body() entity: EntityDto): Promise<EntityDto> {
+    return this.registry.createEntity({ ...entity });
+  }
+
+  @Get('entities')
+  @ApiOperation({ summary: 'List entities' })
+  @ApiOkResponse({ type: [EntityDto] })
+  async listEntities(): Promise<EntityDto[]> {
+    return [...(await this.registry.snapshot()).entities.values()];
+  }
+
+  @Post('views')
+  @ApiOperation({ summary: 'Register a feature view; its materializer starts on every features replica' })
+  @ApiCreatedResponse({ type: ViewDto })
+  @ApiBadRequestResponse({ description: 'Invalid definition, or unknown entity' })
+  @ApiConflictResponse({ description: 'A view of that name exists (use PUT)' })
+  createView(@Body() view: CreateViewDto): Promise<FeatureView> {
+    return this.registry.createView(viewInput(view.name, view));
+  }
+
+  @Get('views')
+  @ApiOperation({ summary: 'List feature views' })
+  @ApiOkResponse({ type: [ViewDto] })
+  async listViews(): Promise<FeatureView[]> {
+    return [...(await this.registry.snapshot()).views.values()];
+  }
+
+  @Get('views/:name')
+  @ApiOperation({ summary: 'One feature view' })
+  @ApiOkResponse({ type: ViewDto })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  getView(@Param('name') name: string): Promise<FeatureView> {
+    return this.registry.view(name);
+  }
+
+  @Put('views/:name')
+  @ApiOperation({ summary: 'Change a feature view: add features, change ttl, description or tags' })
+  @ApiOkResponse({ type: ViewDto })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  @ApiConflictResponse({ description: 'A feature was removed or retyped, or the entity changed' })
+  updateView(@Param('name') name: string, @Body() view: ViewDefinitionDto): Promise<FeatureView> {
+    return this.registry.updateView(name, viewInput(name, view));
+  }
+
+  @Delete('views/:name')
+  @ApiOperation({ summary: "Delete a feature view with its stream and online rows (found via the view's index, no SCAN)" })
+  @ApiOkResponse({ type: DeletedViewDto })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  deleteView(@Param('name') name: string): Promise<DeletedViewDto> {
+    return this.registry.deleteView(name);
+  }
+
+  @Post('push')
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Append up to 1000 rows to fs:stream:{view}; one invalid row rejects the request' })
+  @ApiAcceptedResponse({ type: PushAcceptedDto })
+  @ApiBadRequestResponse({ description: 'A row does not match the view (the message names rows[i].features.x)' })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  @ApiServiceUnavailableResponse({ description: 'Unmaterialized backlog at FEATURE_STREAM_MAXLEN; see Retry-After' })
+  async push(@Body() request: PushDto, @Res({ passthrough: true }) res: Response): Promise<PushAcceptedDto> {
+    try {
+      return { ids: await this.pushes.push(request) };
+    } catch (error) {
+      if (error instanceof FeatureBacklogFullError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      throw error;
+    }
+  }
+
+  @Post('get-online-features')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: "Latest feature values for entity rows, in Feast's response shape" })
+  @ApiOkResponse({ type: OnlineFeaturesResponseDto })
+  @ApiBadRequestResponse({ description: 'Unknown feature, missing join key, or too many entities' })
+  @ApiNotFoundResponse({ description: 'No such feature service' })
+  getOnlineFeatures(@Body() request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
+    return this.online.read(request);
+  }
+
+  @Post('services')
+  @ApiOperation({ summary: 'Register (or replace) a feature service: a named list of view:feature references' })
+  @ApiCreatedResponse({ type: FeatureServiceDto })
+  @ApiBadRequestResponse({ description: 'A reference names no registered feature' })
+  createService(@Body() service: FeatureServiceDto): Promise<FeatureServiceDto> {
+    return this.registry.createService({ ...service });
+  }
+
+  @Get('services/:name')
+  @ApiOperation({ summary: 'One feature service' })
+  @ApiOkResponse({ type: FeatureServiceDto })
+  @ApiNotFoundResponse({ description: 'No such feature service' })
+  getService(@Param('name') name: string): Promise<FeatureServiceDto> {
+    return this.registry.service(name);
+  }
+
+  @Get('views/:name/stream')
+  @ApiOperation({ summary: "The view's stream: length, first and last ids, and per group pending and lag" })
+  @ApiOkResponse({ type: StreamStatsDto })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  streamStats(@Param('name') name: string): Promise<StreamStatsDto> {
+    return this.streams.streamStats(name);
+  }
+
+  @Post('views/:name/stream/trim')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Trim entries every group has acknowledged (force: also unmaterialized ones)' })
+  @ApiOkResponse({ type: TrimResultDto })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  trim(@Param('name') name: string, @Body() request: TrimDto): Promise<TrimResultDto> {
+    return this.streams.trim(name, request.force ?? false, request.maxlen ?? 0);
+  }
+
+  @Get('views/:name/freshness')
+  @ApiOperation({ summary: 'How many of the given entities have a row within ttl, older than ttl, or none' })
+  @ApiQuery({ name: 'entity_ids', description: 'Comma-separated entity ids', example: 'user_001,user_002' })
+  @ApiOkResponse({ type: FreshnessDto })
+  @ApiBadRequestResponse({ description: 'No ids, or more than FEATURE_MAX_ENTITIES' })
+  @ApiNotFoundResponse({ description: 'No such view' })
+  freshness(@Param('name') name: string, @Query('entity_ids') ids = ''): Promise<FreshnessDto> {
+    return this.streams.freshness(name, ids.split(',').map((id) => id.trim()).filter((id) => id.length > 0));
+  }
+}
+
+function viewInput(name: string, view: ViewDefinitionDto): Omit<FeatureView, 'created_at' | 'updated_at'> {
+  return {
+    name,
+    entity: view.entity,
+    features: view.features.map((field) => ({
+      name: field.name,
+      type: field.type,
+      ...(field.type === 'VECTOR' ? { length: field.length } : {}),
+    })),
+    ttl_seconds: view.ttl_seconds,
+    ...(view.description !== undefined ? { description: view.description } : {}),
+    ...(view.tags !== undefined ? { tags: view.tags } : {}),
+  };
+}

@@ -1,0 +1,237 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  Allow,
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { FEATURE_TYPES, NAME_PATTERN, type FeatureType } from './feature-schema.js';
+
+export const MAX_PUSH_ROWS = 1000;
+const NAME_MESSAGE = (field: string): string => `${field} must match ${NAME_PATTERN.source}`;
+
+export class EntityDto {
+  @ApiProperty({ example: 'user' })
+  @IsString()
+  @MaxLength(128)
+  @Matches(NAME_PATTERN, { message: NAME_MESSAGE('name') })
+  name!: string;
+
+  @ApiProperty({ type: [String], example: ['user_id'], description: 'Columns that identify a row; several make a composite id a:b' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(8)
+  @IsString({ each: true })
+  @Matches(NAME_PATTERN, { each: true, message: NAME_MESSAGE('each join key') })
+  join_keys!: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+}
+
+export class FeatureFieldDto {
+  @ApiProperty({ example: 'age' })
+  @IsString()
+  @MaxLength(128)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_]*$/, { message: 'name must match ^[A-Za-z0-9_]+$ and not start with _ (reserved)' })
+  name!: string;
+
+  @ApiProperty({ enum: FEATURE_TYPES, example: 'INT' })
+  @IsIn(FEATURE_TYPES)
+  type!: FeatureType;
+
+  @ApiPropertyOptional({ description: 'Number of floats; required for VECTOR', example: 8 })
+  @ValidateIf((field: FeatureFieldDto) => field.type === 'VECTOR' || field.length !== undefined)
+  @IsInt({ message: 'length is required for VECTOR and must be an integer' })
+  @Min(1)
+  @Max(65536)
+  length?: number;
+}
+
+export class ViewDefinitionDto {
+  @ApiProperty({ example: 'user' }) @IsString() @Matches(NAME_PATTERN, { message: NAME_MESSAGE('entity') }) entity!: string;
+
+  @ApiProperty({ type: [FeatureFieldDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => FeatureFieldDto)
+  features!: FeatureFieldDto[];
+
+  @ApiProperty({ example: 86400, description: 'Max age of a value in seconds (0 = no limit); rows expire ttl after their last write' })
+  @IsInt()
+  @Min(0)
+  @Max(10 * 365 * 86400)
+  ttl_seconds!: number;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'ranking' } })
+  @IsOptional()
+  @IsObject()
+  tags?: Record<string, string>;
+}
+
+export class CreateViewDto extends ViewDefinitionDto {
+  @ApiProperty({ example: 'user_profile' })
+  @IsString()
+  @MaxLength(128)
+  @Matches(NAME_PATTERN, { message: NAME_MESSAGE('name') })
+  name!: string;
+}
+
+export class ViewDto extends CreateViewDto {
+  @ApiProperty() created_at!: string;
+  @ApiProperty() updated_at!: string;
+}
+
+export class DeletedViewDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'Online rows removed' }) rows_removed!: number;
+}
+
+export class PushRowDto {
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: 'user_001' })
+  @IsDefined()
+  entity_id!: string | number;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { age: 31, score: 0.82, tier: 'gold' } })
+  @IsObject()
+  features!: Record<string, unknown>;
+
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }],
+    description: 'Event time: epoch seconds or ISO 8601 (default: now)',
+  })
+  @Allow()
+  event_timestamp?: number | string;
+}
+
+export class PushDto {
+  @ApiProperty({ example: 'user_profile' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: NAME_MESSAGE('feature_view') })
+  feature_view!: string;
+
+  @ApiProperty({ type: [PushRowDto], maxItems: MAX_PUSH_ROWS })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PUSH_ROWS)
+  @ValidateNested({ each: true })
+  @Type(() => PushRowDto)
+  rows!: PushRowDto[];
+}
+
+export class PushAcceptedDto {
+  @ApiProperty({ type: [String], description: 'Stream entry ids, in row order' }) ids!: string[];
+}
+
+export class OnlineFeaturesRequestDto {
+  @ApiPropertyOptional({ type: [String], example: ['user_profile:age', 'user_profile:tier'] })
+  @ValidateIf((req: OnlineFeaturesRequestDto) => req.feature_service === undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  features?: string[];
+
+  @ApiPropertyOptional({ example: 'ranking_v1', description: 'Instead of features: the features of a feature service' })
+  @IsOptional()
+  @IsString()
+  feature_service?: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: {} }, example: { user_id: ['user_001', 'user_002'] } })
+  @IsObject()
+  entities!: Record<string, unknown[]>;
+
+  @ApiPropertyOptional({ description: 'Name columns view__feature instead of feature' })
+  @IsOptional()
+  @IsBoolean()
+  full_feature_names?: boolean;
+}
+
+export class OnlineMetadataDto {
+  @ApiProperty({ type: [String] }) feature_names!: string[];
+}
+
+export class OnlineColumnDto {
+  @ApiProperty({ type: 'array', items: {}, description: 'One value per entity row (null unless PRESENT)' }) values!: unknown[];
+  @ApiProperty({ type: [String], enum: ['PRESENT', 'NOT_FOUND', 'NULL_VALUE', 'OUTSIDE_MAX_AGE'] }) statuses!: string[];
+  @ApiProperty({ type: [String], description: 'ISO 8601 event time of each value (epoch 0 when none)' }) event_timestamps!: string[];
+}
+
+export class OnlineFeaturesResponseDto {
+  @ApiProperty({ type: OnlineMetadataDto }) metadata!: OnlineMetadataDto;
+  @ApiProperty({ type: [OnlineColumnDto], description: 'One result per column, join keys first' }) results!: OnlineColumnDto[];
+}
+
+export class FeatureServiceDto {
+  @ApiProperty({ example: 'ranking_v1' })
+  @IsString()
+  @MaxLength(128)
+  @Matches(NAME_PATTERN, { message: NAME_MESSAGE('name') })
+  name!: string;
+
+  @ApiProperty({ type: [String], example: ['user_profile:age', 'user_profile:tier'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @IsString({ each: true })
+  features!: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
+}
+
+export class TrimDto {
+  @ApiPropertyOptional({ description: 'Also remove entries the materializer has not acknowledged' })
+  @IsOptional()
+  @IsBoolean()
+  force?: boolean;
+
+  @ApiPropertyOptional({ description: 'With force: entries to keep (default 0)', example: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  maxlen?: number;
+}
+
+export class TrimResultDto {
+  @ApiProperty() removed!: number;
+  @ApiProperty() length!: number;
+}
+
+export class GroupStatsDto {
+  @ApiProperty() name!: string;
+  @ApiProperty() consumers!: number;
+  @ApiProperty() pending!: number;
+  @ApiProperty({ nullable: true, type: Number }) lag!: number | null;
+  @ApiProperty() last_delivered_id!: string;
+}
+
+export class StreamStatsDto {
+  @ApiProperty({ example: 'fs:stream:user_profile' }) stream!: string;
+  @ApiProperty() length!: number;
+  @ApiProperty({ nullable: true, type: String }) first_id!: string | null;
+  @ApiProperty({ nullable: true, type: String }) last_id!: string | null;
+  @ApiProperty({ type: [GroupStatsDto] }) groups!: GroupStatsDto[];
+}
+
+export class FreshnessDto {
+  @ApiProperty({ description: 'Rows updated within ttl_seconds' }) fresh!: number;
+  @ApiProperty({ description: 'Rows older than ttl_seconds' }) stale!: number;
+  @ApiProperty({ description: 'Entities without a row' }) missing!: number;
+}

@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '../../config/config.js';
+import { roleModule } from '../../config/role-module.js';
+import { FeaturePushService } from './feature-push.service.js';
+import { FeatureRegistry } from './feature-registry.service.js';
+import { FeatureStreamService } from './feature-stream.service.js';
+import { FeaturesController } from './features.controller.js';
+import { FeatureMaterializer, FeatureWorkerSupervisor } from './features.worker.js';
+import { OnlineFeaturesService } from './online-features.service.js';
+
+/** Online feature store: registry, push, per-view materializers (role `features`), online reads (role `api`). */
+@Module({})
+export class FeaturesModule {
+  static register(config: AppConfig): DynamicModule {
+    return roleModule(FeaturesModule, config, {
+      providers: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],
+      controllers: [FeaturesController],
+      apiProviders: [FeaturePushService, OnlineFeaturesService, FeatureStreamService],
+      exports: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],
+    });
+  }
+}

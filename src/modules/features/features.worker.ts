@@ -1,0 +1,238 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:http';
+import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
+import type { StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import { StreamStatsService } from '../../streams/stream-stats.service.js';
+import { StreamWorkerHost } from '../../streams/stream-worker.host.js';
+import type { StreamWorker } from '../../streams/stream-worker.js';
+import { LuaScript } from '../../valkey/lua-script.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import {
+  checkFeatures,
+  encodeValue,
+  floatLiteralKeys,
+  parseEventTime,
+  validEntityId,
+  type FeatureView,
+} from './feature-schema.js';
+import { FeatureRegistry } from './feature-registry.service.js';
+import { FeatureMetrics } from './features.metrics.js';
+
+const MATERIALIZE = LuaScript.from(new URL('./materialize.lua', import.meta.url));
+export const FEATURES_STAGE = 'features';
+export const FEATURES_GROUP = 'feature_writers';
+const RESYNC_MS = 10000;
+/**
+ * Rows per script call. One call per row costs a command on each side per row; a call per chunk keeps the
+ * compare-and-write per row (inside the script) at a fraction of the cost. Each call stays short (no long block).
+ */
+const ROWS_PER_CALL = 100;
+
+type Rejection = NonNullable<StageOutcome['rejected']>[number];
+
+/**
+ * Writes stream entries of one view to its online rows: one pipeline per batch of compare-and-write script calls
+ * (each over a chunk of rows, checking and writing row by row), so a row never goes back in time even when two
+ * materializers race. Entries from any producer in the contract
+ * format (`entity_id`, `features` JSON, `timestamp`, `feature_view`) are treated alike.
+ */
+@Injectable()
+export class FeatureMaterializer {
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly registry: FeatureRegistry,
+  ) {}
+
+  /** The engine stage for one view's stream: stage `features`, group `feature_writers`, DLQ `dlq:features`. */
+  stageFor(view: string, batchSize: number): StreamStage {
+    return {
+      definition: { stage: FEATURES_STAGE, stream: this.valkey.keys.featureStream(view), group: FEATURES_GROUP, batchSize },
+      handle: (entries) => this.materialize(view, entries),
+    };
+  }
+
+  async materialize(viewName: string, entries: StreamEntry[]): Promise<StageOutcome> {
+    const view = (await this.registry.snapshot()).views.get(viewName);
+    if (!view) {
+      return { rejected: entries.map((entry) => ({ entry, reason: `feature view ${viewName} is not registered` })) };
+    }
+    const keys = this.valkey.keys;
+    const rejected: Rejection[] = [];
+    const chunks: [string[], (string | number)[]][] = [];
+    let chunk: [string[], (string | number)[]] | undefined;
+    let rows = 0;
+    for (const entry of entries) {
+      const row = parseEntry(view, entry);
+      if (typeof row === 'string') {
+        rejected.push({ entry, reason: row });
+        continue;
+      }
+      if (!chunk || chunk[0].length > ROWS_PER_CALL) {
+        chunk = [[keys.featureViewIndex(view.name)], [view.ttl_seconds, view.name]];
+        chunks.push(chunk);
+      }
+      let packed = '';
+      for (const name in row.features) packed += `${packed ? '\0' : ''}${name}\0${encodeValue(row.features[name])}`;
+      chunk[0].push(keys.featureRow(view.name, row.entityId));
+      chunk[1].push(String(row.timestamp), row.entityId, packed);
+      rows++;
+    }
+    if (rejected.length > 0) FeatureMetrics.rowsRejected.inc(rejected.length);
+    if (rows === 0) return { rejected };
+
+    const written = (await this.write(chunks)).flat();
+    const fresh = written.filter((flag) => flag === 1).length;
+    FeatureMetrics.rowsMaterialized.inc(fresh);
+    FeatureMetrics.rowsSkippedOlder.inc(written.length - fresh);
+    return { rejected };
+  }
+
+  /** One pipeline; if the script cache was flushed (Valkey restart), load it and replay: the writes are idempotent. */
+  private async write(writes: [string[], (string | number)[]][]): Promise<number[][]> {
+    for (let attempt = 0; ; attempt++) {
+      const pipeline = this.valkey.command.pipeline();
+      for (const [keys, args] of writes) MATERIALIZE.queue(pipeline, keys, args);
+      const replies = (await pipeline.exec()) ?? [];
+      const failed = replies.find(([error]) => error);
+      if (!failed) return replies.map(([, flags]) => (flags as number[]).map(Number));
+      if (attempt === 0 && String(failed[0]?.message).includes('NOSCRIPT')) {
+        await MATERIALIZE.ensureLoaded(this.valkey.command);
+        continue;
+      }
+      throw failed[0] ?? new Error('materialize failed');
+    }
+  }
+}
+
+interface ParsedRow {
+  entityId: string;
+  features: Record<string, unknown>;
+  timestamp: number;
+}
+
+/** Validates one entry against its view; answers the row or why it can never be materialized. */
+export function parseEntry(view: FeatureView, entry: StreamEntry): ParsedRow | string {
+  const { fields } = entry;
+  if (fields.feature_view !== undefined && fields.feature_view !== view.name) {
+    return `feature_view ${fields.feature_view} does not match the stream of view ${view.name}`;
+  }
+  if (!validEntityId(fields.entity_id)) return 'entity_id: a non-empty string of at most 512 characters expected';
+  if (fields.features === undefined) return 'features: missing';
+  let features: unknown;
+  try {
+    features = JSON.parse(fields.features);
+  } catch {
+    return 'features: not valid JSON';
+  }
+  const floats = intGivenAsFloat(view).test(fields.features) ? floatLiteralKeys(fields.features) : undefined;
+  const errors = checkFeatures(view, features, 'features', floats);
+  if (errors.length > 0) return errors.join('; ');
+  let timestamp: number | undefined;
+  if (fields.timestamp === undefined || fields.timestamp === '') {
+    // No event time given: the time the entry was appended.
+    timestamp = Number(entry.id.split('-')[0]) / 1000;
+  } else {
+    timestamp = parseEventTime(fields.timestamp);
+    if (timestamp === undefined) return `timestamp: epoch seconds or ISO 8601 expected, got ${JSON.stringify(fields.timestamp)}`;
+  }
+  return { entityId: fields.entity_id, features: features as Record<string, unknown>, timestamp };
+}
+
+const intPatterns = new WeakMap<FeatureView, RegExp>();
+/** A quick test for `"int_feature": 3.0`; only on a hit is the exact (slower) scan of the JSON run. */
+function intGivenAsFloat(view: FeatureView): RegExp {
+  let pattern = intPatterns.get(view);
+  if (!pattern) {
+    const names = view.features.filter((field) => field.type === 'INT').map((field) => field.name);
+    pattern = names.length === 0 ? /(?!)/ : new RegExp(`"(?:${names.join('|')})"\\s*:\\s*-?\\d+[.eE]`);
+    intPatterns.set(view, pattern);
+  }
+  return pattern;
+}
+
+/**
+ * Runs one engine StreamWorker per registered view (one stream per view), started once the app listens and
+ * reconciled whenever the registry changes on any replica, with a periodic resync as a safety net.
+ */
+@Injectable()
+export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(FeatureWorkerSupervisor.name);
+  private readonly workers = new Map<string, StreamWorker>();
+  private queue: Promise<void> = Promise.resolve();
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: FeatureRegistry,
+    private readonly materializer: FeatureMaterializer,
+    private readonly host: StreamWorkerHost,
+    private readonly stats: StreamStatsService,
+    private readonly valkey: ValkeyService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  get views(): string[] {
+    return [...this.workers.keys()];
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.has(Role.Features)) return;
+    // Workers start only once the app listens, as the engine's own stages do.
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server || server.listening) this.start();
+    else server.once('listening', () => this.start());
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearInterval(this.timer);
+    await this.queue;
+    const workers = [...this.workers.values()];
+    this.workers.clear();
+    await Promise.all(workers.map((worker) => worker.stop()));
+  }
+
+  /** Brings the running workers in line with the registry; calls are serialized. */
+  reconcile(): Promise<void> {
+    this.queue = this.queue.then(() => this.sync()).catch((error: Error) => {
+      this.logger.warn(`reconciling feature workers failed: ${error.message}`);
+    });
+    return this.queue;
+  }
+
+  private start(): void {
+    this.running = true;
+    this.registry.onChange(() => void this.reconcile());
+    this.timer = setInterval(() => void this.reconcile(), RESYNC_MS);
+    this.timer.unref();
+    void this.reconcile(); // failures are logged by reconcile and retried on the next change or resync
+  }
+
+  private async sync(): Promise<void> {
+    if (!this.running) return;
+    const { views } = await this.registry.snapshot();
+    for (const name of views.keys()) {
+      if (this.workers.has(name)) continue;
+      const worker = this.host.create(this.materializer.stageFor(name, this.config.env.FEATURE_MATERIALIZE_BATCH));
+      this.workers.set(name, worker);
+      this.stats.track(this.valkey.keys.featureStream(name));
+      try {
+        await worker.start();
+      } catch (error) {
+        // Not started: forget it so the next reconcile tries again.
+        this.workers.delete(name);
+        await worker.stop().catch(() => undefined);
+        throw error;
+      }
+    }
+    for (const [name, worker] of this.workers) {
+      if (views.has(name)) continue;
+      this.workers.delete(name);
+      await worker.stop();
+      this.logger.log(`stopped materializing deleted view ${name}`);
+    }
+  }
+}

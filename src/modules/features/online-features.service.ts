@@ -1,0 +1,151 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { decodeValue, entityIdOf, UPDATED_AT_FIELD, type FeatureView } from './feature-schema.js';
+import { checkReference, FeatureRegistry } from './feature-registry.service.js';
+import type { OnlineColumnDto, OnlineFeaturesRequestDto, OnlineFeaturesResponseDto } from './features.dto.js';
+import { FeatureMetrics } from './features.metrics.js';
+
+export type FeatureStatus = 'PRESENT' | 'NOT_FOUND' | 'NULL_VALUE' | 'OUTSIDE_MAX_AGE';
+const EPOCH = new Date(0).toISOString();
+
+interface ViewRead {
+  view: FeatureView;
+  joinKeys: string[];
+  features: string[];
+  /** Column index of each feature in the response. */
+  columns: number[];
+}
+
+/** Online reads in Feast's shape: one pipeline of HMGET (one per view and entity row), one round trip. */
+@Injectable()
+export class OnlineFeaturesService {
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly registry: FeatureRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  async read(request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
+    const stopTimer = FeatureMetrics.onlineReadDuration.startTimer();
+    try {
+      return await this.answer(request);
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private async answer(request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
+    const registry = await this.registry.snapshot();
+    let refs = request.features ?? [];
+    if (request.feature_service !== undefined) {
+      const service = registry.services.get(request.feature_service);
+      if (!service) throw new NotFoundException(`feature service ${request.feature_service} is not registered`);
+      refs = service.features;
+    }
+    const errors: string[] = [];
+
+    const joinKeys = Object.keys(request.entities);
+    if (joinKeys.length === 0) throw new BadRequestException(['entities: at least one join key expected']);
+    let rows = -1;
+    for (const key of joinKeys) {
+      const values = request.entities[key];
+      if (!Array.isArray(values) || values.length === 0) {
+        errors.push(`entities.${key}: a non-empty array expected`);
+        continue;
+      }
+      if (rows === -1) rows = values.length;
+      else if (values.length !== rows) errors.push(`entities.${key}: ${values.length} values, but other join keys have ${rows}`);
+      if (values.some((value) => typeof value !== 'string' && !(typeof value === 'number' && Number.isSafeInteger(value)))) {
+        errors.push(`entities.${key}: values must be strings or integers`);
+      }
+    }
+    if (rows > this.config.env.FEATURE_MAX_ENTITIES) {
+      errors.push(`entities: ${rows} rows exceed FEATURE_MAX_ENTITIES=${this.config.env.FEATURE_MAX_ENTITIES}`);
+    }
+
+    const full = request.full_feature_names === true;
+    const names = [...joinKeys];
+    const reads = new Map<string, ViewRead>();
+    refs.forEach((ref, i) => {
+      const problem = checkReference(registry, ref);
+      if (problem) {
+        errors.push(`features[${i}]: ${problem}`);
+        return;
+      }
+      const [viewName, feature] = ref.split(':');
+      let read = reads.get(viewName);
+      if (!read) {
+        const view = registry.views.get(viewName) as FeatureView;
+        const entityKeys = registry.entities.get(view.entity)?.join_keys ?? [];
+        const absent = entityKeys.filter((key) => !joinKeys.includes(key));
+        if (absent.length > 0) errors.push(`entities.${absent[0]}: required by feature view ${viewName}`);
+        read = { view, joinKeys: entityKeys, features: [], columns: [] };
+        reads.set(viewName, read);
+      }
+      const name = full ? `${viewName}__${feature}` : feature;
+      if (names.includes(name)) {
+        errors.push(`features[${i}]: column ${name} appears twice${full ? '' : ' (set full_feature_names)'}`);
+        return;
+      }
+      read.features.push(feature);
+      read.columns.push(names.length);
+      names.push(name);
+    });
+    if (refs.length === 0) errors.push('features: at least one feature expected');
+    if (errors.length > 0) throw new BadRequestException(errors);
+
+    const keys = this.valkey.keys;
+    const plan = [...reads.values()];
+    const pipeline = this.valkey.command.pipeline();
+    for (const read of plan) {
+      const columns = read.joinKeys.map((key) => request.entities[key]);
+      for (let row = 0; row < rows; row++) {
+        const id = entityIdOf(columns.map((column) => column[row]));
+        pipeline.hmget(keys.featureRow(read.view.name, id), ...read.features, UPDATED_AT_FIELD);
+      }
+    }
+    const replies = (await pipeline.exec()) ?? [];
+
+    const results: OnlineColumnDto[] = names.map(() => ({ values: [], statuses: [], event_timestamps: [] }));
+    joinKeys.forEach((key, c) => {
+      results[c].values = request.entities[key];
+      results[c].statuses = new Array<string>(rows).fill('PRESENT');
+      results[c].event_timestamps = new Array<string>(rows).fill(EPOCH);
+    });
+    const counts: Record<FeatureStatus, number> = { PRESENT: 0, NOT_FOUND: 0, NULL_VALUE: 0, OUTSIDE_MAX_AGE: 0 };
+    const now = Date.now() / 1000;
+    let reply = 0;
+    for (const read of plan) {
+      const ttl = read.view.ttl_seconds;
+      for (let row = 0; row < rows; row++) {
+        const [error, raw] = replies[reply++] ?? [];
+        if (error) throw error;
+        const values = raw as (string | null)[];
+        const updated = values[values.length - 1];
+        const updatedAt = updated === null ? undefined : Number(updated);
+        const stale = updatedAt !== undefined && ttl > 0 && now - updatedAt > ttl;
+        const at = updatedAt === undefined ? EPOCH : new Date(updatedAt * 1000).toISOString();
+        read.columns.forEach((column, f) => {
+          const stored = values[f];
+          let status: FeatureStatus;
+          let value: unknown = null;
+          if (updatedAt === undefined) status = 'NOT_FOUND';
+          else if (stale) status = 'OUTSIDE_MAX_AGE';
+          else if (stored === null) status = 'NULL_VALUE';
+          else {
+            value = decodeValue(stored);
+            status = value === null ? 'NULL_VALUE' : 'PRESENT';
+          }
+          counts[status]++;
+          const result = results[column];
+          result.values.push(value);
+          result.statuses.push(status);
+          result.event_timestamps.push(at);
+        });
+      }
+    }
+    for (const [status, count] of Object.entries(counts)) if (count > 0) FeatureMetrics.onlineValues.labels(status).inc(count);
+    return { metadata: { feature_names: names }, results };
+  }
+}
