@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
+import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { decodeValue, entityIdOf, UPDATED_AT_FIELD, type FeatureView } from './feature-schema.js';
 import { checkReference, FeatureRegistry } from './feature-registry.service.js';
@@ -17,7 +18,9 @@ interface ViewRead {
   columns: number[];
 }
 
-/** Online reads in Feast's shape: one pipeline of HMGET (one per view and entity row), one round trip. */
+const ONLINE_READ = LuaScript.from(new URL('./online-read.lua', import.meta.url));
+
+/** Online reads in Feast's shape: one script call reading every (view, entity) row, one round trip. */
 @Injectable()
 export class OnlineFeaturesService {
   constructor(
@@ -97,15 +100,17 @@ export class OnlineFeaturesService {
 
     const keys = this.valkey.keys;
     const plan = [...reads.values()];
-    const pipeline = this.valkey.command.pipeline();
+    const rowKeys: string[] = [];
+    const args: (string | number)[] = [];
     for (const read of plan) {
       const columns = read.joinKeys.map((key) => request.entities[key]);
       for (let row = 0; row < rows; row++) {
-        const id = entityIdOf(columns.map((column) => column[row]));
-        pipeline.hmget(keys.featureRow(read.view.name, id), ...read.features, UPDATED_AT_FIELD);
+        rowKeys.push(keys.featureRow(read.view.name, entityIdOf(columns.map((column) => column[row]))));
       }
+      args.push(rows, read.features.length + 1, ...read.features, UPDATED_AT_FIELD);
     }
-    const replies = (await pipeline.exec()) ?? [];
+    // One script call whatever the number of entities and views: one round trip, one command for the client to parse.
+    const replies = (await ONLINE_READ.run(this.valkey.command, rowKeys, args)) as (string | null)[][];
 
     const results: OnlineColumnDto[] = names.map(() => ({ values: [], statuses: [], event_timestamps: [] }));
     joinKeys.forEach((key, c) => {
@@ -119,9 +124,7 @@ export class OnlineFeaturesService {
     for (const read of plan) {
       const ttl = read.view.ttl_seconds;
       for (let row = 0; row < rows; row++) {
-        const [error, raw] = replies[reply++] ?? [];
-        if (error) throw error;
-        const values = raw as (string | null)[];
+        const values = replies[reply++];
         const updated = values[values.length - 1];
         const updatedAt = updated === null ? undefined : Number(updated);
         const stale = updatedAt !== undefined && ttl > 0 && now - updatedAt > ttl;
