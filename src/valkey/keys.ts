@@ -25,6 +25,14 @@ export class Keys {
   article(id: string): string {
     return this.key(`article:${id}`);
   }
+  /** Counter handing out each article's short numeric id (what feeds store). */
+  get articleSeq(): string {
+    return this.key('article_seq');
+  }
+  /** Hash from short id to article id, one per block of short ids (kept small enough for listpack encoding). */
+  articleRef(block: number): string {
+    return this.key(`article_ref:${block}`);
+  }
   /** Ids of articles accepted over REST (dedupe of the same id posted twice). */
   articleAccepted(id: string): string {
     return this.key(`article_accepted:${id}`);
@@ -99,6 +107,10 @@ export class Keys {
   }
   get llmRequests(): string {
     return this.key('llm:requests');
+  }
+  /** Pub/Sub channel for cancellations, heard by every `llm` replica. */
+  get llmControl(): string {
+    return this.key('llm:control');
   }
 
   // Socket.IO adapter

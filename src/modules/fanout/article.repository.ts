@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { LuaScript } from '../../valkey/lua-script.js';
+import { execOrThrow } from '../../valkey/pipeline.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import type { FeedArticle } from './article.js';
+import { execIdempotent } from './script-pipeline.js';
+
+const STORE = LuaScript.from(new URL('./article.lua', import.meta.url));
+/** Short ids per `article_ref:{block}` hash: small enough for listpack encoding. */
+const REF_BLOCK = 64;
+const REF_CACHE_MAX = 100000;
+
+export interface StoredArticle {
+  article: FeedArticle;
+  /** The article's short numeric id: what feeds, seen sets and feed streams hold. */
+  short: string;
+}
+
+/**
+ * Articles stored once in `article:{id}` (fields `n` short id, `a` JSON, `t` on its topic stream), each with a
+ * short numeric id so that a feed entry costs a few bytes (listpack/intset integers) instead of a full id.
+ */
+@Injectable()
+export class ArticleRepository {
+  /** Short id → article id; the mapping never changes, so a bounded cache is always right. */
+  private readonly refs = new Map<string, string>();
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Stores each article (the first write wins), indexes its short id and appends it to `topic:{topic}` once.
+   * Idempotent: a redelivered article keeps its short id and is not appended twice.
+   */
+  async store(articles: FeedArticle[]): Promise<StoredArticle[]> {
+    if (articles.length === 0) return [];
+    const { command: client, keys } = this.valkey;
+    const env = this.config.env;
+    const ttl = env.ARTICLE_TTL_DAYS * 86400;
+    const last = await client.incrby(keys.articleSeq, articles.length);
+    const first = last - articles.length + 1;
+    const now = Date.now();
+    const json = articles.map((article) => JSON.stringify({ ...article, stages: { ...article.stages, fanout: now } }));
+    const stored = (await execIdempotent(client, [STORE], (pipeline) =>
+      articles.forEach((article, i) => STORE.queue(pipeline, [keys.article(article.id)], [first + i, json[i], ttl])),
+    )) as [number, number][];
+    const pipeline = client.pipeline();
+    articles.forEach((article, i) => {
+      const [short, onTopic] = stored[i];
+      const block = keys.articleRef(Math.floor(short / REF_BLOCK));
+      pipeline.hset(block, String(short), article.id).expire(block, ttl);
+      if (!onTopic) {
+        pipeline
+          .xadd(
+            keys.topicStream(article.topic),
+            'MAXLEN',
+            '~',
+            env.TOPIC_STREAM_MAXLEN,
+            '*',
+            'data',
+            json[i],
+            'n',
+            String(short),
+          )
+          .hset(keys.article(article.id), 't', '1');
+      }
+    });
+    await execOrThrow(pipeline.exec());
+    return articles.map((article, i) => {
+      this.remember(String(stored[i][0]), article.id);
+      return { article, short: String(stored[i][0]) };
+    });
+  }
+
+  async byId(id: string): Promise<FeedArticle | undefined> {
+    const json = await this.valkey.command.hget(this.valkey.keys.article(id), 'a');
+    return json ? (JSON.parse(json) as FeedArticle) : undefined;
+  }
+
+  /** Articles for short ids, in order (undefined where expired): ids from cache or one pipeline, then one pipeline. */
+  async byShortIds(shorts: string[]): Promise<(FeedArticle | undefined)[]> {
+    if (shorts.length === 0) return [];
+    const { command: client, keys } = this.valkey;
+    const missing = [...new Set(shorts.filter((short) => !this.refs.has(short)))];
+    if (missing.length > 0) {
+      const pipeline = client.pipeline();
+      for (const short of missing) pipeline.hget(keys.articleRef(Math.floor(Number(short) / REF_BLOCK)), short);
+      const replies = (await pipeline.exec()) ?? [];
+      missing.forEach((short, i) => {
+        const [error, id] = replies[i] ?? [];
+        if (!error && typeof id === 'string') this.remember(short, id);
+      });
+    }
+    const ids = shorts.map((short) => this.refs.get(short));
+    const pipeline = client.pipeline();
+    for (const id of ids) if (id !== undefined) pipeline.hget(keys.article(id), 'a');
+    const replies = (await pipeline.exec()) ?? [];
+    let at = 0;
+    return ids.map((id) => {
+      if (id === undefined) return undefined;
+      const [error, json] = replies[at++] ?? [];
+      return !error && typeof json === 'string' ? (JSON.parse(json) as FeedArticle) : undefined;
+    });
+  }
+
+  private remember(short: string, id: string): void {
+    if (this.refs.size >= REF_CACHE_MAX) this.refs.delete(this.refs.keys().next().value as string);
+    this.refs.set(short, id);
+  }
+}

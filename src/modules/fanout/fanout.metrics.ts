@@ -1,0 +1,26 @@
+import { Metrics } from '../../metrics/metrics.service.js';
+
+const FEED_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/** Fan-out metrics; no label carries a user or article id. */
+export const fanoutMetrics = {
+  deliveries: Metrics.counter('skein_fanout_deliveries_total', 'Article ids added to user feeds'),
+  duplicates: Metrics.counter(
+    'skein_fanout_duplicates_skipped_total',
+    'Deliveries skipped because the article was already in the feed',
+  ),
+  inactiveSkipped: Metrics.counter(
+    'skein_fanout_inactive_skipped_total',
+    'Subscribers skipped at fan-out because they were inactive',
+  ),
+  rebuilds: Metrics.counter(
+    'skein_feed_rebuilds_total',
+    'Feeds rebuilt from topic streams when an inactive user came back',
+  ),
+  ingestToFeed: Metrics.histogram(
+    'skein_ingest_to_feed_seconds',
+    'Time from ingest (ingested_at) to delivery into a user feed',
+    [],
+    FEED_LATENCY_BUCKETS,
+  ),
+};

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { Role } from '../../config/roles.js';
+import { StageWorker } from '../../streams/stage.decorator.js';
+import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { parseEnriched, type FeedArticle } from './article.js';
+import { ArticleRepository } from './article.repository.js';
+import { fanoutMetrics } from './fanout.metrics.js';
+import { FeedRepository } from './feed.repository.js';
+
+/**
+ * Fan-out on write, to active users only: stores each enriched article once, appends it to its topic stream, and
+ * delivers its short id to the feed of every active subscriber of its topic (one Lua call per user, one pipeline
+ * per batch). Inactive users get their feed rebuilt from the topic streams when they come back.
+ */
+@Injectable()
+@StageWorker(Role.Fanout)
+export class FanoutWorker implements StreamStage {
+  readonly definition: StageDefinition;
+
+  constructor(
+    valkey: ValkeyService,
+    private readonly articles: ArticleRepository,
+    private readonly feeds: FeedRepository,
+  ) {
+    this.definition = { stage: 'fanout', stream: valkey.keys.enrichedStream, group: 'fanout_workers' };
+  }
+
+  async handle(entries: StreamEntry[]): Promise<StageOutcome> {
+    const rejected: { entry: StreamEntry; reason: string }[] = [];
+    const batch = new Map<string, FeedArticle>();
+    for (const entry of entries) {
+      const parsed = parseEnriched(entry.fields.data);
+      if (typeof parsed === 'string') rejected.push({ entry, reason: parsed });
+      // The same article twice in a batch is one article.
+      else if (!batch.has(parsed.id)) batch.set(parsed.id, parsed);
+    }
+    const stored = await this.articles.store([...batch.values()]);
+    if (stored.length === 0) return { rejected };
+
+    const { byTopic, inactive } = await this.feeds.activeSubscribers([...new Set(stored.map((s) => s.article.topic))]);
+    const deliveries = new Map<string, string[]>();
+    const ingestedAt = new Map<string, number>();
+    for (const { article, short } of stored) {
+      ingestedAt.set(short, article.ingested_at);
+      for (const uid of byTopic.get(article.topic) ?? []) {
+        const shorts = deliveries.get(uid);
+        if (shorts) shorts.push(short);
+        else deliveries.set(uid, [short]);
+      }
+    }
+    const results = await this.feeds.deliver(deliveries);
+
+    const now = Date.now();
+    let delivered = 0;
+    let duplicates = 0;
+    for (const [uid, flags] of results) {
+      const shorts = deliveries.get(uid)!;
+      flags.forEach((added, i) => {
+        if (added) {
+          delivered++;
+          fanoutMetrics.ingestToFeed.observe(Math.max(0, now - (ingestedAt.get(shorts[i]) ?? now)) / 1000);
+        } else {
+          duplicates++;
+        }
+      });
+    }
+    fanoutMetrics.deliveries.inc(delivered);
+    fanoutMetrics.duplicates.inc(duplicates);
+    fanoutMetrics.inactiveSkipped.inc(inactive);
+    return { rejected };
+  }
+}

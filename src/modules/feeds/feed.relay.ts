@@ -1,0 +1,145 @@
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Valkey } from 'iovalkey';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Namespace } from 'socket.io';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { FeedRepository } from '../fanout/feed.repository.js';
+import { feedsMetrics } from './feeds.metrics.js';
+import { FeedService } from './feed.service.js';
+
+const READ_COUNT = 100;
+const BLOCK_MS = 5000;
+
+export function feedRoom(uid: string): string {
+  return `user:${uid}`;
+}
+
+/**
+ * Live delivery on an api replica: reads `feed_stream:{uid}` of the users connected here (one XREAD BLOCK on a
+ * dedicated connection) and emits `feed:item` to their rooms on this replica only. The feed stream is the single
+ * source of live and resumed items, so the fanout worker may run anywhere and a pushed cursor is always resumable.
+ */
+@Injectable()
+export class FeedRelay implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(FeedRelay.name);
+  /** Users watched here → the last feed stream id pushed to their room. */
+  private readonly cursors = new Map<string, string>();
+  private namespace?: Namespace;
+  private reader?: Valkey;
+  private readerId?: number;
+  private running = false;
+  private loop?: Promise<void>;
+  /** Bumped on every change of the watched set; a blocked read of an older set is unblocked. */
+  private version = 0;
+  private readingVersion?: number;
+  private interrupting?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly feedRepository: FeedRepository,
+    private readonly feeds: FeedService,
+  ) {}
+
+  attach(namespace: Namespace): void {
+    this.namespace = namespace;
+    if (this.running) return;
+    this.running = true;
+    this.reader = this.valkey.blocking('feeds-relay');
+    this.loop = this.run();
+  }
+
+  /** Starts pushing a user's new deliveries (those after the current end of their feed stream). */
+  async watch(uid: string): Promise<void> {
+    if (this.cursors.has(uid)) return;
+    const cursor = await this.feedRepository.lastCursor(uid);
+    if (this.cursors.has(uid)) return;
+    this.cursors.set(uid, cursor);
+    this.changed();
+  }
+
+  unwatch(uid: string): void {
+    if (this.cursors.delete(uid)) this.changed();
+  }
+
+  get watching(): number {
+    return this.cursors.size;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wake?.();
+    if (this.readerId !== undefined) await this.valkey.command.client('UNBLOCK', this.readerId).catch(() => undefined);
+    await this.loop;
+  }
+
+  private changed(): void {
+    this.version++;
+    this.wake?.();
+    this.interrupting ??= this.interrupt().finally(() => (this.interrupting = undefined));
+  }
+
+  /** Unblocks the reader until it reads the current watched set (an UNBLOCK sent just before its XREAD is lost). */
+  private async interrupt(): Promise<void> {
+    while (this.running && this.readingVersion !== undefined && this.readingVersion < this.version) {
+      if (this.readerId !== undefined)
+        await this.valkey.command.client('UNBLOCK', this.readerId).catch(() => undefined);
+      await sleep(20);
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (this.cursors.size === 0) {
+          await new Promise<void>((resolve) => {
+            this.wake = resolve;
+            setTimeout(resolve, 1000).unref();
+          });
+          this.wake = undefined;
+          continue;
+        }
+        await this.readOnce();
+      } catch (error) {
+        this.readingVersion = undefined;
+        this.readerId = undefined;
+        if (!this.running) break;
+        this.logger.warn(`feed relay read failed, retrying: ${(error as Error).message}`);
+        await sleep(250);
+      }
+    }
+  }
+
+  private async readOnce(): Promise<void> {
+    const reader = this.reader!;
+    this.readerId ??= Number(await reader.client('ID'));
+    const keys = this.valkey.keys;
+    const read = new Map([...this.cursors].map(([uid, cursor]) => [keys.feedStream(uid), { uid, cursor }]));
+    this.readingVersion = this.version;
+    const reply = await reader.xread(
+      'COUNT',
+      READ_COUNT,
+      'BLOCK',
+      BLOCK_MS,
+      'STREAMS',
+      ...read.keys(),
+      ...[...read.values()].map((r) => r.cursor),
+    );
+    this.readingVersion = undefined;
+    if (!reply) return;
+    for (const [key, entries] of reply) {
+      const watched = read.get(key);
+      // Unwatched, or re-watched from another cursor while we read: the next read covers it.
+      if (!watched || this.cursors.get(watched.uid) !== watched.cursor || entries.length === 0) continue;
+      this.cursors.set(watched.uid, entries[entries.length - 1][0]);
+      const items = await this.feeds.hydrate(
+        watched.uid,
+        entries.map(([cursor, fields]) => ({ cursor, short: fields[fields.indexOf('id') + 1] ?? '' })),
+      );
+      // Local only: every api replica relays for the sockets it holds, so the adapter must not fan this out again.
+      for (const item of items) this.namespace?.local.to(feedRoom(watched.uid)).emit('feed:item', item);
+      feedsMetrics.liveItems.inc(items.length);
+    }
+  }
+}

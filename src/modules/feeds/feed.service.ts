@@ -1,0 +1,146 @@
+import { BadRequestException, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { StreamStatsService, type StreamStats } from '../../streams/stream-stats.service.js';
+import { execOrThrow } from '../../valkey/pipeline.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { isTopic, TOPICS } from '../classify/topics.js';
+import type { FeedArticle } from '../fanout/article.js';
+import { ArticleRepository } from '../fanout/article.repository.js';
+import { fanoutMetrics } from '../fanout/fanout.metrics.js';
+import { FeedRepository } from '../fanout/feed.repository.js';
+import type { FeedPageDto, TopicSummaryDto, UserDto } from './feeds.dto.js';
+
+/** Stages whose dead letters `/pipeline/stats` reports. */
+const PIPELINE_STAGES = ['classify', 'enrich', 'fanout'];
+const DEFAULT_LIMIT = 20;
+
+export type FeedItem = FeedArticle & { cursor: string };
+
+/** Users, their topics and activity, and feed reads (an inactive user's feed is rebuilt before their first read). */
+@Injectable()
+export class FeedService implements OnModuleInit {
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+    private readonly feeds: FeedRepository,
+    private readonly articles: ArticleRepository,
+    private readonly stats: StreamStatsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.stats.track(...this.pipelineStreams);
+  }
+
+  private get pipelineStreams(): string[] {
+    const keys = this.valkey.keys;
+    return [
+      keys.newsRaw,
+      keys.classifiedStream,
+      keys.enrichedStream,
+      ...PIPELINE_STAGES.map((s) => keys.deadLetter(s)),
+    ];
+  }
+
+  /** Replaces a user's topics; an unknown topic is a 400 naming it and nothing is written. */
+  async setTopics(uid: string, topics: string[]): Promise<UserDto> {
+    const unknown = topics.filter((topic) => !isTopic(topic));
+    if (unknown.length > 0) {
+      throw new BadRequestException(
+        `topics: unknown topic ${unknown.map((t) => JSON.stringify(t)).join(', ')} (known: ${TOPICS.join(', ')})`,
+      );
+    }
+    const wanted = [...new Set(topics)];
+    const { command: client, keys } = this.valkey;
+    const previous = await this.topicsOf(uid);
+    const pipeline = client.pipeline().hset(keys.user(uid), 'topics', wanted.join(','));
+    for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
+    for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
+    await execOrThrow(pipeline.exec());
+    return this.user(uid);
+  }
+
+  async user(uid: string): Promise<UserDto> {
+    const { command: client, keys } = this.valkey;
+    const [topics, score] = await Promise.all([this.topicsOf(uid), client.zscore(keys.activeUsers, uid)]);
+    return score === null ? { id: uid, topics } : { id: uid, topics, active_at: new Date(Number(score)).toISOString() };
+  }
+
+  /**
+   * Marks a user active. A user who was inactive (or never active) missed fan-out: their feed is rebuilt from the
+   * topic streams before this returns.
+   */
+  async touch(uid: string): Promise<void> {
+    const { command: client, keys } = this.valkey;
+    const now = Date.now();
+    // Active first, rebuild second: an article fanned out meanwhile is deduped, never missed.
+    const [[, previous]] = ((await client
+      .pipeline()
+      .zscore(keys.activeUsers, uid)
+      .zadd(keys.activeUsers, now, uid)
+      .exec()) ?? [[null, null]]) as [Error | null, string | null][];
+    if (this.feeds.isActive(previous === null ? null : Number(previous), now)) return;
+    const added = await this.feeds.rebuild(uid, await this.topicsOf(uid));
+    fanoutMetrics.rebuilds.inc();
+    fanoutMetrics.deliveries.inc(added);
+  }
+
+  async feed(uid: string, limit = DEFAULT_LIMIT, before?: string): Promise<FeedPageDto> {
+    await this.touch(uid);
+    const shorts = await this.feeds.page(uid, limit + 1, before);
+    const page = shorts.slice(0, limit);
+    const articles = await this.articles.byShortIds(page);
+    const items = articles.filter((article): article is FeedArticle => article !== undefined);
+    return shorts.length > limit ? { items, next_before: page[page.length - 1] } : { items };
+  }
+
+  /** Every delivery after the feed stream cursor `after`, oldest first, each with its cursor. */
+  async since(uid: string, after: string): Promise<FeedItem[]> {
+    return this.hydrate(uid, await this.feeds.since(uid, after));
+  }
+
+  /** Hydrates feed stream entries; an entry whose article has expired is left out. */
+  async hydrate(uid: string, entries: { cursor: string; short: string }[]): Promise<FeedItem[]> {
+    const articles = await this.articles.byShortIds(entries.map((entry) => entry.short));
+    const items: FeedItem[] = [];
+    articles.forEach((article, i) => article && items.push({ ...article, cursor: entries[i].cursor }));
+    return items;
+  }
+
+  async topics(): Promise<TopicSummaryDto[]> {
+    const { command: client, keys } = this.valkey;
+    const counts = await Promise.all(TOPICS.map((topic) => client.xlen(keys.topicStream(topic))));
+    return TOPICS.map((name, i) => ({ name, articles: counts[i] }));
+  }
+
+  async topicArticles(topic: string, limit = DEFAULT_LIMIT): Promise<FeedArticle[]> {
+    if (!isTopic(topic))
+      throw new NotFoundException(`unknown topic ${JSON.stringify(topic)} (known: ${TOPICS.join(', ')})`);
+    const raw = (await this.valkey.command.xrevrange(
+      this.valkey.keys.topicStream(topic),
+      '+',
+      '-',
+      'COUNT',
+      limit,
+    )) as [string, string[]][];
+    return raw.flatMap(([, fields]) => {
+      const at = fields.indexOf('data');
+      return at >= 0 && at % 2 === 0 ? [JSON.parse(fields[at + 1]) as FeedArticle] : [];
+    });
+  }
+
+  async article(id: string): Promise<FeedArticle> {
+    const article = await this.articles.byId(id);
+    if (!article)
+      throw new NotFoundException(`article ${JSON.stringify(id)} not found (not yet through the pipeline, or expired)`);
+    return article;
+  }
+
+  async pipelineStats(): Promise<StreamStats[]> {
+    return this.stats.stats(this.pipelineStreams);
+  }
+
+  async topicsOf(uid: string): Promise<string[]> {
+    const raw = await this.valkey.command.hget(this.valkey.keys.user(uid), 'topics');
+    return raw ? raw.split(',').filter((topic) => topic.length > 0) : [];
+  }
+}

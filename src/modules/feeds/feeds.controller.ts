@@ -1,0 +1,97 @@
+import { BadRequestException, Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { StreamStats } from '../../streams/stream-stats.service.js';
+import type { FeedArticle } from '../fanout/article.js';
+import { ARTICLE_ID_PATTERN } from '../ingest/article.dto.js';
+import {
+  ArticleListDto,
+  FeedPageDto,
+  FeedQueryDto,
+  LimitQueryDto,
+  TopicListDto,
+  TopicsDto,
+  UserDto,
+} from './feeds.dto.js';
+import { FeedService } from './feed.service.js';
+import { UserIdPipe } from './user-id.pipe.js';
+
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly feeds: FeedService) {}
+
+  @Put(':uid/topics')
+  @ApiOperation({ summary: "Replace a user's topics" })
+  @ApiOkResponse({ type: UserDto })
+  @ApiBadRequestResponse({ description: 'Bad user id, or an unknown topic (named in the message)' })
+  setTopics(@Param('uid', UserIdPipe) uid: string, @Body() body: TopicsDto): Promise<UserDto> {
+    return this.feeds.setTopics(uid, body.topics);
+  }
+
+  @Get(':uid')
+  @ApiOperation({ summary: 'A user: topics and last activity (an unknown user has no topics)' })
+  @ApiOkResponse({ type: UserDto })
+  user(@Param('uid', UserIdPipe) uid: string): Promise<UserDto> {
+    return this.feeds.user(uid);
+  }
+
+  @Get(':uid/feed')
+  @ApiOperation({
+    summary: "A user's feed, newest first; marks the user active (a returning user's feed is rebuilt first)",
+  })
+  @ApiOkResponse({ type: FeedPageDto })
+  feed(@Param('uid', UserIdPipe) uid: string, @Query() query: FeedQueryDto): Promise<FeedPageDto> {
+    return this.feeds.feed(uid, query.limit, query.before);
+  }
+}
+
+@ApiTags('topics')
+@Controller('topics')
+export class TopicsController {
+  constructor(private readonly feeds: FeedService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The topics, with the number of articles each topic stream holds' })
+  @ApiOkResponse({ type: TopicListDto })
+  async topics(): Promise<TopicListDto> {
+    return { topics: await this.feeds.topics() };
+  }
+
+  @Get(':topic/articles')
+  @ApiOperation({ summary: "A topic's latest articles, newest first" })
+  @ApiOkResponse({ type: ArticleListDto })
+  @ApiNotFoundResponse({ description: 'Not one of the 10 topics' })
+  async articles(@Param('topic') topic: string, @Query() query: LimitQueryDto): Promise<ArticleListDto> {
+    return { items: await this.feeds.topicArticles(topic, query.limit) };
+  }
+}
+
+@ApiTags('articles')
+@Controller('articles')
+export class ArticleReadController {
+  constructor(private readonly feeds: FeedService) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it' })
+  @ApiOkResponse({ description: 'The enriched article', schema: { type: 'object' } })
+  @ApiNotFoundResponse({ description: 'Unknown (or not yet fanned out, or expired)' })
+  article(@Param('id') id: string): Promise<FeedArticle> {
+    if (!ARTICLE_ID_PATTERN.test(id))
+      throw new BadRequestException('id must be 1-128 characters of letters, digits, . _ : -');
+    return this.feeds.article(id);
+  }
+}
+
+@ApiTags('pipeline')
+@Controller('pipeline')
+export class PipelineController {
+  constructor(private readonly feeds: FeedService) {}
+
+  @Get('stats')
+  @ApiOperation({
+    summary: 'Length, and per group pending and lag, of the pipeline streams and their dead-letter streams',
+  })
+  async stats(): Promise<{ streams: StreamStats[] }> {
+    return { streams: await this.feeds.pipelineStats() };
+  }
+}

@@ -1,0 +1,72 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { TOPICS } from '../classify/topics.js';
+
+export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const FEED_CURSOR_PATTERN = /^\d+-\d+$/;
+
+export class TopicsDto {
+  @ApiProperty({
+    description: 'The full set of topics to follow (replaces the previous set)',
+    enum: TOPICS,
+    isArray: true,
+    example: ['technology', 'science'],
+  })
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  topics!: string[];
+}
+
+export class FeedQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Opaque cursor: `next_before` of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,20}$/, { message: 'before must be the next_before value of a previous page' })
+  before?: string;
+}
+
+export class LimitQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+}
+
+export class UserDto {
+  @ApiProperty({ example: '42' }) id!: string;
+  @ApiProperty({ enum: TOPICS, isArray: true }) topics!: string[];
+  @ApiPropertyOptional({ description: 'Last feed read or socket connection (ISO 8601); absent if never active' })
+  active_at?: string;
+}
+
+export class FeedPageDto {
+  @ApiProperty({ description: 'Hydrated articles, newest first', type: 'array', items: { type: 'object' } })
+  items!: Record<string, unknown>[];
+  @ApiPropertyOptional({ description: 'Pass as `before` for the next (older) page; absent on the last page' })
+  next_before?: string;
+}
+
+export class TopicSummaryDto {
+  @ApiProperty({ enum: TOPICS }) name!: string;
+  @ApiProperty({ description: 'Articles held in topic:{name} (capped at TOPIC_STREAM_MAXLEN)' }) articles!: number;
+}
+
+export class TopicListDto {
+  @ApiProperty({ type: [TopicSummaryDto] }) topics!: TopicSummaryDto[];
+}
+
+export class ArticleListDto {
+  @ApiProperty({ type: 'array', items: { type: 'object' } }) items!: Record<string, unknown>[];
+}

@@ -1,0 +1,116 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import { FEED_CURSOR_PATTERN, USER_ID_PATTERN } from './feeds.dto.js';
+import { feedsMetrics } from './feeds.metrics.js';
+import { feedRoom, FeedRelay } from './feed.relay.js';
+import { FeedService, type FeedItem } from './feed.service.js';
+
+const NAMESPACE = '/feeds';
+
+interface SocketData {
+  userId?: string;
+}
+
+interface SyncReply {
+  items?: FeedItem[];
+  error?: string;
+}
+
+/**
+ * `/feeds`: a socket authenticates with `auth: {userId}`, joins its user's room and receives `feed:item` for each
+ * new delivery; `feed:sync {after}` answers everything after a cursor. Bad input gets an `error` event.
+ */
+@WebSocketGateway({ namespace: NAMESPACE })
+export class FeedsGateway
+  implements OnGatewayInit<Namespace>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket>
+{
+  private readonly logger = new Logger(FeedsGateway.name);
+  /** Each socket's user id once admitted (undefined if refused); messages wait for it. */
+  private readonly admitted = new WeakMap<Socket, Promise<string | undefined>>();
+
+  constructor(
+    private readonly feeds: FeedService,
+    private readonly relay: FeedRelay,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    this.relay.attach(namespace);
+  }
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const admitted = this.admit(socket);
+    this.admitted.set(socket, admitted);
+    await admitted;
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const uid = (socket.data as SocketData).userId;
+    if (uid === undefined) return;
+    feedsMetrics.connections.labels(NAMESPACE).dec();
+    if (!socket.nsp.adapter.rooms.get(feedRoom(uid))?.size) this.relay.unwatch(uid);
+  }
+
+  @SubscribeMessage('feed:sync')
+  async sync(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<SyncReply> {
+    const uid = await this.admitted.get(socket);
+    if (uid === undefined) return this.refuse(socket, 'feed:sync', 'not authenticated');
+    const after = (payload as { after?: unknown } | null)?.after;
+    if (
+      typeof payload !== 'object' ||
+      payload === null ||
+      typeof after !== 'string' ||
+      !FEED_CURSOR_PATTERN.test(after)
+    ) {
+      return this.refuse(
+        socket,
+        'feed:sync',
+        'payload must be {after: cursor} with a cursor from feed:item (e.g. "1700000000000-0")',
+      );
+    }
+    try {
+      return { items: await this.feeds.since(uid, after) };
+    } catch (error) {
+      this.logger.warn(`feed:sync for ${uid} failed: ${(error as Error).message}`);
+      return this.refuse(socket, 'feed:sync', 'sync failed; retry');
+    }
+  }
+
+  private async admit(socket: Socket): Promise<string | undefined> {
+    const given = (socket.handshake.auth as Record<string, unknown> | undefined)?.userId;
+    const uid = typeof given === 'number' && Number.isSafeInteger(given) ? String(given) : given;
+    if (typeof uid !== 'string' || !USER_ID_PATTERN.test(uid)) {
+      this.refuse(socket, 'connect', 'auth.userId must be 1-64 characters of letters, digits, _ or -');
+      socket.disconnect();
+      return undefined;
+    }
+    try {
+      // Marking the user active rebuilds a returning user's feed before any item is pushed.
+      await this.feeds.touch(uid);
+      await socket.join(feedRoom(uid));
+      await this.relay.watch(uid);
+    } catch (error) {
+      this.logger.warn(`feed socket for ${uid} refused: ${(error as Error).message}`);
+      this.refuse(socket, 'connect', 'feed unavailable; reconnect');
+      socket.disconnect();
+      return undefined;
+    }
+    if (!socket.connected) return undefined;
+    (socket.data as SocketData).userId = uid;
+    feedsMetrics.connections.labels(NAMESPACE).inc();
+    return uid;
+  }
+
+  private refuse(socket: Socket, event: string, message: string): SyncReply {
+    socket.emit('error', { event, message });
+    return { error: message };
+  }
+}

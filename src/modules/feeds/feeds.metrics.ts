@@ -1,0 +1,6 @@
+import { Metrics } from '../../metrics/metrics.service.js';
+
+export const feedsMetrics = {
+  connections: Metrics.gauge('skein_socket_connections', 'Open Socket.IO connections by namespace', ['namespace']),
+  liveItems: Metrics.counter('skein_feed_live_items_total', 'feed:item events pushed to connected users'),
+};

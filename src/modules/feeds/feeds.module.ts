@@ -1,0 +1,20 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { AppConfig } from '../../config/config.js';
+import { roleModule } from '../../config/role-module.js';
+import { ArticleReadController, PipelineController, TopicsController, UsersController } from './feeds.controller.js';
+import { FeedsGateway } from './feeds.gateway.js';
+import { FeedRelay } from './feed.relay.js';
+import { FeedService } from './feed.service.js';
+
+/** Users, subscriptions, feed reads and the `/feeds` Socket.IO gateway (reads through FanoutModule's repositories). */
+@Module({})
+export class FeedsModule {
+  static register(config: AppConfig): DynamicModule {
+    return roleModule(FeedsModule, config, {
+      providers: [FeedService],
+      controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
+      apiProviders: [FeedRelay, FeedsGateway],
+      exports: [FeedService],
+    });
+  }
+}

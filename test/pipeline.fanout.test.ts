@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Valkey } from 'iovalkey';
+import { FanoutWorker } from '../src/modules/fanout/fanout.worker.js';
+import type { StreamEntry } from '../src/streams/stream-entry.js';
+import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { TestValkey } from './support/valkey.js';
+
+interface Page {
+  items: { id: string; topic: string }[];
+  next_before?: string;
+}
+
+const DAY = 86400000;
+const TOPIC_OF = ['technology', 'sports', 'science', 'finance', 'health'];
+
+function enriched(i: number): { id: string; topic: string; data: string } {
+  const topic = TOPIC_OF[i % TOPIC_OF.length];
+  const now = Date.now();
+  const article = {
+    id: `art-${i}`,
+    title: `Article ${i}`,
+    body: `Body of article ${i}`,
+    topic,
+    topic_score: 0.9,
+    summary: `Summary ${i}`,
+    word_count: 4,
+    reading_time_seconds: 1,
+    keywords: ['k'],
+    entities: [],
+    ingested_at: now - 50,
+    stages: { ingest: now - 50, classify: now - 30, enrich: now - 10 },
+  };
+  return { id: article.id, topic, data: JSON.stringify(article) };
+}
+
+describe('fanout to per-user feeds', () => {
+  let valkey: TestValkey;
+  let client: Valkey;
+  let app: TestApp;
+  const users: Record<string, string[]> = {
+    alice: ['technology', 'science'],
+    bob: ['sports'],
+    carol: ['technology', 'sports', 'finance'],
+    dave: ['technology'],
+  };
+  const articles = Array.from({ length: 15 }, (_, i) => enriched(i));
+  const expected = (uid: string): string[] =>
+    articles
+      .filter((a) => users[uid].includes(a.topic))
+      .map((a) => a.id)
+      .reverse();
+  const feedIds = async (uid: string): Promise<string[]> =>
+    (await json<Page>(`${app.url}/users/${uid}/feed?limit=100`)).body.items.map((item) => item.id);
+  const raw = async (uid: string): Promise<[number, number, number]> => [
+    await client.llen(`feed:{${uid}}`),
+    await client.scard(`feed_seen:{${uid}}`),
+    await client.xlen(`feed_stream:{${uid}}`),
+  ];
+  const drained = async (): Promise<boolean> => {
+    const groups = (await client.xinfo('GROUPS', 'enriched_stream')) as unknown[][];
+    const info = Object.fromEntries(
+      Array.from({ length: groups[0].length / 2 }, (_, i) => [groups[0][2 * i], groups[0][2 * i + 1]]),
+    );
+    return Number(info.pending) === 0 && Number(info.lag) === 0;
+  };
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    client = valkey.client();
+    app = await startTestApp(valkey.url, { ROLES: 'api,fanout', USER_ACTIVE_DAYS: '7' });
+    for (const [uid, topics] of Object.entries(users)) {
+      expect((await json(`${app.url}/users/${uid}/topics`, { method: 'PUT', body: { topics } })).status).toBe(200);
+    }
+    // alice, bob and carol read their (empty) feeds: active. dave was last seen 30 days ago: inactive.
+    for (const uid of ['alice', 'bob', 'carol']) expect((await feedIds(uid)).length).toBe(0);
+    await client.zadd('users_active', Date.now() - 30 * DAY, 'dave');
+    for (const article of articles) await client.xadd('enriched_stream', '*', 'data', article.data);
+    await eventually(drained);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  it('every active feed holds exactly its topics’ articles, once each, newest first', async () => {
+    for (const uid of ['alice', 'bob', 'carol']) {
+      expect(await feedIds(uid)).toEqual(expected(uid));
+      const count = expected(uid).length;
+      expect(await raw(uid)).toEqual([count, count, count]);
+    }
+  });
+
+  it('stores each article once and appends it to its topic stream once', async () => {
+    const { body } = await json<{ id: string; topic: string; summary: string; stages: Record<string, number> }>(
+      `${app.url}/articles/art-3`,
+    );
+    expect(body).toMatchObject({ id: 'art-3', topic: 'finance', summary: 'Summary 3' });
+    expect(Object.keys(body.stages).sort()).toEqual(['classify', 'enrich', 'fanout', 'ingest']);
+    expect(await client.xlen('topic:technology')).toBe(3);
+  });
+
+  it('a redelivered batch changes no feed, topic stream or article', async () => {
+    const before = await Promise.all(['alice', 'bob', 'carol'].map(raw));
+    const topicLengths = await Promise.all(TOPIC_OF.map((t) => client.xlen(`topic:${t}`)));
+    // The engine redelivering the same entries (a consumer died before acking) ...
+    const entries: StreamEntry[] = articles.map((a, i) => ({ id: `1-${i}`, fields: { data: a.data }, deliveries: 2 }));
+    await app.app.get(FanoutWorker).handle(entries);
+    // ... and a producer writing the same articles again.
+    for (const article of articles) await client.xadd('enriched_stream', '*', 'data', article.data);
+    await eventually(drained);
+    expect(await Promise.all(['alice', 'bob', 'carol'].map(raw))).toEqual(before);
+    expect(await Promise.all(TOPIC_OF.map((t) => client.xlen(`topic:${t}`)))).toEqual(topicLengths);
+    for (const uid of ['alice', 'bob', 'carol']) expect(await feedIds(uid)).toEqual(expected(uid));
+  });
+
+  it('skips an inactive user at fan-out and rebuilds their feed on their first read', async () => {
+    expect(await raw('dave')).toEqual([0, 0, 0]);
+    expect(await feedIds('dave')).toEqual(expected('dave'));
+    expect(await feedIds('dave')).toEqual(expected('dave'));
+    const count = expected('dave').length;
+    expect(await raw('dave')).toEqual([count, count, count]);
+    expect(Number(await client.zscore('users_active', 'dave'))).toBeGreaterThan(Date.now() - 60000);
+  });
+
+  it('delivers new articles to the user once they are active again', async () => {
+    const fresh = enriched(100); // technology
+    await client.xadd('enriched_stream', '*', 'data', fresh.data);
+    await eventually(drained);
+    expect((await feedIds('dave'))[0]).toBe('art-100');
+    expect((await feedIds('alice'))[0]).toBe('art-100');
+    expect(await feedIds('bob')).toEqual(expected('bob'));
+  });
+});
