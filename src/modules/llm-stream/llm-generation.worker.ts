@@ -1,0 +1,205 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
+import { StageWorker } from '../../streams/stage.decorator.js';
+import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import { StreamStatsService } from '../../streams/stream-stats.service.js';
+import { LuaScript } from '../../valkey/lua-script.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { LlmChannels } from './llm-channels.js';
+import { LogId, type EndReason, type LlmMessage } from './llm-message.js';
+import { LlmStreamMetrics } from './llm-stream.metrics.js';
+import { LlmProviders } from './providers/llm-providers.js';
+import { UpstreamError, withoutRepeatedPrefix, type ProviderName } from './providers/token-provider.js';
+import { TokenLogRepository, type StreamMeta } from './token-log.repository.js';
+
+const TOUCH = LuaScript.from(new URL('./touch.lua', import.meta.url));
+
+/** Why a generation's upstream request was aborted. */
+class Stop extends Error {
+  constructor(readonly kind: 'cancelled' | 'timeout' | 'shutdown' | 'superseded') {
+    super(kind);
+  }
+}
+
+/**
+ * Stage `llm`: generates one token stream per request entry of `llm:requests`. A generation is one handle() call
+ * (the engine acknowledges when it returns), so batches are of one and several consumers run side by side.
+ * A reclaimed request continues after the last token its log holds; every append is a compare-and-set on the
+ * log's last id, so two generators can never log the same index.
+ */
+@Injectable()
+@StageWorker(Role.Llm)
+export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(LlmGenerationWorker.name);
+  private readonly active = new Map<string, AbortController>();
+  private stopping = false;
+  readonly definition: StageDefinition;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly valkey: ValkeyService,
+    private readonly log: TokenLogRepository,
+    private readonly providers: LlmProviders,
+    private readonly channels: LlmChannels,
+    private readonly stats: StreamStatsService,
+  ) {
+    this.definition = {
+      stage: 'llm',
+      stream: valkey.keys.llmRequests,
+      group: 'llm_workers',
+      batchSize: 1,
+      concurrency: config.env.LLM_CONCURRENCY,
+    };
+  }
+
+  /** Generations running on this replica. */
+  get running(): number {
+    return this.active.size;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.stats.track(this.definition.stream);
+    if (!this.config.has(Role.Llm)) return;
+    await this.channels.listen(this.valkey.keys.llmControl, (message) => {
+      const control = message as { type?: string; id?: string };
+      if (control.type === 'cancel' && control.id) this.active.get(control.id)?.abort(new Stop('cancelled'));
+    });
+  }
+
+  /** On shutdown, generations stop without finishing: their entries stay pending and resume from the log elsewhere. */
+  onModuleDestroy(): void {
+    this.stopping = true;
+    for (const controller of this.active.values()) controller.abort(new Stop('shutdown'));
+  }
+
+  async handle(entries: StreamEntry[]): Promise<StageOutcome | void> {
+    const rejected: StageOutcome['rejected'] = [];
+    for (const entry of entries) {
+      const id = entry.fields.id;
+      if (!id) {
+        rejected.push({ entry, reason: 'llm request has no id field' });
+        continue;
+      }
+      const meta = await this.log.meta(id);
+      if (!meta) {
+        this.logger.warn(`llm request ${entry.id} names stream ${id}, which does not exist (expired?); skipped`);
+        continue;
+      }
+      if (meta.status !== 'running') continue;
+      await this.generate(meta, entry.id);
+    }
+    return { rejected };
+  }
+
+  private async generate(meta: StreamMeta, entryId: string): Promise<void> {
+    if (this.stopping) throw new Error('replica shutting down');
+    const { id } = meta;
+    const snapshot = await this.log.snapshot(id);
+    if (snapshot.terminal) return;
+    const provider = this.providers.get(meta.provider as ProviderName);
+    const controller = new AbortController();
+    this.active.set(id, controller);
+    const leaseEvery = Math.max(20, Math.floor(this.config.env.STREAM_CLAIM_IDLE_MS / 3));
+    const lease = setInterval(() => void this.keepLeased(entryId), leaseEvery);
+    const idle = new IdleTimer(this.config.env.LLM_UPSTREAM_TIMEOUT_MS, () => controller.abort(new Stop('timeout')));
+    let count = snapshot.tokens.length;
+    const text = snapshot.tokens.map((token) => token.content).join('');
+    let iterator: AsyncIterator<string> | undefined;
+    try {
+      if (!snapshot.started) {
+        const start: LlmMessage = { type: 'start', request_id: id, model: meta.model, timestamp: Date.now() };
+        if (!(await this.log.append(id, '', LogId.start, start)).appended) return;
+        LlmStreamMetrics.started.labels(provider.name).inc();
+      } else {
+        this.logger.log(`resuming stream ${id} after token ${count - 1}`);
+      }
+      const pieces = provider.stream({
+        prompt: meta.prompt,
+        system: meta.system,
+        model: meta.model,
+        maxTokens: meta.max_tokens - count,
+        prefix: { text, tokens: count },
+        signal: controller.signal,
+      });
+      // The simulated model resumes exactly where asked; a real upstream may echo the prefix it was given.
+      const guarded = count > 0 && provider.name !== 'simulated' ? withoutRepeatedPrefix(text, pieces) : pieces;
+      iterator = guarded[Symbol.asyncIterator]();
+      let reason: EndReason | undefined;
+      let failure: string | undefined;
+      for (;;) {
+        let step: IteratorResult<string>;
+        try {
+          step = await iterator.next();
+        } catch (error) {
+          const stop = controller.signal.reason as unknown;
+          if (stop instanceof Stop && stop.kind === 'shutdown') throw new Error('replica shutting down', { cause: error });
+          if (stop instanceof Stop && (stop.kind === 'cancelled' || stop.kind === 'superseded')) return;
+          failure =
+            stop instanceof Stop && stop.kind === 'timeout'
+              ? `${provider.name} upstream timed out: nothing received for ${this.config.env.LLM_UPSTREAM_TIMEOUT_MS} ms`
+              : error instanceof UpstreamError
+                ? error.message
+                : `${provider.name} upstream failed: ${(error as Error).message}`;
+          break;
+        }
+        if (step.done) break;
+        idle.reset();
+        if (count >= meta.max_tokens) {
+          reason = 'length';
+          break;
+        }
+        const token: LlmMessage = { type: 'token', content: step.value, index: count, timestamp: Date.now() };
+        const result = await this.log.append(id, LogId.beforeToken(count), LogId.token(count), token);
+        if (!result.appended) {
+          // Cancelled, or another generator got ahead: this one stops without writing anything more.
+          controller.abort(new Stop('superseded'));
+          return;
+        }
+        count++;
+        LlmStreamMetrics.tokens.labels(provider.name).inc();
+      }
+      const expect = count === 0 ? LogId.start : LogId.token(count - 1);
+      const terminal: LlmMessage = failure
+        ? { type: 'error', message: failure, request_id: id, total_tokens: count, timestamp: Date.now() }
+        : { type: 'end', request_id: id, total_tokens: count, timestamp: Date.now(), ...(reason ? { reason } : {}) };
+      if ((await this.log.append(id, expect, LogId.terminal, terminal)).appended) {
+        LlmStreamMetrics.ended.labels(failure ? 'error' : 'done').inc();
+        if (failure) this.logger.warn(`stream ${id} ended with an error: ${failure}`);
+      }
+    } finally {
+      clearInterval(lease);
+      idle.clear();
+      this.active.delete(id);
+      if (!controller.signal.aborted) controller.abort(new Stop('superseded'));
+      await iterator?.return?.().catch(() => undefined);
+    }
+  }
+
+  private async keepLeased(entryId: string): Promise<void> {
+    const { stream, group } = this.definition;
+    await TOUCH.run(this.valkey.command, [stream], [group, entryId]).catch((error: Error) =>
+      this.logger.debug(`lease renewal of ${entryId} failed: ${error.message}`),
+    );
+  }
+}
+
+/** Fires when `reset` has not been called for `ms`. */
+class IdleTimer {
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ms: number,
+    private readonly fire: () => void,
+  ) {
+    this.timer = setTimeout(fire, ms);
+  }
+
+  reset(): void {
+    this.timer.refresh();
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}

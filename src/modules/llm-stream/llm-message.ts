@@ -1,0 +1,67 @@
+/** The JSON messages published on `llm:stream:{id}` and kept, in the same form, in the log `llm:log:{id}`. */
+export interface StartMessage {
+  type: 'start';
+  request_id: string;
+  model: string;
+  timestamp: number;
+}
+
+export interface TokenMessage {
+  type: 'token';
+  content: string;
+  index: number;
+  timestamp: number;
+}
+
+export type EndReason = 'cancelled' | 'length';
+
+export interface EndMessage {
+  type: 'end';
+  request_id: string;
+  total_tokens: number;
+  timestamp: number;
+  reason?: EndReason;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+  request_id: string;
+  total_tokens: number;
+  timestamp: number;
+}
+
+export type LlmMessage = StartMessage | TokenMessage | EndMessage | ErrorMessage;
+export type TerminalMessage = EndMessage | ErrorMessage;
+
+export type StreamStatus = 'running' | 'done' | 'cancelled' | 'error';
+
+/**
+ * Log entry ids are fixed by position, so an append can be a compare-and-set on the last id:
+ * `0-1` the start, `1-{index}` token `index`, `2-0` the terminal message (end or error).
+ */
+export const LogId = {
+  start: '0-1',
+  token: (index: number): string => `1-${index}`,
+  terminal: '2-0',
+  /** The id a token's append expects to find last: the previous token, or the start. */
+  beforeToken: (index: number): string => (index === 0 ? '0-1' : `1-${index - 1}`),
+  isToken: (id: string): boolean => id.startsWith('1-'),
+  isTerminal: (id: string): boolean => id.startsWith('2-'),
+} as const;
+
+export function isTerminal(message: LlmMessage): message is TerminalMessage {
+  return message.type === 'end' || message.type === 'error';
+}
+
+/** What viewers get as `end`: the token count and, unless it finished normally, why (`error` carries a message). */
+export interface ViewerEnd {
+  total_tokens: number;
+  reason?: EndReason | 'error';
+  message?: string;
+}
+
+export function endPayload(message: TerminalMessage): ViewerEnd {
+  if (message.type === 'error') return { total_tokens: message.total_tokens, reason: 'error', message: message.message };
+  return message.reason ? { total_tokens: message.total_tokens, reason: message.reason } : { total_tokens: message.total_tokens };
+}

@@ -1,0 +1,88 @@
+import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
+import { LlmStreamService } from './llm-stream.service.js';
+import { SseViewerSink } from './sse-viewer.js';
+
+@ApiTags('llm')
+@Controller('llm/streams')
+export class LlmStreamController {
+  constructor(private readonly streams: LlmStreamService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Start a token stream',
+    description:
+      'Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned ' +
+      'channel: start, token {content, index}, then end {total_tokens, reason?} or error {message}.',
+  })
+  @ApiCreatedResponse({ type: CreatedStreamDto })
+  @ApiBadRequestResponse({ description: 'prompt empty or too long, unknown or unconfigured provider, max_tokens out of range' })
+  @ApiConflictResponse({ description: 'A stream with this id already exists' })
+  start(@Body() request: CreateStreamDto): Promise<CreatedStreamDto> {
+    return this.streams.start(request);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status and text so far of a token stream' })
+  @ApiOkResponse({ type: StreamStatusDto })
+  @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  status(@Param('id') id: string): Promise<StreamStatusDto> {
+    return this.streams.status(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Cancel a token stream: viewers get end with reason cancelled, the upstream call is aborted' })
+  @ApiOkResponse({ type: CancelledStreamDto, description: 'The status after the request (a finished stream keeps its own)' })
+  @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  cancel(@Param('id') id: string): Promise<CancelledStreamDto> {
+    return this.streams.cancel(id);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({
+    summary: 'Server-Sent Events of a token stream',
+    description:
+      'event: token (id: the token index, data: {index, content}) from the start, or after Last-Event-ID, or from ?from=; ' +
+      'then event: end (data: {total_tokens, reason?, message?}). A viewer too slow to keep up gets end with reason slow_viewer.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this token index' })
+  @ApiQuery({ name: 'from', required: false, type: Number, description: 'First token index to send (default 0)' })
+  @ApiOkResponse({ description: 'An event stream' })
+  @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  async events(
+    @Param('id') id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Query('from') from: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const start = firstIndex(lastEventId, from);
+    if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
+    const sink = new SseViewerSink(req, res);
+    const viewer = await this.streams.watch(id, start, sink);
+    if (viewer) sink.onClose(() => viewer.close());
+  }
+}
+
+/** Last-Event-ID n resumes at n + 1; otherwise `from`, otherwise 0. */
+function firstIndex(lastEventId: string | undefined, from: string | undefined): number {
+  if (lastEventId !== undefined && /^\d+$/.test(lastEventId.trim())) return Number(lastEventId.trim()) + 1;
+  if (from === undefined) return 0;
+  if (!/^\d{1,9}$/.test(from)) throw new BadRequestException('from must be a non-negative integer');
+  return Number(from);
+}

@@ -1,0 +1,109 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayDisconnect } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { endPayload, type TerminalMessage } from './llm-message.js';
+import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
+import { LlmStreamService } from './llm-stream.service.js';
+import type { StreamViewer, ViewerSink } from './stream-viewer.js';
+
+interface EngineConnection {
+  writeBuffer: unknown[];
+  once(event: 'drain' | 'close', listener: () => void): void;
+  off(event: 'drain' | 'close', listener: () => void): void;
+}
+
+/** A Socket.IO viewer: `token {id, index, content}` then `end {id, total_tokens, reason?}`, on one socket. */
+class SocketViewerSink implements ViewerSink {
+  readonly transport = 'socketio' as const;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly id: string,
+  ) {}
+
+  private get connection(): EngineConnection {
+    return this.socket.conn as unknown as EngineConnection;
+  }
+
+  backlog(): number {
+    return this.connection.writeBuffer.length;
+  }
+
+  drained(): Promise<void> {
+    if (this.backlog() === 0 || this.socket.disconnected) return Promise.resolve();
+    return new Promise((done) => {
+      const settle = (): void => {
+        this.connection.off('drain', settle);
+        this.connection.off('close', settle);
+        done();
+      };
+      this.connection.once('drain', settle);
+      this.connection.once('close', settle);
+    });
+  }
+
+  token(index: number, content: string): void {
+    this.socket.emit('token', { id: this.id, index, content });
+  }
+
+  end(message: TerminalMessage): void {
+    this.socket.emit('end', { id: this.id, ...endPayload(message) });
+  }
+
+  drop(reason: string): void {
+    this.socket.emit('end', { id: this.id, reason });
+    // A viewer too slow to keep up is disconnected rather than buffered without bound.
+    if (reason === 'slow_viewer') this.socket.disconnect(true);
+  }
+}
+
+/**
+ * Namespace `/llm`: a client emits `join {id, from?}` and receives the stream's tokens from `from` (default 0),
+ * then live ones, then `end`. One socket may watch several streams; each is one viewer.
+ */
+@WebSocketGateway({ namespace: '/llm' })
+export class LlmStreamGateway implements OnGatewayDisconnect, OnModuleDestroy {
+  private readonly logger = new Logger(LlmStreamGateway.name);
+  private readonly viewers = new Map<string, Map<string, StreamViewer>>();
+
+  constructor(private readonly streams: LlmStreamService) {}
+
+  @SubscribeMessage('join')
+  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ id: string; from: number } | { error: string }> {
+    const request = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; from?: unknown };
+    const fail = (message: string): { error: string } => {
+      socket.emit('error', { id: request.id, message });
+      return { error: message };
+    };
+    if (typeof request.id !== 'string' || !STREAM_ID_PATTERN.test(request.id)) return fail('id must be a stream id');
+    const from = request.from ?? 0;
+    if (typeof from !== 'number' || !Number.isInteger(from) || from < 0) return fail('from must be a non-negative integer');
+    const id = request.id;
+    const mine = this.viewers.get(socket.id) ?? new Map<string, StreamViewer>();
+    this.viewers.set(socket.id, mine);
+    mine.get(id)?.close();
+    try {
+      const viewer = await this.streams.watch(id, from, new SocketViewerSink(socket, id), (closed) => {
+        if (mine.get(id) === closed) mine.delete(id);
+      });
+      if (!viewer) return fail(`stream ${id} not found`);
+      if (socket.disconnected) viewer.close();
+      else if (!viewer.isClosed) mine.set(id, viewer);
+      return { id, from };
+    } catch (error) {
+      this.logger.warn(`join ${id} failed: ${(error as Error).message}`);
+      return fail(`could not join stream ${id}`);
+    }
+  }
+
+  handleDisconnect(socket: Socket): void {
+    const mine = this.viewers.get(socket.id);
+    this.viewers.delete(socket.id);
+    for (const viewer of mine?.values() ?? []) viewer.close();
+  }
+
+  onModuleDestroy(): void {
+    for (const mine of this.viewers.values()) for (const viewer of mine.values()) viewer.close();
+    this.viewers.clear();
+  }
+}

@@ -1,0 +1,41 @@
+import { InferenceClient } from '@huggingface/inference';
+import { chatMessages, UpstreamError, type GenerationRequest, type TokenProvider } from './token-provider.js';
+
+/**
+ * Hugging Face chat completion through `@huggingface/inference`: the Inference Providers router with HF_TOKEN, or
+ * a self-hosted endpoint (TGI, Inference Endpoints) at HF_ENDPOINT_URL, passed as the client's `endpointUrl`.
+ */
+export class HuggingFaceProvider implements TokenProvider {
+  readonly name = 'huggingface' as const;
+  private readonly client: InferenceClient;
+
+  constructor(
+    private readonly token: string | undefined,
+    private readonly endpointUrl: string | undefined,
+    readonly defaultModel: string,
+  ) {
+    this.client = new InferenceClient(token, endpointUrl ? { endpointUrl } : {});
+  }
+
+  unavailable(): string | undefined {
+    return this.token || this.endpointUrl
+      ? undefined
+      : 'provider huggingface is not configured: set HF_TOKEN or HF_ENDPOINT_URL';
+  }
+
+  async *stream(request: GenerationRequest): AsyncGenerator<string> {
+    try {
+      const chunks = this.client.chatCompletionStream(
+        { model: request.model, messages: chatMessages(request), max_tokens: request.maxTokens },
+        { signal: request.signal, retry_on_error: false },
+      );
+      for await (const chunk of chunks) {
+        const content = chunk.choices?.[0]?.delta?.content;
+        if (content) yield content;
+      }
+    } catch (error) {
+      if (request.signal.aborted) throw error;
+      throw new UpstreamError(`huggingface upstream failed: ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import { endPayload, type TerminalMessage } from './llm-message.js';
+import type { ViewerSink } from './stream-viewer.js';
+
+const KEEPALIVE_MS = 15000;
+
+/**
+ * A Server-Sent Events viewer: `event: token` with `id:` the token index (so `Last-Event-ID` resumes), then
+ * `event: end`, then the response ends. Backlog counts writes queued since the socket filled.
+ */
+export class SseViewerSink implements ViewerSink {
+  readonly transport = 'sse' as const;
+  private queued = 0;
+  private readonly keepalive: NodeJS.Timeout;
+
+  constructor(
+    private readonly req: Request,
+    private readonly res: Response,
+  ) {
+    res.status(200);
+    res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache, no-transform');
+    res.setHeader('connection', 'keep-alive');
+    res.setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    res.on('drain', () => (this.queued = 0));
+    this.keepalive = setInterval(() => this.write(': keep-alive\n\n'), KEEPALIVE_MS);
+    this.keepalive.unref();
+    res.on('close', () => clearInterval(this.keepalive));
+  }
+
+  /** Called once when the client goes away. */
+  onClose(listener: () => void): void {
+    if (this.res.closed || this.req.destroyed) listener();
+    else this.res.on('close', listener);
+  }
+
+  backlog(): number {
+    return this.queued;
+  }
+
+  drained(): Promise<void> {
+    if (this.queued === 0 || this.res.writableEnded) return Promise.resolve();
+    return new Promise((done) => {
+      const settle = (): void => {
+        this.res.off('drain', settle);
+        this.res.off('close', settle);
+        done();
+      };
+      this.res.once('drain', settle);
+      this.res.once('close', settle);
+    });
+  }
+
+  token(index: number, content: string): void {
+    this.write(`event: token\nid: ${index}\ndata: ${JSON.stringify({ index, content })}\n\n`);
+  }
+
+  end(message: TerminalMessage): void {
+    this.write(`event: end\ndata: ${JSON.stringify(endPayload(message))}\n\n`);
+    this.finish();
+  }
+
+  drop(reason: string): void {
+    this.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+    this.finish();
+  }
+
+  private write(chunk: string): void {
+    if (this.res.writableEnded || this.req.destroyed) return;
+    if (!this.res.write(chunk) || this.queued > 0) this.queued++;
+  }
+
+  private finish(): void {
+    clearInterval(this.keepalive);
+    if (!this.res.writableEnded) this.res.end();
+  }
+}

@@ -1,0 +1,176 @@
+import type { Histogram } from 'prom-client';
+import { isTerminal, type LlmMessage, type TerminalMessage } from './llm-message.js';
+import type { LlmChannels } from './llm-channels.js';
+import { LlmStreamMetrics } from './llm-stream.metrics.js';
+import type { TokenLogRepository } from './token-log.repository.js';
+
+export type Transport = 'socketio' | 'sse';
+
+/** One viewer's connection, whatever the transport. */
+export interface ViewerSink {
+  readonly transport: Transport;
+  /** Messages written to the connection and not yet flushed to the network. */
+  backlog(): number;
+  /** Settles when the backlog has been flushed (or the connection closed). */
+  drained(): Promise<void>;
+  token(index: number, content: string): void;
+  end(message: TerminalMessage): void;
+  /** The server gives up on this viewer (e.g. too slow); the sink says why and closes. */
+  drop(reason: string): void;
+}
+
+export interface ViewerDeps {
+  log: TokenLogRepository;
+  channels: LlmChannels;
+  channel: string;
+  bufferLimit: number;
+}
+
+const DRAIN_TIMEOUT_MS = 10000;
+
+/**
+ * Sends one stream to one viewer from token `from`: subscribes first, then replays the log, then relays live
+ * tokens, dropping live ones already sent, so there is no gap and no duplicate at the seam. A live token beyond
+ * the next expected index (missed while Pub/Sub reconnected) sends the viewer back to the log.
+ */
+export class StreamViewer {
+  private next: number;
+  private live = false;
+  private closed = false;
+  private catchingUp?: Promise<void>;
+  private readonly held: LlmMessage[] = [];
+  private unlisten?: () => void;
+  private unresync?: () => void;
+  private readonly latency: ReturnType<Histogram['labels']>;
+
+  constructor(
+    readonly id: string,
+    from: number,
+    private readonly sink: ViewerSink,
+    private readonly deps: ViewerDeps,
+    private readonly onClose: (viewer: StreamViewer) => void = () => undefined,
+  ) {
+    this.next = from;
+    this.latency = LlmStreamMetrics.publishLatency.labels(sink.transport);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async open(): Promise<void> {
+    LlmStreamMetrics.viewers.labels(this.sink.transport).inc();
+    try {
+      this.unlisten = await this.deps.channels.listen(this.deps.channel, (message) => this.onLive(message as LlmMessage));
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+    this.unresync = this.deps.channels.onResync(() => this.catchUp());
+    if (this.closed) return this.close();
+    this.catchUp();
+    await this.catchingUp;
+  }
+
+  /** Stops relaying (the viewer left, or the stream ended). Idempotent. */
+  close(): void {
+    if (this.unlisten) {
+      this.unlisten();
+      this.unresync?.();
+      this.unlisten = undefined;
+    }
+    if (!this.closed) {
+      this.closed = true;
+      LlmStreamMetrics.viewers.labels(this.sink.transport).dec();
+      this.onClose(this);
+    }
+  }
+
+  private onLive(message: LlmMessage): void {
+    if (this.closed) return;
+    if (!this.live) {
+      this.held.push(message);
+      if (this.held.length > this.deps.bufferLimit) this.dropSlow();
+      return;
+    }
+    this.deliver(message, true);
+  }
+
+  /** Sends one message if it is the next; returns false when it revealed a gap (the viewer is back to the log). */
+  private deliver(message: LlmMessage, live: boolean): boolean {
+    if (message.type === 'token') {
+      if (message.index < this.next) return true;
+      if (message.index > this.next) {
+        this.held.push(message);
+        this.catchUp();
+        return false;
+      }
+      if (live && this.sink.backlog() >= this.deps.bufferLimit) {
+        this.dropSlow();
+        return false;
+      }
+      this.sink.token(message.index, message.content);
+      this.next = message.index + 1;
+      if (live) this.latency.observe(Math.max(0, Date.now() - message.timestamp) / 1000);
+      return true;
+    }
+    if (isTerminal(message)) {
+      this.sink.end(message);
+      this.close();
+      return false;
+    }
+    return true;
+  }
+
+  /** Replays the log from the next expected index, then the live messages held meanwhile. */
+  private catchUp(): void {
+    if (this.closed || this.catchingUp) return;
+    this.live = false;
+    this.catchingUp = this.replay()
+      .catch((error: Error) => {
+        if (!this.closed) this.sink.drop(`stream read failed: ${error.message}`);
+        this.close();
+      })
+      .finally(() => (this.catchingUp = undefined));
+  }
+
+  private async replay(): Promise<void> {
+    for await (const message of this.deps.log.readFrom(this.id, this.next)) {
+      if (this.closed) return;
+      while (this.sink.backlog() >= this.deps.bufferLimit) {
+        if (!(await this.waitDrained())) return this.dropSlow();
+      }
+      if (!this.deliver(message, false)) return;
+    }
+    // Back to live: flush what arrived during the replay, in order.
+    while (this.held.length > 0 && !this.closed) {
+      const message = this.held.shift() as LlmMessage;
+      if (message.type === 'token' && message.index > this.next) {
+        // Still a gap after reading the log to its end: the log is behind Pub/Sub only transiently; read again.
+        this.held.unshift(message);
+        await new Promise((r) => setTimeout(r, 20));
+        return this.replay();
+      }
+      if (!this.deliver(message, false)) return;
+    }
+    this.live = !this.closed;
+  }
+
+  private async waitDrained(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((done) => (timer = setTimeout(() => done(false), DRAIN_TIMEOUT_MS)));
+    const drained = this.sink.drained().then(() => true);
+    try {
+      return await Promise.race([drained, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private dropSlow(): void {
+    if (this.closed) return;
+    LlmStreamMetrics.viewersDropped.labels(this.sink.transport, 'slow_viewer').inc();
+    this.sink.drop('slow_viewer');
+    this.close();
+  }
+}

@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config.js';
+import { LuaScript } from '../../valkey/lua-script.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { LogId, type LlmMessage, type StreamStatus, type TerminalMessage, type TokenMessage } from './llm-message.js';
+
+const START = LuaScript.from(new URL('./start.lua', import.meta.url));
+const APPEND = LuaScript.from(new URL('./append.lua', import.meta.url));
+const CANCEL = LuaScript.from(new URL('./cancel.lua', import.meta.url));
+const PAGE = 1000;
+
+/** What `llm:meta:{id}` holds about a stream. */
+export interface StreamMeta {
+  id: string;
+  status: StreamStatus;
+  provider: string;
+  model: string;
+  prompt: string;
+  system?: string;
+  max_tokens: number;
+  created_at: string;
+  error?: string;
+}
+
+/** What the log says so far: whether it started, the tokens in order, and how it ended. */
+export interface LogSnapshot {
+  started: boolean;
+  tokens: TokenMessage[];
+  terminal?: TerminalMessage;
+}
+
+export type AppendResult = { appended: true } | { appended: false; lastId: string };
+
+/**
+ * The durable side of a token stream: its meta hash and its log `llm:log:{id}`. Every message is logged before it
+ * is published, in one script, so a late reader that reads the log after subscribing misses nothing.
+ */
+@Injectable()
+export class TokenLogRepository {
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get ttl(): number {
+    return this.config.env.LLM_LOG_TTL_SECONDS;
+  }
+
+  /** Creates the stream and queues its generation; false when the id is taken. */
+  async create(meta: StreamMeta): Promise<boolean> {
+    const keys = this.valkey.keys;
+    const fields: string[] = [];
+    for (const [field, value] of Object.entries(meta)) if (value !== undefined) fields.push(field, String(value));
+    const created = await START.run(
+      this.valkey.command,
+      [keys.llmMeta(meta.id), keys.llmLog(meta.id), keys.llmRequests],
+      [this.ttl, meta.id, ...fields],
+    );
+    return Number(created) === 1;
+  }
+
+  async meta(id: string): Promise<StreamMeta | undefined> {
+    const raw = await this.valkey.command.hgetall(this.valkey.keys.llmMeta(id));
+    if (!raw.status) return undefined;
+    return {
+      id,
+      status: raw.status as StreamStatus,
+      provider: raw.provider,
+      model: raw.model,
+      prompt: raw.prompt,
+      system: raw.system,
+      max_tokens: Number(raw.max_tokens),
+      created_at: raw.created_at,
+      error: raw.error,
+    };
+  }
+
+  async exists(id: string): Promise<boolean> {
+    return (await this.valkey.command.exists(this.valkey.keys.llmMeta(id))) === 1;
+  }
+
+  /** Logs then publishes one message at its fixed position; refuses when the log's last id is not `expectLast`. */
+  async append(id: string, expectLast: string, entryId: string, message: LlmMessage): Promise<AppendResult> {
+    const keys = this.valkey.keys;
+    const terminal = message.type === 'end' ? (message.reason === 'cancelled' ? 'cancelled' : 'done') : message.type === 'error' ? 'error' : '';
+    const reply = await APPEND.run(
+      this.valkey.command,
+      [keys.llmLog(id), keys.llmMeta(id)],
+      [
+        expectLast,
+        entryId,
+        JSON.stringify(message),
+        keys.llmChannel(id),
+        this.ttl,
+        terminal,
+        message.type === 'error' ? message.message : '',
+        Date.now(),
+      ],
+    );
+    return reply === 1 ? { appended: true } : { appended: false, lastId: String(reply) };
+  }
+
+  /** Ends a running stream with reason `cancelled`; 'unknown' for an id that does not exist. */
+  async cancel(id: string): Promise<'cancelled' | 'finished' | 'unknown'> {
+    const keys = this.valkey.keys;
+    const reply = Number(
+      await CANCEL.run(
+        this.valkey.command,
+        [keys.llmMeta(id), keys.llmLog(id)],
+        [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl],
+      ),
+    );
+    return reply === 1 ? 'cancelled' : reply === 0 ? 'finished' : 'unknown';
+  }
+
+  /** Log messages from token `from` on (tokens, then the terminal message if logged), in pages. */
+  async *readFrom(id: string, from: number): AsyncGenerator<LlmMessage> {
+    const key = this.valkey.keys.llmLog(id);
+    let start = LogId.token(from);
+    for (;;) {
+      const page = (await this.valkey.command.xrange(key, start, '+', 'COUNT', PAGE)) as [string, string[]][];
+      for (const [, fields] of page) yield parseEntry(fields);
+      if (page.length < PAGE) return;
+      start = `(${page[page.length - 1][0]}`;
+    }
+  }
+
+  /** The whole log, for status reads and for a generator resuming a reclaimed request. */
+  async snapshot(id: string): Promise<LogSnapshot> {
+    const raw = (await this.valkey.command.xrange(this.valkey.keys.llmLog(id), '-', '+')) as [string, string[]][];
+    const snapshot: LogSnapshot = { started: false, tokens: [] };
+    for (const [entryId, fields] of raw) {
+      const message = parseEntry(fields);
+      if (entryId === LogId.start) snapshot.started = true;
+      else if (message.type === 'token') snapshot.tokens.push(message);
+      else if (message.type === 'end' || message.type === 'error') snapshot.terminal = message;
+    }
+    return snapshot;
+  }
+}
+
+function parseEntry(fields: string[]): LlmMessage {
+  const at = fields.indexOf('m');
+  return JSON.parse(fields[at + 1]) as LlmMessage;
+}
