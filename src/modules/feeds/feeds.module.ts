@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { ArticleReadController, PipelineController, TopicsController, UsersController } from './feeds.controller.js';
+import { DemoUsers } from './demo-users.js';
 import { FeedsGateway } from './feeds.gateway.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService } from './feed.service.js';
@@ -11,7 +12,7 @@ import { FeedService } from './feed.service.js';
 export class FeedsModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(FeedsModule, config, {
-      providers: [FeedService],
+      providers: [FeedService, DemoUsers],
       controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
       apiProviders: [FeedRelay, FeedsGateway],
       exports: [FeedService],

@@ -4,12 +4,13 @@ import { roleModule } from '../../config/role-module.js';
 import { IngestController } from './ingest.controller.js';
 import { FeedPoller } from './feed-poller.js';
 import { IngestService } from './ingest.service.js';
+import { SampleReplay } from './sample-replay.js';
 
 @Module({})
 export class IngestModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(IngestModule, config, {
-      providers: [IngestService, FeedPoller],
+      providers: [IngestService, FeedPoller, SampleReplay],
       controllers: [IngestController],
       exports: [IngestService],
     });
