@@ -263,3 +263,10 @@ describe('docker-compose.yml', () => {
     }
   });
 });
+
+describe('README', () => {
+  it('documents every configuration variable', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(ENVIRONMENT_VARIABLES.filter((name) => !readme.includes(`| \`${name}\` |`))).toEqual([]);
+  });
+});
