@@ -26,7 +26,7 @@ const passes = Number(values.passes);
 if (!(rate > 0) || !(passes >= 0)) throw new Error('--rate must be > 0 and --passes >= 0');
 
 let send: (batch: ArticleDto[]) => Promise<unknown>;
-let close = async (): Promise<void> => undefined;
+let close = (): Promise<void> => Promise.resolve();
 if (values.valkey) {
   const client = new Valkey(values.valkey);
   const keys = new Keys(values.prefix);

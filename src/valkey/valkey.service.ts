@@ -104,6 +104,6 @@ export class ValkeyService implements OnApplicationShutdown {
       const stop = (): void => void end();
       command.promise.then(stop, stop);
       return result;
-    }) as typeof client.sendCommand;
+    });
   }
 }
