@@ -53,6 +53,7 @@ export class Filler {
     this.pools = pools;
     this.cache = new Map();
     this.mentioned = new Set();
+    this.inTitle = false;
   }
 
   /** News style: a person's full name on first mention in the body, surname afterwards. */
@@ -84,8 +85,8 @@ export class Filler {
     if (personKey) {
       const full = this.cache.get(personKey) ?? this.generate(personKey);
       this.cache.set(personKey, full);
-      value = this.mentioned.has(personKey) ? full.split(' ').slice(-1)[0] : full;
-      this.mentioned.add(personKey);
+      value = this.mentioned.has(personKey) && !this.inTitle ? full.split(' ').slice(-1)[0] : full;
+      if (!this.inTitle) this.mentioned.add(personKey);
     } else if (token.startsWith('~')) {
       value = this.pick(token.slice(1).split('|'));
     } else if (this.cache.has(token)) {
@@ -116,11 +117,9 @@ export class Filler {
     const pool = this.pools[poolName];
     if (!pool) throw new Error(`unknown placeholder {${token}}`);
     const taken = new Set([...this.cache.entries()].filter(([k]) => k.replace(/\d+$/, '') === poolName).map(([, v]) => v));
-    for (let i = 0; i < 50; i++) {
-      const v = this.pick(pool);
-      if (!taken.has(v)) return v;
-    }
-    return this.pick(pool);
+    let v = this.pick(pool);
+    for (let i = 0; i < 50 && taken.has(v); i++) v = this.pick(pool);
+    return this.fill(v);
   }
 }
 
@@ -129,7 +128,7 @@ export class Filler {
  * `story.t` = titles, `story.lead` = alternative leads, `story.s` = detail sentences (kept in order).
  * A title or detail prefixed `[n]` only fits lead n (e.g. a "vetoes" headline with the veto lead).
  */
-export function writeArticle(story, rand, pools, minSentences, maxSentences) {
+export function writeArticle(story, rand, pools, minSentences, maxSentences, dateline = false) {
   const filler = new Filler(rand, pools);
   const leadIndex = Math.floor(rand() * story.lead.length);
   const fits = (text) => {
@@ -137,8 +136,7 @@ export function writeArticle(story, rand, pools, minSentences, maxSentences) {
     return m === null || Number(m[1]) === leadIndex;
   };
   const strip = (text) => text.replace(/^\[\d\]\s*/, '');
-  const title = filler.fill(strip(filler.pick(story.t.filter(fits))));
-  filler.startBody();
+  const titleTemplate = strip(filler.pick(story.t.filter(fits)));
   const lead = filler.fill(story.lead[leadIndex]);
   const details = story.s.filter(fits).map(strip);
   const wanted = Math.min(details.length, minSentences - 1 + Math.floor(rand() * (maxSentences - minSentences + 1)));
@@ -149,5 +147,12 @@ export function writeArticle(story, rand, pools, minSentences, maxSentences) {
   }
   const chosen = indices.slice(0, wanted).sort((a, b) => a - b);
   const body = [lead, ...chosen.map((i) => filler.fill(details[i]))].join(' ');
+  // The title is filled last so it can reuse the body's people and places; titles always carry full names.
+  filler.inTitle = true;
+  let title = filler.fill(titleTemplate);
+  if (dateline) {
+    const place = filler.cache.get('city') ?? filler.cache.get('country') ?? filler.fill('{country}');
+    if (!title.includes(place)) title = `${place.replace(/^the /, (m) => m.charAt(0).toUpperCase() + m.slice(1))}: ${title}`;
+  }
   return { title, body };
 }

@@ -31,7 +31,7 @@ function generate(corpus, perTopic, minSentences, maxSentences, seed) {
     for (let i = 0; i < perTopic; i++) {
       const story = stories[i % stories.length];
       for (let attempt = 0; ; attempt++) {
-        const article = writeArticle(story, rand, pools, minSentences, maxSentences);
+        const article = writeArticle(story, rand, pools, minSentences, maxSentences, attempt >= 20);
         if (!titles.has(article.title.toLowerCase())) {
           titles.add(article.title.toLowerCase());
           out.push({ ...article, topic: topic.name });

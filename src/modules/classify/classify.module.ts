@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
-import { WithFallback } from '../../common/with-fallback.js';
+import { MeasuredProvider, WithFallback } from '../../common/with-fallback.js';
 import { ClassifyWorker, TOPIC_CLASSIFIER } from './classify.worker.js';
 import { HuggingFaceTopicClassifier, LocalTopicClassifier, type TopicClassifier } from './topic-classifier.js';
 
 function topicClassifier(config: AppConfig): TopicClassifier {
   const local = new LocalTopicClassifier();
-  if (config.env.CLASSIFIER === 'local') return local;
+  if (config.env.CLASSIFIER === 'local') return new MeasuredProvider('classifier', local);
   const remote = new HuggingFaceTopicClassifier({
     token: config.env.HF_TOKEN,
     endpointUrl: config.env.HF_ENDPOINT_URL,

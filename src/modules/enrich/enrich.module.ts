@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { WithFallback } from '../../common/with-fallback.js';
+import { MeasuredProvider, WithFallback } from '../../common/with-fallback.js';
 import { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { HuggingFaceArticleSummarizer, LocalArticleSummarizer, type ArticleSummarizer } from './article-summarizer.js';
@@ -7,7 +7,7 @@ import { ARTICLE_SUMMARIZER, EnrichWorker } from './enrich.worker.js';
 
 function articleSummarizer(config: AppConfig): ArticleSummarizer {
   const local = new LocalArticleSummarizer();
-  if (config.env.SUMMARIZER === 'local') return local;
+  if (config.env.SUMMARIZER === 'local') return new MeasuredProvider('summarizer', local);
   const remote = new HuggingFaceArticleSummarizer({
     token: config.env.HF_TOKEN,
     endpointUrl: config.env.HF_SUMMARIZER_ENDPOINT_URL ?? config.env.HF_ENDPOINT_URL,
