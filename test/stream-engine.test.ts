@@ -229,6 +229,24 @@ describe('stream-worker engine', () => {
     expect(stageA.handled.length + stageB.handled.length).toBe(200);
   });
 
+  it('keeps a batch it is still handling past the claim idle time: no other consumer reclaims it', async () => {
+    const a = service();
+    const b = service();
+    const definition = { stage: 'long', stream: 's:long', group: 'g', batchSize: 1 };
+    const slow = new RecordingStage(a, definition);
+    const idle = new RecordingStage(b, definition);
+    slow.holdMs = OPTIONS.claimIdleMs * 4;
+    await worker(slow, a).start();
+    await produce('s:long', 1);
+    await eventually(async () => Number((await server.client().xpending('s:long', 'g'))[0]) === 1);
+    // A second consumer joins while the first is mid-batch; its reclaim loop runs many times meanwhile.
+    await worker(idle, b).start();
+    await eventually(() => slow.handled.length === 1, 10000);
+    await new Promise((r) => setTimeout(r, OPTIONS.claimIdleMs));
+    expect(idle.handled).toEqual([]);
+    expect(slow.handled).toEqual(['0']);
+  });
+
   it('resumes and processes new entries after Valkey restarts under a running worker', async () => {
     const valkey = service();
     const stage = new RecordingStage(valkey, { stage: 'restart', stream: 's:restart', group: 'g' });

@@ -84,16 +84,48 @@ export class StreamStatsService implements OnApplicationBootstrap, OnApplication
 
   /** Samples the tracked streams into the backlog gauges. */
   async sample(): Promise<StreamStats[]> {
-    const stats = await this.stats(this.trackedStreams);
-    for (const stream of stats) {
+    const streams = this.trackedStreams;
+    const stats = await this.stats(streams);
+    const live = await this.liveConsumers(streams, stats);
+    stats.forEach((stream, i) => {
       this.metrics.streamLength.labels(stream.stream).set(stream.length);
       for (const group of stream.groups) {
         this.metrics.streamPending.labels(stream.stream, group.name).set(group.pending);
         this.metrics.streamConsumers.labels(stream.stream, group.name).set(group.consumers);
+        this.metrics.streamConsumersLive
+          .labels(stream.stream, group.name)
+          .set(live.get(`${streams[i]}\n${group.name}`) ?? 0);
         if (group.lag !== null) this.metrics.streamLag.labels(stream.stream, group.name).set(group.lag);
       }
-    }
+    });
     return stats;
+  }
+
+  /**
+   * Consumers per group that still hold their engine lease. XINFO counts every consumer that ever read (a replica
+   * that died stays listed), so only the lease tells a stage with nobody left from one being served.
+   */
+  private async liveConsumers(streams: string[], stats: StreamStats[]): Promise<Map<string, number>> {
+    const groups = stats.flatMap((s, i) => s.groups.map((g) => [streams[i], g.name] as const));
+    const live = new Map<string, number>();
+    if (groups.length === 0) return live;
+    const listing = this.valkey.command.pipeline();
+    for (const [stream, group] of groups) listing.xinfo('CONSUMERS', stream, group);
+    const consumers = ((await listing.exec()) ?? []).map(([error, reply]) =>
+      error || !Array.isArray(reply) ? [] : (reply as unknown[][]).map((raw) => String(pairs(raw).name)),
+    );
+    const leases = this.valkey.command.pipeline();
+    groups.forEach(([stream, group], i) => {
+      for (const name of consumers[i]) leases.exists(this.valkey.keys.consumerLease(stream, group, name));
+    });
+    const held = ((await leases.exec()) ?? []).map(([error, count]) => (error ? 0 : Number(count)));
+    let at = 0;
+    groups.forEach(([stream, group], i) => {
+      let count = 0;
+      for (let n = 0; n < consumers[i].length; n++) count += held[at++] ?? 0;
+      live.set(`${stream}\n${group}`, count);
+    });
+    return live;
   }
 
   onApplicationBootstrap(): void {

@@ -4,6 +4,7 @@ import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import { StageWorker } from './stage.decorator.js';
+import { StreamStatsService } from './stream-stats.service.js';
 import type { StreamStage } from './stream-entry.js';
 import { StreamWorker } from './stream-worker.js';
 
@@ -21,6 +22,7 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
     private readonly config: AppConfig,
     private readonly valkey: ValkeyService,
     private readonly metrics: Metrics,
+    private readonly stats: StreamStatsService,
   ) {}
 
   get running(): readonly StreamWorker[] {
@@ -40,6 +42,8 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
 
   create(stage: StreamStage): StreamWorker {
     const env = this.config.env;
+    // Every replica reports the backlog of the stages it runs, whatever else it runs.
+    this.stats.track(stage.definition.stream, this.valkey.keys.deadLetter(stage.definition.stage));
     return new StreamWorker(stage, this.valkey, this.metrics, {
       consumerBase: this.config.consumerName,
       batchSize: env.STREAM_BATCH_SIZE,

@@ -22,6 +22,7 @@ export interface StreamWorkerOptions {
 const TRIM = LuaScript.from(new URL('./trim.lua', import.meta.url));
 const LEASE = LuaScript.from(new URL('./lease.lua', import.meta.url));
 const RELEASE = LuaScript.from(new URL('./release.lua', import.meta.url));
+const KEEPALIVE = LuaScript.from(new URL('./keepalive.lua', import.meta.url));
 const LEASE_TTL_MS = 10000;
 
 type ReadReply = [string, [string, string[] | null][]][] | null;
@@ -234,6 +235,13 @@ export class StreamWorker {
     const rejected: Failure[] = [];
     const stopTimer = this.metrics.stageDuration.labels(this.name).startTimer();
     this.metrics.stageBatchSize.labels(this.name).observe(entries.length);
+    // A batch in hand longer than the claim time (a long generation, a slow model) stays ours while we are alive.
+    const keepalive = setInterval(() => {
+      const ids = entries.map((entry) => entry.id);
+      KEEPALIVE.run(this.command, [this.stream], [this.group, consumer, ...ids]).catch((error: Error) =>
+        this.logger.debug(`keepalive failed: ${error.message}`),
+      );
+    }, Math.max(20, Math.floor(this.options.claimIdleMs / 3)));
     try {
       const outcome = await this.stage.handle(entries);
       const bad = new Set<string>();
@@ -257,6 +265,8 @@ export class StreamWorker {
           }
         }
       }
+    } finally {
+      clearInterval(keepalive);
     }
     stopTimer();
 

@@ -4,7 +4,6 @@ import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
 import { StreamStatsService } from '../../streams/stream-stats.service.js';
-import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LogId, type EndReason, type LlmMessage } from './llm-message.js';
@@ -13,7 +12,6 @@ import { LlmProviders } from './providers/llm-providers.js';
 import { UpstreamError, withoutRepeatedPrefix, type ProviderName } from './providers/token-provider.js';
 import { TokenLogRepository, type StreamMeta } from './token-log.repository.js';
 
-const TOUCH = LuaScript.from(new URL('./touch.lua', import.meta.url));
 
 /** Why a generation's upstream request was aborted. */
 class Stop extends Error {
@@ -87,12 +85,12 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         continue;
       }
       if (meta.status !== 'running') continue;
-      await this.generate(meta, entry.id);
+      await this.generate(meta);
     }
     return { rejected };
   }
 
-  private async generate(meta: StreamMeta, entryId: string): Promise<void> {
+  private async generate(meta: StreamMeta): Promise<void> {
     if (this.stopping) throw new Error('replica shutting down');
     const { id } = meta;
     const snapshot = await this.log.snapshot(id);
@@ -100,8 +98,6 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     const provider = this.providers.get(meta.provider as ProviderName);
     const controller = new AbortController();
     this.active.set(id, controller);
-    const leaseEvery = Math.max(20, Math.floor(this.config.env.STREAM_CLAIM_IDLE_MS / 3));
-    const lease = setInterval(() => void this.keepLeased(entryId), leaseEvery);
     const idle = new IdleTimer(this.config.env.LLM_UPSTREAM_TIMEOUT_MS, () => controller.abort(new Stop('timeout')));
     let count = snapshot.tokens.length;
     const text = snapshot.tokens.map((token) => token.content).join('');
@@ -168,19 +164,11 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         if (failure) this.logger.warn(`stream ${id} ended with an error: ${failure}`);
       }
     } finally {
-      clearInterval(lease);
       idle.clear();
       this.active.delete(id);
       if (!controller.signal.aborted) controller.abort(new Stop('superseded'));
       await iterator?.return?.().catch(() => undefined);
     }
-  }
-
-  private async keepLeased(entryId: string): Promise<void> {
-    const { stream, group } = this.definition;
-    await TOUCH.run(this.valkey.command, [stream], [group, entryId]).catch((error: Error) =>
-      this.logger.debug(`lease renewal of ${entryId} failed: ${error.message}`),
-    );
   }
 }
 
