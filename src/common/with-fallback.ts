@@ -3,14 +3,48 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Metrics } from '../metrics/metrics.service.js';
 
 export const providerMetrics = {
-  calls: Metrics.counter('skein_provider_calls_total', 'Model provider calls by outcome', ['kind', 'provider', 'outcome']),
-  fallbacks: Metrics.counter('skein_provider_fallbacks_total', 'Batches handled by the local fallback after a remote provider failed', ['kind']),
+  calls: Metrics.counter('skein_provider_calls_total', 'Model provider calls by outcome', [
+    'kind',
+    'provider',
+    'outcome',
+  ]),
+  fallbacks: Metrics.counter(
+    'skein_provider_fallbacks_total',
+    'Batches handled by the local fallback after a remote provider failed',
+    ['kind'],
+  ),
   duration: Metrics.histogram('skein_provider_duration_seconds', 'Model provider call time', ['kind', 'provider']),
 };
 
 export interface Provider<I, O> {
   readonly name: string;
   run(items: I[]): Promise<O[]>;
+}
+
+/** Times and counts every call of a provider used on its own (the local models when no remote one is set). */
+export class MeasuredProvider<I, O> implements Provider<I, O> {
+  constructor(
+    private readonly kind: 'classifier' | 'summarizer',
+    private readonly inner: Provider<I, O>,
+  ) {}
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  async run(items: I[]): Promise<O[]> {
+    const stop = providerMetrics.duration.labels(this.kind, this.inner.name).startTimer();
+    try {
+      const out = await this.inner.run(items);
+      providerMetrics.calls.labels(this.kind, this.inner.name, 'ok').inc();
+      return out;
+    } catch (error) {
+      providerMetrics.calls.labels(this.kind, this.inner.name, 'error').inc();
+      throw error;
+    } finally {
+      stop();
+    }
+  }
 }
 
 /**

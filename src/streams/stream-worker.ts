@@ -143,17 +143,7 @@ export class StreamWorker {
         reader.id ??= Number(await client.client('ID'));
         if (drainFrom !== undefined) {
           // Our own pending entries first: a restart under the same consumer name resumes where it stopped.
-          const reply = (await client.xreadgroup(
-            'GROUP',
-            this.group,
-            consumer,
-            'COUNT',
-            this.batchSize,
-            'STREAMS',
-            this.stream,
-            drainFrom,
-          )) as ReadReply;
-          const raw = reply?.[0]?.[1] ?? [];
+          const raw = await this.read(client, consumer, drainFrom);
           if (raw.length === 0) {
             drainFrom = undefined;
             continue;
@@ -162,19 +152,7 @@ export class StreamWorker {
           await this.process(await this.withDeliveries(raw, consumer), consumer);
           continue;
         }
-        const reply = (await client.xreadgroup(
-          'GROUP',
-          this.group,
-          consumer,
-          'COUNT',
-          this.batchSize,
-          'BLOCK',
-          this.options.blockMs,
-          'STREAMS',
-          this.stream,
-          '>',
-        )) as ReadReply;
-        const raw = reply?.[0]?.[1] ?? [];
+        const raw = await this.read(client, consumer, '>');
         if (raw.length > 0) {
           await this.process(
             raw.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: 1 })),
@@ -186,6 +164,14 @@ export class StreamWorker {
         await this.recover(error as Error);
       }
     }
+  }
+
+  /** XREADGROUP from `from`: `>` blocks for new entries; an id reads this consumer's own pending list after it. */
+  private async read(client: Valkey, consumer: string, from: string): Promise<[string, string[] | null][]> {
+    const block = from === '>' ? ['BLOCK', this.options.blockMs] : [];
+    const args = ['GROUP', this.group, consumer, 'COUNT', this.batchSize, ...block, 'STREAMS', this.stream, from];
+    const reply = (await client.call('XREADGROUP', ...args)) as ReadReply;
+    return reply?.[0]?.[1] ?? [];
   }
 
   /** Claims entries idle longer than the claim time (their consumer died or kept failing) and handles them. */
@@ -236,12 +222,15 @@ export class StreamWorker {
     const stopTimer = this.metrics.stageDuration.labels(this.name).startTimer();
     this.metrics.stageBatchSize.labels(this.name).observe(entries.length);
     // A batch in hand longer than the claim time (a long generation, a slow model) stays ours while we are alive.
-    const keepalive = setInterval(() => {
-      const ids = entries.map((entry) => entry.id);
-      KEEPALIVE.run(this.command, [this.stream], [this.group, consumer, ...ids]).catch((error: Error) =>
-        this.logger.debug(`keepalive failed: ${error.message}`),
-      );
-    }, Math.max(20, Math.floor(this.options.claimIdleMs / 3)));
+    const keepalive = setInterval(
+      () => {
+        const ids = entries.map((entry) => entry.id);
+        KEEPALIVE.run(this.command, [this.stream], [this.group, consumer, ...ids]).catch((error: Error) =>
+          this.logger.debug(`keepalive failed: ${error.message}`),
+        );
+      },
+      Math.max(20, Math.floor(this.options.claimIdleMs / 3)),
+    );
     try {
       const outcome = await this.stage.handle(entries);
       const bad = new Set<string>();

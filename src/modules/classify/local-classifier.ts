@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readJsonLines } from '../../common/json-lines.js';
+import { seededRandom } from '../../common/seeded-random.js';
 import { TextNormalizer } from './text-normalizer.js';
 import { isTopic, TOPICS, type Topic } from './topics.js';
 
@@ -33,36 +34,11 @@ const DEFAULT_TITLE_WEIGHT = 3;
 
 /** Reads and validates a JSON-lines file of `{title, body, topic}` training examples. */
 export function readTrainingExamples(path: string | URL = SHIPPED_CORPUS): TrainingExample[] {
-  const examples: TrainingExample[] = [];
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let row: Record<string, unknown>;
-      try {
-        row = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`${String(path)}:${i + 1}: not JSON`);
-      }
-      const { title, body, topic } = row;
-      if (typeof title !== 'string' || typeof body !== 'string' || typeof topic !== 'string' || !isTopic(topic)) {
-        throw new Error(`${String(path)}:${i + 1}: needs string "title", "body" and a known "topic"`);
-      }
-      examples.push({ title, body, topic });
-    });
-  return examples;
-}
-
-/** Seeded 32-bit PRNG (mulberry32): deterministic splits without a dependency. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return readJsonLines(path, ({ title, body, topic }) =>
+    typeof title === 'string' && typeof body === 'string' && typeof topic === 'string' && isTopic(topic)
+      ? { title, body, topic }
+      : 'needs string "title", "body" and a known "topic"',
+  );
 }
 
 function shuffleInPlace<T>(items: T[], random: () => number): T[] {

@@ -1,33 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readJsonLines } from '../../common/json-lines.js';
 import type { ArticleDto } from './article.dto.js';
 
 export const SAMPLE_CORPUS = new URL('./sample/articles.jsonl', import.meta.url);
 
 /** Reads a JSON-lines file of articles (`title`, `body` or `text`, optional id/url/source/published_at). */
 export function readArticles(path: string | URL): ArticleDto[] {
-  const articles: ArticleDto[] = [];
-  readFileSync(path, 'utf8')
-    .split('\n')
-    .forEach((line, i) => {
-      if (!line.trim()) return;
-      let row: Record<string, unknown>;
-      try {
-        row = JSON.parse(line) as Record<string, unknown>;
-      } catch {
-        throw new Error(`${String(path)}:${i + 1}: not JSON`);
-      }
-      const body = row.body ?? row.text;
-      if (typeof row.title !== 'string' || typeof body !== 'string') {
-        throw new Error(`${String(path)}:${i + 1}: needs string "title" and "body" (or "text")`);
-      }
-      const article: ArticleDto = { title: row.title, body };
-      for (const key of ['id', 'url', 'source', 'published_at'] as const) {
-        if (typeof row[key] === 'string') article[key] = row[key];
-      }
-      articles.push(article);
-    });
-  return articles;
+  return readJsonLines(path, (row) => {
+    const body = row.body ?? row.text;
+    if (typeof row.title !== 'string' || typeof body !== 'string') return 'needs string "title" and "body" (or "text")';
+    const article: ArticleDto = { title: row.title, body };
+    for (const key of ['id', 'url', 'source', 'published_at'] as const) {
+      if (typeof row[key] === 'string') article[key] = row[key];
+    }
+    return article;
+  });
 }
 
 export interface ReplayOptions {
@@ -51,8 +38,11 @@ export async function replay(
   const started = Date.now();
   let sent = 0;
   for (let pass = 1; options.passes === 0 || pass <= options.passes; pass++) {
-    const round = pass === 1 ? articles : articles.map((a) => ({ ...a, id: `${a.id ?? a.title.slice(0, 40)}~${pass}`, url: undefined }));
-    for (let i = 0; i < round.length; ) {
+    const round =
+      pass === 1
+        ? articles
+        : articles.map((a) => ({ ...a, id: `${a.id ?? a.title.slice(0, 40)}~${pass}`, url: undefined }));
+    for (let i = 0; i < round.length;) {
       if (options.signal?.aborted) return sent;
       const due = Math.floor(((Date.now() - started) / 1000) * options.rate) - sent;
       if (due <= 0) {

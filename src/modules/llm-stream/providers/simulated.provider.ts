@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GenerationRequest, TokenProvider } from './token-provider.js';
+import { seededRandom } from '../../../common/seeded-random.js';
 
 /** Length of the simulated answer when the request sets no max_tokens. */
 export const SIMULATED_DEFAULT_TOKENS = 64;
@@ -7,8 +8,16 @@ export const SIMULATED_DEFAULT_TOKENS = 64;
 const OPENERS = ['Here is', 'In short,', 'Put simply,', 'To answer that,', 'Briefly,'];
 const VERBS = ['suggests', 'shows', 'means', 'implies', 'explains', 'points to', 'depends on', 'relates to'];
 const NOUNS = [
-  'the context', 'the data', 'a simple model', 'the main idea', 'several factors', 'the evidence', 'the trade-off',
-  'a clear example', 'the usual approach', 'each step',
+  'the context',
+  'the data',
+  'a simple model',
+  'the main idea',
+  'several factors',
+  'the evidence',
+  'the trade-off',
+  'a clear example',
+  'the usual approach',
+  'each step',
 ];
 const LINKS = ['and', 'but', 'so', 'because', 'while', 'although'];
 const WORD = /[\p{L}\p{N}'’-]+/gu;
@@ -24,24 +33,12 @@ function seedOf(text: string): number {
   return hash >>> 0;
 }
 
-/** mulberry32: a tiny seeded generator, so the same prompt always gets the same answer. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The answer the simulated model gives: built deterministically from the prompt (and system prompt and model), as
  * exactly `count` tokens. Deterministic so that a reclaimed generation can skip the tokens already logged.
  */
 export function simulatedAnswer(prompt: string, count: number, salt = ''): string[] {
-  const next = random(seedOf(`${salt}\n${prompt}`));
+  const next = seededRandom(seedOf(`${salt}\n${prompt}`));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
   const topics = (prompt.match(WORD) ?? []).filter((word) => word.length > 3).slice(0, 12);
   const subject = (): string => (topics.length > 0 && next() < 0.5 ? pick(topics) : pick(NOUNS));
