@@ -9,8 +9,10 @@ help:
 	@echo "make test   install, lint, type-check and run the whole test suite against a real valkey-server"
 	@echo "make bench  run the benchmarks (npm run bench -- --quick for the short run)"
 
+# `npm install` installs the versions pinned in package-lock.json. (`npm ci` refuses this lock: the registry does not
+# serve other platforms' optional binaries, e.g. @unrs/resolver-binding-darwin-*, at the pinned versions.)
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm install --no-audit --no-fund
 	@touch $@
 
 deps: node_modules/.package-lock.json
