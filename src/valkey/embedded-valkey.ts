@@ -90,6 +90,9 @@ export class EmbeddedValkey {
       'yes',
       '--loglevel',
       'warning',
+      // Per-user feed streams are many and short: smaller stream nodes stop Valkey preallocating 4 KB for each one.
+      '--stream-node-max-bytes',
+      '1024',
     ];
     // The shell runs valkey-server and polls for our pid; when we are gone it stops the server.
     const watchdog = [
