@@ -43,6 +43,15 @@ const NUMBER_FIELDS = new Set(
     .map(([key]) => key),
 );
 
+const SECRET_VARIABLES = new Set(['HF_TOKEN', 'LLM_OPENAI_API_KEY']);
+
+/** Error messages name a bad variable but never echo a secret: tokens are hidden, a URL loses its password. */
+export function redactSecret(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return value;
+  if (SECRET_VARIABLES.has(name)) return '<redacted>';
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1<redacted>@');
+}
+
 /** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
@@ -55,7 +64,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(env, { forbidUnknownValues: true });
   if (errors.length > 0) {
     const lines = errors.map((e) => {
-      const given = source[e.property];
+      const given = redactSecret(e.property, source[e.property]);
       return `  ${e.property}=${JSON.stringify(given)}: ${Object.values(e.constraints ?? {}).join('; ')}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

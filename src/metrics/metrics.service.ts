@@ -47,6 +47,11 @@ export class Metrics {
   ]);
   readonly streamLag = gauge('skein_stream_lag', 'Entries not yet delivered to a group', ['stream', 'group']);
   readonly streamConsumers = gauge('skein_stream_consumers', 'Consumers in a group', ['stream', 'group']);
+  readonly streamConsumersLive = gauge(
+    'skein_stream_consumers_live',
+    'Consumers of a group held by a running worker (engine lease alive)',
+    ['stream', 'group'],
+  );
 
   // Ingest
   readonly ingested = counter('skein_ingest_articles_total', 'Articles offered to ingest by outcome', [
