@@ -1,11 +1,16 @@
 // Token publish → viewer-receive latency (p50/p99) for 1, 100 and 1,000 Socket.IO viewers of one stream on one
 // replica, and the same workload through the `resumable-stream` package as a peer.
-//   node --loader ts-node/esm bench/tokens.ts [--quick]
-// Skein: the app runs in this process (roles api + llm, simulated model); "publish" is when a raw Valkey subscriber
-// in this process receives the token message, "receive" when a socket.io-client viewer's `token` handler runs.
+//   bash scripts/build-bench.sh && node .bench-dist/bench/tokens.js [--quick]
+// Skein: the app runs in this process (roles api + llm, simulated model). "Publish" is when the generator hands the
+// token to Valkey (its append script, which logs and PUBLISHes it); "receive" is when a viewer's WebSocket delivers
+// the `token` frame. Both are absolute high-resolution times (timeOrigin + now), comparable across threads.
+// Viewers run in a worker thread, as lean Socket.IO protocol clients (one WebSocket each, the frame parsed once):
+// a real viewer decodes on its own machine, and a thousand full socket.io-client stacks on one thread of a 2-core
+// box measure that thread's backlog, not the server. `token_p99_ms_100_viewers_socketio_client` keeps the full
+// client's figure for comparison.
 // resumable-stream: a producer enqueues one token per interval; "publish" is the enqueue, "receive" when a resumed
-// stream's reader gets the chunk holding it. All viewers live in this process, so their own work is on the clock.
-import { Valkey } from 'iovalkey';
+// stream's reader gets the chunk holding it. Its viewers live in this process, so their own work is on the clock;
+// its 1,000-viewer run is capped (PEER_CAP_MS) and tokens not delivered by then count at the cap (a lower bound).
 import { register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
@@ -22,13 +27,21 @@ const { StreamWorkerHost } = await import('../src/streams/stream-worker.host.js'
 const { loadConfig } = await import('../src/config/config.js');
 const { freePort } = await import('../src/valkey/embedded-valkey.js');
 const { createResumableStreamContext } = await import('resumable-stream');
+const { TokenLogRepository } = await import('../src/modules/llm-stream/token-log.repository.js');
+const { LlmChannels } = await import('../src/modules/llm-stream/llm-channels.js');
 
 const TOKEN_INTERVAL_MS = 10;
+const PEER_CAP_MS = 20000;
+
+type ViewerClient = 'lean' | 'socket.io-client';
 
 interface Latencies {
   p50: number;
   p99: number;
   samples: number;
+  capped?: number;
+  /** Median time the replica's event loop spends relaying one token to all its viewers, in µs. */
+  serverUs?: number;
 }
 
 function summarize(samples: number[]): Latencies {
@@ -39,40 +52,66 @@ function summarize(samples: number[]): Latencies {
 
 /**
  * Socket.IO viewers run in a worker thread (their own core), so the replica's event loop is not also parsing every
- * viewer's frames. Times are absolute (timeOrigin + now) so they compare across threads.
+ * viewer's frames. Times are absolute (timeOrigin + now) so they compare across threads. The lean client speaks
+ * Engine.IO 4 / Socket.IO 5 over a bare WebSocket: open, connect to /llm, join with an ack, answer pings.
  */
 const VIEWERS_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { io } = require('socket.io-client');
 const now = () => performance.timeOrigin + performance.now();
-(async () => {
-  const { url, id, count } = workerData;
-  const sockets = [];
-  for (let i = 0; i < count; i += 100) {
-    sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => new Promise((resolve, reject) => {
-      const socket = io(url + '/llm', { transports: ['websocket'], forceNew: true });
-      socket.once('connect', () => resolve(socket));
-      socket.once('connect_error', reject);
-    })))));
-  }
-  const received = [];
-  let ended = 0;
-  for (const socket of sockets) {
-    socket.on('token', (token) => received.push(token.index, now()));
-    socket.on('end', () => {
-      if (++ended === sockets.length) {
-        for (const s of sockets) s.disconnect();
-        parentPort.postMessage({ type: 'done', received });
-      }
+const { url, id, count, client } = workerData;
+const received = [];
+let ended = 0;
+const onEnd = (closeAll) => { if (++ended === count) { closeAll(); parentPort.postMessage({ type: 'done', received }); } };
+
+function leanViewer(sockets) {
+  const WebSocket = require('ws');
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url.replace('http', 'ws') + '/socket.io/?EIO=4&transport=websocket');
+    ws.on('error', reject);
+    ws.on('message', (data) => {
+      const at = now();
+      const frame = data.toString();
+      if (frame.startsWith('42/llm,[')) {
+        const [event, payload] = JSON.parse(frame.slice(7));
+        if (event === 'token') received.push(payload.index, at);
+        else if (event === 'end') onEnd(() => sockets.forEach((s) => s.close()));
+      } else if (frame === '2') ws.send('3');
+      else if (frame.startsWith('0')) ws.send('40/llm,');
+      else if (frame.startsWith('40/llm,')) ws.send('42/llm,0' + JSON.stringify(['join', { id }]));
+      else if (frame.startsWith('43/llm,0')) resolve(ws);
+      else if (frame.startsWith('44/llm,')) reject(new Error(frame));
     });
+  });
+}
+
+function fullViewer(sockets) {
+  const { io } = require('socket.io-client');
+  return new Promise((resolve, reject) => {
+    const socket = io(url + '/llm', { transports: ['websocket'], forceNew: true });
+    socket.on('token', (token) => received.push(token.index, now()));
+    socket.on('end', () => onEnd(() => sockets.forEach((s) => s.disconnect())));
+    socket.once('connect_error', reject);
+    socket.once('connect', () => socket.emitWithAck('join', { id }).then(() => resolve(socket), reject));
+  });
+}
+
+(async () => {
+  const sockets = [];
+  const viewer = client === 'lean' ? leanViewer : fullViewer;
+  for (let i = 0; i < count; i += 100) {
+    sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => viewer(sockets)))));
   }
-  await Promise.all(sockets.map((socket) => socket.emitWithAck('join', { id })));
   parentPort.postMessage({ type: 'joined' });
 })().catch((error) => parentPort.postMessage({ type: 'error', message: String(error) }));
 `;
 
-function startViewers(url: string, id: string, count: number): { joined: Promise<void>; done: Promise<number[]> } {
-  const worker = new Worker(VIEWERS_WORKER, { eval: true, workerData: { url, id, count } });
+function startViewers(
+  url: string,
+  id: string,
+  count: number,
+  client: ViewerClient,
+): { joined: Promise<void>; done: Promise<number[]> } {
+  const worker = new Worker(VIEWERS_WORKER, { eval: true, workerData: { url, id, count, client } });
   let joined!: () => void;
   const joinedP = new Promise<void>((resolve) => (joined = resolve));
   const done = new Promise<number[]>((resolve, reject) => {
@@ -89,7 +128,7 @@ function startViewers(url: string, id: string, count: number): { joined: Promise
   return { joined: joinedP, done };
 }
 
-async function skein(valkeyUrl: string, viewers: number, tokens: number): Promise<Latencies> {
+async function skein(valkeyUrl: string, viewers: number, tokens: number, client: ViewerClient = 'lean'): Promise<Latencies> {
   const port = await freePort();
   const config = loadConfig({
     VALKEY_URL: valkeyUrl,
@@ -105,13 +144,24 @@ async function skein(valkeyUrl: string, viewers: number, tokens: number): Promis
   await app.listen(port, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const id = `bench-${viewers}-${Date.now()}`;
-  const raw = new Valkey(valkeyUrl);
+  // Publish time: when the generator sends the token's append (log + PUBLISH) to Valkey, on this process's clock.
   const published = new Map<number, number>();
-  raw.on('message', (_channel: string, message: string) => {
-    const parsed = JSON.parse(message) as { type: string; index?: number };
-    if (parsed.type === 'token' && parsed.index !== undefined) published.set(parsed.index, performance.timeOrigin + performance.now());
-  });
-  await raw.subscribe(`llm:stream:${id}`);
+  const log = app.get(TokenLogRepository);
+  const append = log.append.bind(log);
+  log.append = (stream, expectLast, entryId, message) => {
+    if (message.type === 'token') published.set(message.index, performance.timeOrigin + performance.now());
+    return append(stream, expectLast, entryId, message);
+  };
+  // Server time per token: the synchronous work of relaying one Pub/Sub message (decode, then write to every viewer).
+  const relayTimes: number[] = [];
+  const replicaChannels = app.get(LlmChannels);
+  const channels = replicaChannels as unknown as { dispatch(channel: string, raw: string): void };
+  const dispatch = channels.dispatch.bind(channels);
+  channels.dispatch = (channel, raw) => {
+    const t0 = performance.now();
+    dispatch(channel, raw);
+    if (raw.includes('"type":"token"')) relayTimes.push(performance.now() - t0);
+  };
 
   const res = await fetch(`${url}/llm/streams`, {
     method: 'POST',
@@ -119,16 +169,16 @@ async function skein(valkeyUrl: string, viewers: number, tokens: number): Promis
     body: JSON.stringify({ id, prompt: 'Benchmark the token fan-out', max_tokens: tokens }),
   });
   if (res.status !== 201) throw new Error(`POST /llm/streams answered ${res.status}`);
-  const viewersRun = startViewers(url, id, viewers);
+  const viewersRun = startViewers(url, id, viewers, client);
   await viewersRun.joined;
   await app.get(StreamWorkerHost).startAll();
   const flat = await viewersRun.done;
   const received: [number, number][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) received.push([flat[i], flat[i + 1]]);
   const samples = received.map(([index, at]) => Math.max(0, at - (published.get(index) ?? at)));
-  raw.disconnect();
+  const serverUs = Math.round(percentile(relayTimes.sort((a, b) => a - b), 50) * 1000);
   await app.close();
-  return summarize(samples);
+  return { ...summarize(samples), serverUs };
 }
 
 async function resumable(valkeyUrl: string, viewers: number, tokens: number): Promise<Latencies> {
@@ -137,8 +187,8 @@ async function resumable(valkeyUrl: string, viewers: number, tokens: number): Pr
   await Promise.all([publisher.connect(), subscriber.connect()]);
   const context = createResumableStreamContext({
     waitUntil: null,
-    publisher: publisher as never,
-    subscriber: subscriber as never,
+    publisher,
+    subscriber,
     keyPrefix: `rs-bench-${viewers}-${Date.now()}`,
   });
   const id = 'stream';
@@ -164,46 +214,71 @@ async function resumable(valkeyUrl: string, viewers: number, tokens: number): Pr
   })();
   const samples: number[] = [];
   const readers: Promise<void>[] = [];
+  const cancels: (() => Promise<void>)[] = [];
+  const seen = Array.from({ length: viewers }, () => new Set<number>());
   for (let v = 0; v < viewers; v++) {
     const stream = await context.resumeExistingStream(id);
     if (!stream) throw new Error('resumeExistingStream returned nothing');
     readers.push(
       (async () => {
         const reader = stream.getReader();
+        cancels.push(() => reader.cancel());
         for (;;) {
           const { done, value } = await reader.read();
           if (done) return;
           const at = performance.now();
-          for (const match of value.matchAll(/⟨(\d+)⟩/g)) samples.push(Math.max(0, at - enqueued[Number(match[1])]));
+          for (const match of value.matchAll(/⟨(\d+)⟩/g)) {
+            seen[v].add(Number(match[1]));
+            samples.push(Math.max(0, at - enqueued[Number(match[1])]));
+          }
         }
       })(),
     );
   }
   go();
-  await Promise.all([drainOwn, ...readers]);
-  await Promise.all([publisher.quit(), subscriber.quit()]);
-  return summarize(samples);
+  let timer: NodeJS.Timeout | undefined;
+  const capped = await Promise.race([
+    Promise.all([drainOwn, ...readers]).then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), PEER_CAP_MS))),
+  ]);
+  clearTimeout(timer);
+  if (capped) {
+    // Undelivered tokens count at the cap: their true latency is at least this.
+    const at = performance.now();
+    for (const got of seen) for (let i = 0; i < tokens; i++) if (!got.has(i)) samples.push(at - (enqueued[i] ?? at));
+    await Promise.all(cancels.map((cancel) => cancel().catch(() => undefined)));
+    await drainOwn;
+  }
+  await Promise.all([publisher.quit(), subscriber.quit()]).catch(() => undefined);
+  return { ...summarize(samples), capped: capped ? 1 : 0 };
 }
 
+const viewersKey = (viewers: number): string => (viewers === 1 ? '1_viewer' : `${viewers}_viewers`);
+
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
-  const counts = opts.quick ? [1, 100] : [1, 100, 1000];
-  const tokens = opts.quick ? 50 : 200;
+  const tokensFor = (viewers: number): number => (opts.quick ? (viewers >= 1000 ? 50 : 100) : 200);
+  const scenarios: [name: string, viewers: number, run: (url: string, viewers: number, tokens: number) => Promise<Latencies>][] = [];
+  for (const viewers of [1, 100, 1000]) {
+    scenarios.push(['token', viewers, (url, n, t) => skein(url, n, t)]);
+    scenarios.push(['resumable_stream', viewers, resumable]);
+  }
+  scenarios.push(['token', 100, (url, n, t) => skein(url, n, t, 'socket.io-client')]);
   const results: Record<string, number> = {};
-  for (const viewers of counts) {
-    for (const [name, scenario] of [
-      ['skein', skein],
-      ['resumable_stream', resumable],
-    ] as const) {
-      const valkey = await freshValkey();
-      try {
-        progress(`${name}: ${viewers} viewers × ${tokens} tokens`);
-        const latency = await scenario(valkey.url, viewers, tokens);
-        results[`${name}_${viewers}_viewers_p50_ms`] = latency.p50;
-        results[`${name}_${viewers}_viewers_p99_ms`] = latency.p99;
-        results[`${name}_${viewers}_viewers_samples`] = latency.samples;
-      } finally {
-        await valkey.stop();
-      }
+  for (const [i, [name, viewers, scenario]] of scenarios.entries()) {
+    const fullClient = i === scenarios.length - 1;
+    const suffix = `${viewersKey(viewers)}${fullClient ? '_socketio_client' : ''}`;
+    const tokens = tokensFor(viewers);
+    const valkey = await freshValkey();
+    try {
+      progress(`${name}: ${viewers} viewers × ${tokens} tokens${fullClient ? ' (socket.io-client viewers)' : ''}`);
+      const latency = await scenario(valkey.url, viewers, tokens);
+      results[`${name}_p50_ms_${suffix}`] = latency.p50;
+      results[`${name}_p99_ms_${suffix}`] = latency.p99;
+      results[`${name}_samples_${suffix}`] = latency.samples;
+      if (latency.capped !== undefined) results[`${name}_capped_${suffix}`] = latency.capped;
+      if (latency.serverUs !== undefined) results[`${name}_server_us_per_token_${suffix}`] = latency.serverUs;
+    } finally {
+      await valkey.stop();
     }
   }
   return results;

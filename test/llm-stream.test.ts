@@ -201,3 +201,90 @@ describe('llm token streams', () => {
     expect([res.body.message].flat().join('; ')).toContain(field);
   });
 });
+
+/**
+ * A Socket.IO viewer on the polling transport that stops polling: the server queues its packets in the connection's
+ * write buffer (nothing reaches the network until the next poll), so its backlog grows one packet per token.
+ */
+class StalledPollingViewer {
+  private constructor(
+    private readonly base: string,
+    private readonly sid: string,
+  ) {}
+
+  static async join(url: string, id: string): Promise<{ viewer: StalledPollingViewer; packets: string[] }> {
+    const open = await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text();
+    const sid = (JSON.parse(open.slice(1)) as { sid: string }).sid;
+    const viewer = new StalledPollingViewer(`${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, sid);
+    await viewer.send('40/llm,');
+    const packets: string[] = [];
+    while (!packets.some((p) => p.startsWith('40/llm,'))) packets.push(...(await viewer.poll()));
+    await viewer.send(`42/llm,0${JSON.stringify(['join', { id }])}`);
+    while (!packets.some((p) => p.startsWith('43/llm,0'))) packets.push(...(await viewer.poll()));
+    return { viewer, packets };
+  }
+
+  /** One long-poll: the packets the server had queued for this connection. */
+  async poll(): Promise<string[]> {
+    const res = await fetch(this.base);
+    return res.status === 200 ? (await res.text()).split('\x1e') : [];
+  }
+
+  private async send(packet: string): Promise<void> {
+    await fetch(this.base, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: packet });
+  }
+}
+
+/** The `token` and `end` events among Engine.IO message packets. */
+function events(packets: string[]): { tokens: Token[]; end?: Record<string, unknown> } {
+  const tokens: Token[] = [];
+  let end: Record<string, unknown> | undefined;
+  for (const packet of packets) {
+    if (!packet.startsWith('42/llm,[')) continue;
+    const [event, payload] = JSON.parse(packet.slice(7)) as [string, Record<string, unknown>];
+    if (event === 'token') tokens.push({ index: payload.index as number, content: payload.content as string });
+    if (event === 'end') end = payload;
+  }
+  return { tokens, end };
+}
+
+describe('llm token streams: slow viewers', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '10', LLM_VIEWER_BUFFER: '20' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  const dropped = async (): Promise<number> => {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('skein_llm_viewers_dropped_total{transport="socketio",reason="slow_viewer"}'));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+
+  it('a Socket.IO viewer whose write buffer passes LLM_VIEWER_BUFFER is dropped with end reason slow_viewer; the others get every token', async () => {
+    const before = await dropped();
+    await json(`${app.url}/llm/streams`, { body: { id: 'slow-1', prompt: 'One viewer stops reading', max_tokens: 200 } });
+    const steady = await Viewer.join(app.url, 'slow-1');
+    const { viewer: stalled, packets } = await StalledPollingViewer.join(app.url, 'slow-1');
+    // It stops polling: its buffer grows by one packet per token until the server gives up on it.
+    await eventually(async () => (await dropped()) === before + 1, 10000);
+    for (let i = 0; i < 5 && !events(packets).end; i++) packets.push(...(await stalled.poll()));
+    const seen = events(packets);
+    expect(seen.end).toEqual({ id: 'slow-1', reason: 'slow_viewer' });
+    // What it was sent before the drop is a gap-free prefix, and it stopped short of the stream.
+    expectInOrder(seen.tokens, seen.tokens.length);
+    expect(seen.tokens.length).toBeLessThan(200);
+
+    await steady.done;
+    steady.close();
+    expectInOrder(steady.tokens, 200);
+    expect(steady.end).toEqual({ id: 'slow-1', total_tokens: 200 });
+  });
+});

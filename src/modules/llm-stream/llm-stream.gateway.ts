@@ -1,9 +1,18 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, type OnGatewayDisconnect } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  SubscribeMessage,
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+} from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import { endPayload, type TerminalMessage } from './llm-message.js';
 import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
+import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
+import type { SharedRoom } from './stream-relay.js';
 import type { StreamViewer, ViewerSink } from './stream-viewer.js';
 
 interface EngineConnection {
@@ -12,14 +21,50 @@ interface EngineConnection {
   off(event: 'drain' | 'close', listener: () => void): void;
 }
 
-/** A Socket.IO viewer: `token {id, index, content}` then `end {id, total_tokens, reason?}`, on one socket. */
-class SocketViewerSink implements ViewerSink {
-  readonly transport = 'socketio' as const;
+/**
+ * The local room `llm:{id}` of a stream's caught-up viewers on `/llm`. Broadcasts are `.local`: every replica relays
+ * the stream from Pub/Sub itself, so nothing goes through the adapter's Valkey stream. Socket.IO encodes a broadcast
+ * once (and frames it once for WebSocket) for all the sockets in the room.
+ */
+class SocketStreamRoom implements SharedRoom {
+  private readonly name: string;
 
   constructor(
     private readonly socket: Socket,
     private readonly id: string,
-  ) {}
+  ) {
+    this.name = `llm:${id}`;
+  }
+
+  join(): void {
+    // The in-memory rooms of the (cluster) adapter are joined synchronously.
+    void this.socket.join(this.name);
+  }
+
+  leave(): void {
+    void this.socket.leave(this.name);
+  }
+
+  token(index: number, content: string): void {
+    this.socket.nsp.local.to(this.name).emit('token', { id: this.id, index, content });
+  }
+
+  end(message: TerminalMessage): void {
+    this.socket.nsp.local.to(this.name).emit('end', { id: this.id, ...endPayload(message) });
+  }
+}
+
+/** A Socket.IO viewer: `token {id, index, content}` then `end {id, total_tokens, reason?}`, on one socket. */
+class SocketViewerSink implements ViewerSink {
+  readonly transport = 'socketio' as const;
+  readonly room: SharedRoom;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly id: string,
+  ) {
+    this.room = new SocketStreamRoom(socket, id);
+  }
 
   private get connection(): EngineConnection {
     return this.socket.conn as unknown as EngineConnection;
@@ -62,7 +107,7 @@ class SocketViewerSink implements ViewerSink {
  * then live ones, then `end`. One socket may watch several streams; each is one viewer.
  */
 @WebSocketGateway({ namespace: '/llm' })
-export class LlmStreamGateway implements OnGatewayDisconnect, OnModuleDestroy {
+export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(LlmStreamGateway.name);
   private readonly viewers = new Map<string, Map<string, StreamViewer>>();
 
@@ -96,7 +141,12 @@ export class LlmStreamGateway implements OnGatewayDisconnect, OnModuleDestroy {
     }
   }
 
+  handleConnection(): void {
+    LlmStreamMetrics.connections.labels('/llm').inc();
+  }
+
   handleDisconnect(socket: Socket): void {
+    LlmStreamMetrics.connections.labels('/llm').dec();
     const mine = this.viewers.get(socket.id);
     this.viewers.delete(socket.id);
     for (const viewer of mine?.values() ?? []) viewer.close();

@@ -7,6 +7,7 @@ import { LlmStreamController } from './llm-stream.controller.js';
 import { LlmStreamGateway } from './llm-stream.gateway.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { LlmProviders } from './providers/llm-providers.js';
+import { StreamRelays } from './stream-relay.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
 /** LLM token streams: generation on `llm` replicas (stage `llm`), delivery over REST, SSE and Socket.IO on `api` ones. */
@@ -14,7 +15,7 @@ import { TokenLogRepository } from './token-log.repository.js';
 export class LlmStreamModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(LlmStreamModule, config, {
-      providers: [TokenLogRepository, LlmChannels, LlmProviders, LlmStreamService, LlmGenerationWorker],
+      providers: [TokenLogRepository, LlmChannels, StreamRelays, LlmProviders, LlmStreamService, LlmGenerationWorker],
       controllers: [LlmStreamController],
       apiProviders: [LlmStreamGateway],
       exports: [LlmStreamService],

@@ -7,6 +7,7 @@ import type { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatu
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { SIMULATED_DEFAULT_TOKENS } from './providers/simulated.provider.js';
+import { StreamRelays } from './stream-relay.js';
 import { StreamViewer, type ViewerSink } from './stream-viewer.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
@@ -19,6 +20,7 @@ export class LlmStreamService {
     private readonly log: TokenLogRepository,
     private readonly providers: LlmProviders,
     private readonly channels: LlmChannels,
+    private readonly relays: StreamRelays,
   ) {}
 
   /** Validates the request, creates the stream and queues its generation on `llm:requests`. */
@@ -94,6 +96,7 @@ export class LlmStreamService {
       sink,
       {
         log: this.log,
+        relays: this.relays,
         channels: this.channels,
         channel: this.valkey.keys.llmChannel(id),
         bufferLimit: this.config.env.LLM_VIEWER_BUFFER,

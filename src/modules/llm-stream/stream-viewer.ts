@@ -2,6 +2,7 @@ import type { Histogram } from 'prom-client';
 import { isTerminal, type LlmMessage, type TerminalMessage } from './llm-message.js';
 import type { LlmChannels } from './llm-channels.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
+import type { SharedRoom, StreamRelay, StreamRelays } from './stream-relay.js';
 import type { TokenLogRepository } from './token-log.repository.js';
 
 export type Transport = 'socketio' | 'sse';
@@ -17,10 +18,13 @@ export interface ViewerSink {
   end(message: TerminalMessage): void;
   /** The server gives up on this viewer (e.g. too slow); the sink says why and closes. */
   drop(reason: string): void;
+  /** The stream's shared room on this transport, when it can write one message to many viewers at once. */
+  readonly room?: SharedRoom;
 }
 
 export interface ViewerDeps {
   log: TokenLogRepository;
+  relays: StreamRelays;
   channels: LlmChannels;
   channel: string;
   bufferLimit: number;
@@ -31,7 +35,8 @@ const DRAIN_TIMEOUT_MS = 10000;
 /**
  * Sends one stream to one viewer from token `from`: subscribes first, then replays the log, then relays live
  * tokens, dropping live ones already sent, so there is no gap and no duplicate at the seam. A live token beyond
- * the next expected index (missed while Pub/Sub reconnected) sends the viewer back to the log.
+ * the next expected index (missed while Pub/Sub reconnected) sends the viewer back to the log. Once caught up, a
+ * viewer whose transport has rooms joins its stream's room and gets each live token from one shared write.
  */
 export class StreamViewer {
   private next: number;
@@ -39,14 +44,14 @@ export class StreamViewer {
   private closed = false;
   private catchingUp?: Promise<void>;
   private readonly held: LlmMessage[] = [];
-  private unlisten?: () => void;
+  private relay?: StreamRelay;
   private unresync?: () => void;
   private readonly latency: ReturnType<Histogram['labels']>;
 
   constructor(
     readonly id: string,
     from: number,
-    private readonly sink: ViewerSink,
+    readonly sink: ViewerSink,
     private readonly deps: ViewerDeps,
     private readonly onClose: (viewer: StreamViewer) => void = () => undefined,
   ) {
@@ -58,10 +63,15 @@ export class StreamViewer {
     return this.closed;
   }
 
+  /** The index of the next token this viewer is to be sent (while it is in a room, the room keeps it). */
+  get nextIndex(): number {
+    return this.next;
+  }
+
   async open(): Promise<void> {
     LlmStreamMetrics.viewers.labels(this.sink.transport).inc();
     try {
-      this.unlisten = await this.deps.channels.listen(this.deps.channel, (message) => this.onLive(message as LlmMessage));
+      this.relay = await this.deps.relays.attach(this, this.deps.channel, this.deps.bufferLimit);
     } catch (error) {
       this.close();
       throw error;
@@ -74,10 +84,10 @@ export class StreamViewer {
 
   /** Stops relaying (the viewer left, or the stream ended). Idempotent. */
   close(): void {
-    if (this.unlisten) {
-      this.unlisten();
+    if (this.relay) {
+      this.deps.relays.detach(this.relay, this);
       this.unresync?.();
-      this.unlisten = undefined;
+      this.relay = undefined;
     }
     if (!this.closed) {
       this.closed = true;
@@ -86,14 +96,25 @@ export class StreamViewer {
     }
   }
 
-  private onLive(message: LlmMessage): void {
+  /** A live message for this viewer alone (it is replaying the log, or not in a room). */
+  onLive(message: LlmMessage): void {
     if (this.closed) return;
     if (!this.live) {
       this.held.push(message);
       if (this.held.length > this.deps.bufferLimit) this.dropSlow();
       return;
     }
-    this.deliver(message, true);
+    if (this.deliver(message, true)) this.relay?.settle(this);
+  }
+
+  /** The room evicted this viewer at `next` (a gap): it is served alone again and finds the gap itself. */
+  leaveRoom(next: number): void {
+    this.next = next;
+  }
+
+  /** The room wrote the stream's end to this viewer. */
+  ended(): void {
+    this.close();
   }
 
   /** Sends one message if it is the next; returns false when it revealed a gap (the viewer is back to the log). */
@@ -125,6 +146,8 @@ export class StreamViewer {
   /** Replays the log from the next expected index, then the live messages held meanwhile. */
   private catchUp(): void {
     if (this.closed || this.catchingUp) return;
+    const standing = this.relay?.unsettle(this);
+    if (standing !== undefined) this.next = standing;
     this.live = false;
     this.catchingUp = this.replay()
       .catch((error: Error) => {
@@ -154,6 +177,8 @@ export class StreamViewer {
       if (!this.deliver(message, false)) return;
     }
     this.live = !this.closed;
+    // Synchronously after the last held message: nothing can be relayed between the flush and joining the room.
+    if (this.live) this.relay?.settle(this);
   }
 
   private async waitDrained(): Promise<boolean> {
@@ -167,7 +192,7 @@ export class StreamViewer {
     }
   }
 
-  private dropSlow(): void {
+  dropSlow(): void {
     if (this.closed) return;
     LlmStreamMetrics.viewersDropped.labels(this.sink.transport, 'slow_viewer').inc();
     this.sink.drop('slow_viewer');
