@@ -3,7 +3,7 @@ import type { Stemmer } from 'natural/lib/natural/stemmers/index.js';
 import type { WordTokenizer as WordTokenizerType } from 'natural/lib/natural/tokenizers/index.js';
 
 // natural's root index loads its storage backends, which call dotenv.config() on import (printing to stdout and
-// reading .env into process.env) and add ~0.8 s of start-up, so only the three modules used here are loaded.
+// reading a .env file into the environment) and add ~0.8 s of start-up, so only the three modules used here are loaded.
 const require = createRequire(import.meta.url);
 const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer.js') as {
   WordTokenizer: typeof WordTokenizerType;
