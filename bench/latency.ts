@@ -1,0 +1,267 @@
+// Ingest-to-feed latency at a steady 250 articles/s (open loop) with 1,000 users following 3 of the 10 topics, through
+// the real app in this process (ROLES=all: REST ingest, classify, enrich, fanout, feeds).
+//   bash scripts/build-bench.sh && node .bench-dist/bench/latency.js [--quick]
+// What is measured, on one clock (the machine's wall clock, ms): from the moment each POST /articles was SCHEDULED to
+// be sent (so a late send counts against us: no coordinated omission) to the moment fanout.lua XADDed its entry to
+// feed_stream:{uid}, read from the entry id that Valkey stamps with its own time (same machine, same clock, 1 ms
+// resolution). Every delivery to a sample of 50 of the 1,000 users (every 20th) counts; the sample covers all 10 topics.
+// The load generator is a worker thread (see SENDER). The per-stage split comes from the `stages` timestamps the app stores on each article.
+import { Valkey } from 'iovalkey';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createApp, startApp } from '../src/app.factory.js';
+import { loadConfig } from '../src/config/config.js';
+import { TOPICS } from '../src/modules/classify/topics.js';
+import { freePort } from '../src/valkey/embedded-valkey.js';
+import { Keys } from '../src/valkey/keys.js';
+import { freshValkey, percentile, progress } from './support.js';
+import { article } from './workload.js';
+
+const RATE = 250;
+const USERS = 1000;
+const SAMPLE_EVERY = 20;
+const keys = new Keys('');
+
+function topicsOf(user: number): string[] {
+  return [TOPICS[user % 10], TOPICS[(user * 7 + 3) % 10], TOPICS[(user * 3 + 7) % 10]].filter(
+    (topic, i, all) => all.indexOf(topic) === i,
+  );
+}
+
+async function request(url: string, method: string, body?: unknown): Promise<number> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+/** Runs `task` over 0..count-1 with at most `width` in flight. */
+async function pool(count: number, width: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < count) await task(next++);
+  }));
+}
+
+/** Waits until every group of the pipeline's streams has nothing pending and no lag. */
+async function drained(client: Valkey, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let busy = 0;
+    for (const stream of [keys.newsRaw, keys.classifiedStream, keys.enrichedStream]) {
+      const groups = (await client.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+      for (const group of groups) {
+        const info = new Map<string, unknown>();
+        for (let i = 0; i + 1 < group.length; i += 2) info.set(String(group[i]), group[i + 1]);
+        busy += Number(info.get('pending') ?? 0) + Number(info.get('lag') ?? 0);
+      }
+    }
+    if (busy === 0) return;
+    if (Date.now() > deadline) throw new Error(`pipeline not drained after ${timeoutMs} ms (${busy} entries left)`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Calls per command from INFO commandstats. */
+function commandCalls(info: string): { total: number; byName: Map<string, number>; usec: Map<string, number> } {
+  const byName = new Map<string, number>();
+  const usec = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    byName.set(match[1], Number(match[2]));
+    usec.set(match[1], Number(match[3]));
+  }
+  return { total: [...byName.values()].reduce((a, b) => a + b, 0), byName, usec };
+}
+
+/** Collects every feed stream entry of the sampled users, by polling from each user's last cursor. */
+class FeedSampler {
+  readonly deliveries: { at: number; short: string }[] = [];
+  private readonly cursors = new Map<string, string>();
+  constructor(private readonly client: Valkey, users: string[]) {
+    for (const uid of users) this.cursors.set(uid, '-');
+  }
+
+  async poll(): Promise<void> {
+    const pipeline = this.client.pipeline();
+    const users = [...this.cursors.keys()];
+    for (const uid of users) {
+      const cursor = this.cursors.get(uid)!;
+      pipeline.xrange(keys.feedStream(uid), cursor === '-' ? '-' : `(${cursor}`, '+');
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    users.forEach((uid, i) => {
+      const entries = (replies[i]?.[1] ?? []) as [string, string[]][];
+      if (entries.length === 0) return;
+      this.cursors.set(uid, entries[entries.length - 1][0]);
+      for (const [id, fields] of entries) this.deliveries.push({ at: Number(id.split('-')[0]), short: fields[fields.indexOf('id') + 1] });
+    });
+  }
+}
+
+/**
+ * The load generator runs in a worker thread (its own event loop), so its HTTP client does not steal the app's event
+ * loop: each POST starts at its scheduled time whatever the previous ones do. Answers the wall-clock start of the
+ * schedule and each request's time from its scheduled start to its 202.
+ */
+const SENDER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const { url, articles, rate } = workerData;
+  const acks = [];
+  const inflight = [];
+  const wallStart = Date.now();
+  const start = performance.now();
+  for (let i = 0; i < articles.length; i++) {
+    const at = start + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inflight.push(fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(articles[i]) })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (res.status !== 202) throw new Error('POST /articles answered ' + res.status);
+        acks.push(performance.now() - at);
+      }));
+  }
+  await Promise.all(inflight);
+  parentPort.postMessage({ wallStart, acks });
+})().catch((error) => parentPort.postMessage({ error: String(error) }));
+`;
+
+function openLoopSender(url: string, articles: unknown[], rate: number): Promise<{ wallStart: number; acks: number[] }> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(SENDER, { eval: true, workerData: { url, articles, rate } });
+    worker.once('message', (message: { wallStart: number; acks: number[]; error?: string }) => {
+      void worker.terminate();
+      if (message.error) reject(new Error(message.error));
+      else resolve(message);
+    });
+    worker.once('error', reject);
+  });
+}
+
+export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+  const seconds = opts.quick ? 10 : 30;
+  const server = await freshValkey();
+  const port = await freePort();
+  const config = loadConfig({ VALKEY_URL: server.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ROLES: 'all' });
+  const app = await createApp(config);
+  await startApp(app, config);
+  const base = `http://127.0.0.1:${port}`;
+  const client = new Valkey(server.url);
+  const results: Record<string, number> = {};
+  try {
+    await pool(USERS, 20, async (u) => {
+      if ((await request(`${base}/users/u${u}/topics`, 'PUT', { topics: topicsOf(u) })) !== 200) throw new Error('PUT topics failed');
+      await request(`${base}/users/u${u}/feed?limit=1`, 'GET'); // a feed read marks the user active
+    });
+    const active = await client.zcard(keys.activeUsers);
+    if (active < USERS) throw new Error(`only ${active} of ${USERS} users are active`);
+
+    const sampled = Array.from({ length: USERS / SAMPLE_EVERY }, (_, k) => `u${k * SAMPLE_EVERY}`);
+    const sampler = new FeedSampler(client, sampled);
+    const schedule = async (from: number, count: number): Promise<{ due: Map<string, number>; acks: number[] }> => {
+      const articles = Array.from({ length: count }, (_, i) => article(from + i));
+      const { wallStart, acks } = await openLoopSender(`${base}/articles`, articles, RATE);
+      return { due: new Map(articles.map((a, i) => [a.id, wallStart + (i * 1000) / RATE])), acks };
+    };
+
+    await schedule(1_000_000, RATE); // warm-up second: JIT, scripts loaded, model trained
+    await drained(client, 30000);
+    await sampler.poll();
+    sampler.deliveries.length = 0;
+
+    progress(`latency: ${RATE} articles/s for ${seconds} s, ${USERS} users × 3 topics`);
+    await client.config('RESETSTAT');
+    const cpuBefore = process.cpuUsage();
+    const polling = setInterval(() => void sampler.poll().catch(() => undefined), 1000);
+    let sent: { due: Map<string, number>; acks: number[] };
+    try {
+      sent = await schedule(0, RATE * seconds);
+      await drained(client, 60000);
+    } finally {
+      clearInterval(polling);
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    lastCommandStats = await client.info('commandstats');
+    const calls = commandCalls(await client.info('commandstats'));
+    await sampler.poll();
+
+    // Short id → article id, from each article's hash (`n`), and the stage timestamps of every article.
+    const ids = [...sent.due.keys()];
+    const pipeline = client.pipeline();
+    for (const id of ids) pipeline.hmget(keys.article(id), 'n', 'a');
+    const replies = (await pipeline.exec()) ?? [];
+    const dueByShort = new Map<string, number>();
+    const stageGaps: Record<string, number[]> = { classify: [], enrich: [], fanout: [] };
+    replies.forEach(([, reply], i) => {
+      const [short, json] = (reply ?? []) as (string | null)[];
+      if (short === null || json === null) return;
+      dueByShort.set(short, sent.due.get(ids[i])!);
+      const stages = (JSON.parse(json) as { stages: Record<string, number> }).stages;
+      stageGaps.classify.push(stages.classify - stages.ingest);
+      stageGaps.enrich.push(stages.enrich - stages.classify);
+      stageGaps.fanout.push(stages.fanout - stages.enrich);
+    });
+    const latencies = sampler.deliveries
+      .filter((d) => dueByShort.has(d.short))
+      .map((d) => d.at - dueByShort.get(d.short)!)
+      .sort((a, b) => a - b);
+    if (latencies.length === 0) throw new Error('no delivery of a measured article reached a sampled feed');
+    const acks = sent.acks.sort((a, b) => a - b);
+    Object.assign(results, {
+      e2e_p50_ms_at_250: percentile(latencies, 50),
+      e2e_p95_ms_at_250: percentile(latencies, 95),
+      e2e_p99_ms_at_250: percentile(latencies, 99),
+      e2e_max_ms_at_250: latencies[latencies.length - 1],
+      e2e_deliveries_measured: latencies.length,
+      e2e_articles_sent: ids.length,
+      e2e_articles_stored: dueByShort.size,
+      ingest_ack_p50_ms_at_250: Number(percentile(acks, 50).toFixed(2)),
+      ingest_ack_p99_ms_at_250: Number(percentile(acks, 99).toFixed(2)),
+    });
+    // Cost per article, far less sensitive to a shared machine than the latencies: this process's CPU (app, load
+    // generator thread and sampler) and Valkey commands (the sampler's XRANGEs excluded).
+    results.e2e_process_cpu_ms_per_article = Number(((cpu.user + cpu.system) / 1000 / ids.length).toFixed(3));
+    // Commands include those run inside Lua scripts; Valkey time is every top-level command's usec (EVALSHA includes its
+    // body, so the commands scripts run are left out: a few top-level XADD/HGET per article are left out with them).
+    results.e2e_valkey_commands_per_article = Number(((calls.total - (calls.byName.get('xrange') ?? 0)) / ids.length).toFixed(1));
+    const luaInner = ['sadd', 'lpush', 'llen', 'rpop', 'srem', 'expire', 'xadd', 'set', 'hget'].reduce((sum, c) => sum + (calls.usec.get(c) ?? 0), 0);
+    const valkeyUsec = [...calls.usec].filter(([c]) => c !== 'xrange').reduce((sum, [, u]) => sum + u, 0) - luaInner;
+    results.e2e_valkey_ms_per_article = Number((valkeyUsec / 1000 / ids.length).toFixed(3));
+    results.e2e_valkey_evalsha_per_article = Number(((calls.byName.get('evalsha') ?? 0) / ids.length).toFixed(1));
+    for (const [stage, gaps] of Object.entries(stageGaps)) {
+      gaps.sort((a, b) => a - b);
+      results[`e2e_stage_${stage}_p50_ms`] = percentile(gaps, 50);
+      results[`e2e_stage_${stage}_p99_ms`] = percentile(gaps, 99);
+    }
+    progress(
+      `latency: ${latencies.length} deliveries of ${dueByShort.size} articles: p50 ${results.e2e_p50_ms_at_250} ms, ` +
+        `p95 ${results.e2e_p95_ms_at_250} ms, p99 ${results.e2e_p99_ms_at_250} ms; POST ack p99 ${results.ingest_ack_p99_ms_at_250} ms; ` +
+        `${results.e2e_process_cpu_ms_per_article} ms CPU and ${results.e2e_valkey_commands_per_article} Valkey commands ` +
+        `(${results.e2e_valkey_evalsha_per_article} EVALSHA; ${results.e2e_valkey_ms_per_article} ms Valkey time) per article`,
+    );
+    // The distribution, for the report's chart: one value per percentile 1..100.
+    lastDistribution = Array.from({ length: 100 }, (_, k) => percentile(latencies, k + 1));
+  } finally {
+    client.disconnect();
+    await app.close();
+    await server.stop();
+  }
+  return results;
+}
+
+/** INFO commandstats of the last run's measured window. */
+export let lastCommandStats = '';
+
+/** Percentiles 1..100 of the last run's latencies (ms), for the report's distribution chart. */
+export let lastDistribution: number[] = [];
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results = await run({ quick: process.argv.includes('--quick') });
+  process.stderr.write(lastCommandStats);
+  process.stdout.write(`${JSON.stringify(results)}\n`);
+  process.exit(0);
+}
