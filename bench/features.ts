@@ -1,9 +1,11 @@
-// Online feature store: HTTP online-read latency at a steady request rate (open loop), and materializer rows/s.
-//   node --loader ts-node/esm bench/features.ts [--quick]
+// Online feature store: HTTP online-read latency at a steady request rate (open loop, load generated from a worker
+// thread), and materializer rows/s with the CPU each side spent.
+//   bash scripts/build-bench.sh && node .bench-dist/bench/features.js [--quick]
 import { Valkey } from 'iovalkey';
 import { createApp, startApp } from '../src/app.factory.js';
 import { loadConfig } from '../src/config/config.js';
 import { freePort } from '../src/valkey/embedded-valkey.js';
+import { openLoop } from './open-loop.js';
 import { freshValkey, machine, percentile, progress } from './support.js';
 
 const FEATURES = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: i % 2 === 0 ? 'FLOAT' : 'INT' }));
@@ -40,33 +42,15 @@ async function drained(client: Valkey, view: string): Promise<void> {
   }
 }
 
+async function valkeyCpuSeconds(client: Valkey): Promise<number> {
+  const info = await client.info('cpu');
+  return ['used_cpu_sys', 'used_cpu_user'].reduce((sum, name) => sum + Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0), 0);
+}
+
 function chunk(flat: unknown[]): [string, unknown][] {
   const out: [string, unknown][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([String(flat[i]), flat[i + 1]]);
   return out;
-}
-
-/** Open loop: requests start on schedule whatever the previous ones do; latency counts from the scheduled start. */
-async function openLoop(url: string, body: unknown, rate: number, seconds: number): Promise<number[]> {
-  const payload = JSON.stringify(body);
-  const total = Math.round(rate * seconds);
-  const latencies: number[] = [];
-  const inflight: Promise<void>[] = [];
-  const start = performance.now();
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: payload })
-        .then((res) => res.text().then((text) => {
-          if (res.status !== 200) throw new Error(`online read: ${res.status} ${text}`);
-          latencies.push(performance.now() - due);
-        })),
-    );
-  }
-  await Promise.all(inflight);
-  return latencies.sort((a, b) => a - b);
 }
 
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
@@ -89,8 +73,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const features = FEATURES.map((f) => `bench:${f.name}`);
     for (const entities of [1, 100]) {
       const body = { features, entities: { user_id: Array.from({ length: entities }, (_, i) => `u${(i * 7) % ENTITIES}`) } };
-      await openLoop(`${base}/features/get-online-features`, body, rate, 1); // warm-up
-      const latencies = await openLoop(`${base}/features/get-online-features`, body, rate, seconds);
+      const plan = { url: `${base}/features/get-online-features`, body: JSON.stringify(body), rate, seconds };
+      await openLoop({ ...plan, seconds: 1 }); // warm-up
+      const latencies = await openLoop(plan);
       results[`online_read_${entities}x10_p50_ms`] = Number(percentile(latencies, 50).toFixed(3));
       results[`online_read_${entities}x10_p99_ms`] = Number(percentile(latencies, 99).toFixed(3));
       progress(`online read ${entities}×10 at ${rate} req/s for ${seconds} s: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`);
@@ -99,12 +84,21 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     // Rows are appended before the view exists, so the materializer (started on registration) drains a full stream.
     const rows = opts.quick ? 20000 : 100000;
     await xaddRows(client, 'drain', rows);
+    const valkeyCpu0 = await valkeyCpuSeconds(client);
+    const nodeCpu0 = process.cpuUsage();
     const started = performance.now();
     await post(`${base}/features/views`, { name: 'drain', entity: 'user', ttl_seconds: 86400, features: FEATURES });
     await drained(client, 'drain');
     const seconds2 = (performance.now() - started) / 1000;
+    const nodeCpu = process.cpuUsage(nodeCpu0);
+    // CPU per row on each side: steadier than rows/s on a shared machine, and what bounds rows/s when both overlap.
+    results.materialize_node_cpu_us_per_row = Number((((nodeCpu.user + nodeCpu.system) / rows)).toFixed(1));
+    results.materialize_valkey_cpu_us_per_row = Number(((((await valkeyCpuSeconds(client)) - valkeyCpu0) * 1e6) / rows).toFixed(1));
     results.materialized_rows_per_s = Math.round(rows / seconds2);
-    progress(`materialized ${rows} rows in ${seconds2.toFixed(2)} s: ${results.materialized_rows_per_s} rows/s (${machine()})`);
+    progress(
+      `materialized ${rows} rows in ${seconds2.toFixed(2)} s: ${results.materialized_rows_per_s} rows/s; CPU per row: ` +
+        `Node ${results.materialize_node_cpu_us_per_row} µs, Valkey ${results.materialize_valkey_cpu_us_per_row} µs (${machine()})`,
+    );
   } finally {
     await client.quit();
     await app.close();
@@ -116,4 +110,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
 if (import.meta.url === `file://${process.argv[1]}`) {
   const results = await run({ quick: process.argv.includes('--quick') });
   console.log(JSON.stringify(results));
+  // The app leaves a Socket.IO adapter client reconnecting after close (src/valkey/valkey-io.adapter.ts), which
+  // would keep this process alive.
+  process.exit(0);
 }

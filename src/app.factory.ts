@@ -15,6 +15,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     bufferLogs: true,
     bodyParser: false,
+    rawBody: true,
   });
   app.useLogger(app.get(PinoLogger));
   app.useBodyParser('json', { limit: config.env.HTTP_BODY_LIMIT });

@@ -232,6 +232,21 @@ describe('feature store', () => {
     expect(await client.xlen('fs:stream:user_profile')).toBe(before);
   });
 
+  it('rejects an INT written as 3.0 in the request JSON, naming the field, and accepts 3 for INT and FLOAT', async () => {
+    await drained(app.url, 'user_profile');
+    const before = await client.xlen('fs:stream:user_profile');
+    const raw = (features: string) =>
+      `{"feature_view": "user_profile", "rows": [{"entity_id": "lit", "features": ${features}}]}`;
+    const float = await json<{ message: string[] }>(`${app.url}/features/push`, { body: raw('{"score": 1.5, "age": 3.0}') });
+    expect(float.status).toBe(400);
+    expect(float.body.message).toEqual(['rows[0].features.age: INT expected']);
+    expect(await client.xlen('fs:stream:user_profile')).toBe(before);
+
+    const integers = await json(`${app.url}/features/push`, { body: raw('{"age": 3, "score": 3}') });
+    expect(integers.status).toBe(202);
+    expect(await client.xlen('fs:stream:user_profile')).toBe(before + 1);
+  });
+
   it('rejects bad online reads and bad registry changes', async () => {
     const tooMany = Array.from({ length: 51 }, (_, i) => `u${i}`);
     expect((await read({ features: ['user_profile:age'], entities: { user_id: tooMany } })).status).toBe(400);
@@ -274,6 +289,30 @@ describe('feature store', () => {
     const trimmed = await json<{ length: number }>(`${app.url}/features/views/user_profile/stream/trim`, { body: {} });
     expect(trimmed.status).toBe(200);
     expect(trimmed.body.length).toBeLessThanOrEqual(1); // the engine keeps the last delivered id's successor as MINID
+  });
+});
+
+describe('feature push backlog', () => {
+  it('answers 503 with Retry-After when unmaterialized entries plus the new rows would exceed FEATURE_STREAM_MAXLEN', async () => {
+    const valkey = await TestValkey.start();
+    const client = valkey.client();
+    // ROLES=api: no materializer, so every pushed entry stays unmaterialized.
+    const app = await startTestApp(valkey.url, { ROLES: 'api', FEATURE_STREAM_MAXLEN: '5' });
+    try {
+      await setupRegistry(app.url);
+      const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ entity_id: `b${i}`, features: { age: i } }));
+      const push = (n: number) => json<{ message: string }>(`${app.url}/features/push`, { body: { feature_view: 'user_profile', rows: rows(n) } });
+      expect((await push(3)).status).toBe(202);
+      const refused = await push(3);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('5');
+      expect(refused.body.message).toContain('FEATURE_STREAM_MAXLEN=5');
+      expect(await client.xlen('fs:stream:user_profile')).toBe(3);
+      expect((await push(2)).status).toBe(202); // exactly at the cap is accepted
+    } finally {
+      await app.close();
+      await valkey.stop();
+    }
   });
 });
 

@@ -3,7 +3,7 @@ import { AppConfig } from '../../config/config.js';
 import { StreamStatsService } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { checkFeatures, parseEventTime, validEntityId } from './feature-schema.js';
+import { checkFeatures, nonIntegerLiteralPaths, parseEventTime, validEntityId, type FeatureView } from './feature-schema.js';
 import { FeatureRegistry } from './feature-registry.service.js';
 import type { PushDto } from './features.dto.js';
 import { FeatureMetrics } from './features.metrics.js';
@@ -32,14 +32,16 @@ export class FeaturePushService {
     private readonly config: AppConfig,
   ) {}
 
-  async push(request: PushDto): Promise<string[]> {
+  /** `rawBody` is the request's JSON text: the only place where an INT written as `3.0` can still be told from `3`. */
+  async push(request: PushDto, rawBody?: Buffer): Promise<string[]> {
     const view = await this.registry.view(request.feature_view);
+    const floatLiterals = rawBody ? floatLiteralsByRow(view, rawBody) : undefined;
     const now = Date.now() / 1000;
     const errors: string[] = [];
     const entries = request.rows.map((row, i) => {
       const entityId = typeof row.entity_id === 'number' && Number.isSafeInteger(row.entity_id) ? String(row.entity_id) : row.entity_id;
       if (!validEntityId(entityId)) errors.push(`rows[${i}].entity_id: a non-empty string (or integer) of at most 512 characters expected`);
-      errors.push(...checkFeatures(view, row.features, `rows[${i}].features`));
+      errors.push(...checkFeatures(view, row.features, `rows[${i}].features`, floatLiterals?.get(i)));
       let timestamp: number | undefined = now;
       if (row.event_timestamp !== undefined && row.event_timestamp !== null) {
         timestamp = parseEventTime(row.event_timestamp);
@@ -76,4 +78,18 @@ export class FeaturePushService {
     FeatureMetrics.rowsPushed.inc(ids.length);
     return ids;
   }
+}
+
+/** Per row index, the features written as a fraction or exponent literal in the request's JSON text. */
+function floatLiteralsByRow(view: FeatureView, rawBody: Buffer): Map<number, Set<string>> | undefined {
+  if (!view.features.some((field) => field.type === 'INT')) return undefined;
+  const byRow = new Map<number, Set<string>>();
+  for (const path of nonIntegerLiteralPaths(rawBody.toString('utf8'))) {
+    const [rows, index, features, name] = path;
+    if (path.length !== 4 || rows !== 'rows' || typeof index !== 'number' || features !== 'features') continue;
+    let names = byRow.get(index);
+    if (!names) byRow.set(index, (names = new Set()));
+    names.add(String(name));
+  }
+  return byRow;
 }

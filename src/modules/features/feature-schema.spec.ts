@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkFeatures, floatLiteralKeys, parseEventTime, type FeatureView } from './feature-schema.js';
+import { checkFeatures, floatLiteralKeys, nonIntegerLiteralPaths, parseEventTime, type FeatureView } from './feature-schema.js';
 
 const view: FeatureView = {
   name: 'user_profile',
@@ -37,6 +37,17 @@ describe('feature schema', () => {
     const floats = floatLiteralKeys(raw);
     expect([...floats].sort()).toEqual(['age', 'score']);
     expect(checkFeatures(view, JSON.parse(raw), 'features', floats)).toEqual(['features.age: INT expected']);
+  });
+
+  it('finds the path of every fraction or exponent literal in nested JSON, not inside strings', () => {
+    const raw = '{"feature_view":"v","rows":[{"entity_id":"a","features":{"age":3,"s":"1.5, \\"x\\": 2.0"}},' +
+      '{"features": {"age": -3.0, "emb": [1, 2e3]}, "event_timestamp": 17.5}]}';
+    expect(nonIntegerLiteralPaths(raw)).toEqual([
+      ['rows', 1, 'features', 'age'],
+      ['rows', 1, 'features', 'emb', 1],
+      ['rows', 1, 'event_timestamp'],
+    ]);
+    expect(nonIntegerLiteralPaths('{"rows":[{"features":{"age":3}}]}')).toEqual([]);
   });
 
   it('parses epoch seconds and ISO 8601, nothing else', () => {

@@ -129,6 +129,57 @@ export function floatLiteralKeys(json: string): Set<string> {
   return keys;
 }
 
+/**
+ * Paths (`['rows', 2, 'features', 'age']`) of every number in a JSON text written with a fraction or an exponent
+ * (`3.0`, `1e3`): JSON.parse turns those into integers, but an INT feature must not accept them. One pass over the
+ * text, for valid JSON only (parse it first).
+ */
+export function nonIntegerLiteralPaths(json: string): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  if (!/\d[.eE]/.test(json)) return found;
+  const path: (string | number)[] = [];
+  const inArray: boolean[] = [];
+  let expectKey = false;
+  for (let i = 0; i < json.length; ) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      while (json.charCodeAt(j) !== 0x22) j += json.charCodeAt(j) === 0x5c /* \ */ ? 2 : 1;
+      if (expectKey) {
+        path[path.length - 1] = JSON.parse(json.slice(i, j + 1)) as string;
+        expectKey = false;
+      }
+      i = j + 1;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      inArray.push(c === 0x5b);
+      path.push(c === 0x5b ? 0 : '');
+      expectKey = c === 0x7b;
+      i++;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      inArray.pop();
+      path.pop();
+      i++;
+    } else if (c === 0x2c /* , */) {
+      if (inArray[inArray.length - 1]) (path[path.length - 1] as number)++;
+      else expectKey = true;
+      i++;
+    } else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      let integer = true;
+      for (; j < json.length; j++) {
+        const d = json.charCodeAt(j);
+        if (d === 0x2e || d === 0x65 || d === 0x45) integer = false;
+        else if (!(d >= 0x30 && d <= 0x39) && d !== 0x2b && d !== 0x2d) break;
+      }
+      if (!integer) found.push([...path]);
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return found;
+}
+
 /** The stored form of a feature value (see the module comment). */
 export function encodeValue(value: unknown): string {
   return JSON.stringify(value ?? null);

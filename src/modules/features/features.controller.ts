@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Req, Res, type RawBodyRequest } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -11,7 +11,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { FeatureView } from './feature-schema.js';
 import { FeaturePushService, FeatureBacklogFullError } from './feature-push.service.js';
 import { FeatureRegistry } from './feature-registry.service.js';
@@ -108,9 +108,13 @@ export class FeaturesController {
   @ApiBadRequestResponse({ description: 'A row does not match the view (the message names rows[i].features.x)' })
   @ApiNotFoundResponse({ description: 'No such view' })
   @ApiServiceUnavailableResponse({ description: 'Unmaterialized backlog at FEATURE_STREAM_MAXLEN; see Retry-After' })
-  async push(@Body() request: PushDto, @Res({ passthrough: true }) res: Response): Promise<PushAcceptedDto> {
+  async push(
+    @Body() request: PushDto,
+    @Req() req: RawBodyRequest<Request>,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<PushAcceptedDto> {
     try {
-      return { ids: await this.pushes.push(request) };
+      return { ids: await this.pushes.push(request, req.rawBody) };
     } catch (error) {
       if (error instanceof FeatureBacklogFullError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
       throw error;

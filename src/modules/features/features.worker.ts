@@ -29,6 +29,11 @@ const RESYNC_MS = 10000;
  * compare-and-write per row (inside the script) at a fraction of the cost. Each call stays short (no long block).
  */
 const ROWS_PER_CALL = 100;
+/**
+ * Consumers per view and replica: while Valkey runs one batch's script calls, Node decodes the next, so neither
+ * side waits for the other. Rows of one entity in two batches are safe: the script compares event times.
+ */
+const MATERIALIZE_CONCURRENCY = 2;
 
 type Rejection = NonNullable<StageOutcome['rejected']>[number];
 
@@ -48,7 +53,13 @@ export class FeatureMaterializer {
   /** The engine stage for one view's stream: stage `features`, group `feature_writers`, DLQ `dlq:features`. */
   stageFor(view: string, batchSize: number): StreamStage {
     return {
-      definition: { stage: FEATURES_STAGE, stream: this.valkey.keys.featureStream(view), group: FEATURES_GROUP, batchSize },
+      definition: {
+        stage: FEATURES_STAGE,
+        stream: this.valkey.keys.featureStream(view),
+        group: FEATURES_GROUP,
+        batchSize,
+        concurrency: MATERIALIZE_CONCURRENCY,
+      },
       handle: (entries) => this.materialize(view, entries),
     };
   }
@@ -73,10 +84,8 @@ export class FeatureMaterializer {
         chunk = [[keys.featureViewIndex(view.name)], [view.ttl_seconds, view.name]];
         chunks.push(chunk);
       }
-      let packed = '';
-      for (const name in row.features) packed += `${packed ? '\0' : ''}${name}\0${encodeValue(row.features[name])}`;
       chunk[0].push(keys.featureRow(view.name, row.entityId));
-      chunk[1].push(String(row.timestamp), row.entityId, packed);
+      chunk[1].push(String(row.timestamp), row.entityId, packFields(row.features));
       rows++;
     }
     if (rejected.length > 0) FeatureMetrics.rowsRejected.inc(rejected.length);
@@ -110,6 +119,18 @@ interface ParsedRow {
   entityId: string;
   features: Record<string, unknown>;
   timestamp: number;
+}
+
+/** A row's field/value items for the script, NUL-separated, values in the stored encoding. */
+function packFields(features: Record<string, unknown>): string {
+  let packed = '';
+  for (const name in features) {
+    const value = features[name];
+    // Numbers and booleans print as their JSON; only strings, vectors and null need JSON.stringify.
+    const encoded = typeof value === 'number' || typeof value === 'boolean' ? String(value) : encodeValue(value);
+    packed = packed === '' ? `${name}\0${encoded}` : `${packed}\0${name}\0${encoded}`;
+  }
+  return packed;
 }
 
 /** Validates one entry against its view; answers the row or why it can never be materialized. */
