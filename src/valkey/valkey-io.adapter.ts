@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import type { Valkey } from 'iovalkey';
 import type { Server, ServerOptions } from 'socket.io';
 import type { ValkeyService } from './valkey.service.js';
 
@@ -18,12 +19,27 @@ export class ValkeyIoAdapter extends IoAdapter {
 
   override createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, { ...options, cors: { origin: true } } as ServerOptions);
+    const client = this.valkey.blocking('socket.io-adapter');
+    // The adapter reads and subscribes with connections it duplicates from this one: keep hold of them.
+    const duplicates: Valkey[] = [];
+    const duplicate = client.duplicate.bind(client);
+    client.duplicate = ((...args: Parameters<Valkey['duplicate']>) => {
+      const copy = duplicate(...args);
+      duplicates.push(copy);
+      return copy;
+    });
     server.adapter(
-      createAdapter(this.valkey.blocking('socket.io-adapter'), {
+      createAdapter(client, {
         streamName: this.valkey.keys.socketAdapterStream,
         maxLen: 10000,
       }),
     );
+    // Close the adapter while Valkey is still up, then drop its own connections: a reader blocked in XREAD would
+    // otherwise outlive the app, reconnecting to a server that has stopped.
+    this.valkey.beforeClose(async () => {
+      await new Promise<void>((done) => void server.close(() => done()));
+      for (const copy of duplicates) copy.disconnect();
+    });
     return server;
   }
 }

@@ -36,6 +36,7 @@ export type ClientKind = 'command' | 'blocking' | 'subscriber';
 export class ValkeyService implements OnApplicationShutdown {
   private readonly logger = new Logger(ValkeyService.name);
   private readonly clients = new Set<Valkey>();
+  private readonly closers: (() => Promise<void>)[] = [];
   readonly keys: Keys;
   readonly command: Valkey;
 
@@ -68,7 +69,13 @@ export class ValkeyService implements OnApplicationShutdown {
     await client.quit().catch(() => client.disconnect());
   }
 
+  /** Runs `close` before the clients quit: for holders of connections made outside this service. */
+  beforeClose(close: () => Promise<void>): void {
+    this.closers.push(close);
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.closers.map((close) => close()));
     await Promise.all([...this.clients].map((client) => this.release(client)));
     await this.connection.embedded?.stop();
   }
@@ -97,13 +104,13 @@ export class ValkeyService implements OnApplicationShutdown {
     const histogram = this.metrics.valkeyCommandDuration.labels(label);
     const send = client.sendCommand.bind(client);
     let sent = 0;
-    client.sendCommand = ((command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
+    client.sendCommand = (command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
       if (++sent % COMMAND_SAMPLE !== 0) return send(command, stream);
       const end = histogram.startTimer();
       const result = send(command, stream);
       const stop = (): void => void end();
       command.promise.then(stop, stop);
       return result;
-    });
+    };
   }
 }
