@@ -5,6 +5,12 @@ import { freePort } from '../../src/valkey/embedded-valkey.js';
 
 const MAIN = resolve(process.cwd(), 'dist/main.js');
 
+// Every app a test starts dies with the test process, even when a test fails before stopping it.
+const spawned = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 export interface AppProcess {
   url: string;
   child: ChildProcess;
@@ -34,8 +40,12 @@ export async function spawnApp(env: Record<string, string>, opts: { waitHealthy?
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20000)));
   child.stderr?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20000)));
+  spawned.add(child);
   const exited = new Promise<number | string | null>((done) =>
-    child.once('exit', (code, signal) => done(code ?? signal)),
+    child.once('exit', (code, signal) => {
+      spawned.delete(child);
+      done(code ?? signal);
+    }),
   );
   const url = `http://127.0.0.1:${port}`;
   const app: AppProcess = {
