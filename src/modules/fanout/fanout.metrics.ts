@@ -19,7 +19,7 @@ export const fanoutMetrics = {
   ),
   ingestToFeed: Metrics.histogram(
     'skein_ingest_to_feed_seconds',
-    'Time from ingest (ingested_at) to delivery into a user feed',
+    'Time from ingest (ingested_at) to delivery into user feeds, once per article delivered',
     [],
     FEED_LATENCY_BUCKETS,
   ),

@@ -8,6 +8,8 @@ import { ArticleRepository } from './article.repository.js';
 import { fanoutMetrics } from './fanout.metrics.js';
 import { FeedRepository } from './feed.repository.js';
 
+const FANOUT_BATCH = 50;
+
 /**
  * Fan-out on write, to active users only: stores each enriched article once, appends it to its topic stream, and
  * delivers its short id to the feed of every active subscriber of its topic (one Lua call per user, one pipeline
@@ -23,7 +25,14 @@ export class FanoutWorker implements StreamStage {
     private readonly articles: ArticleRepository,
     private readonly feeds: FeedRepository,
   ) {
-    this.definition = { stage: 'fanout', stream: valkey.keys.enrichedStream, group: 'fanout_workers' };
+    // Small batches: one article reaches hundreds of feeds, and a batch's deliveries should not hold the event loop
+    // (and every other stage in this process) for long.
+    this.definition = {
+      stage: 'fanout',
+      stream: valkey.keys.enrichedStream,
+      group: 'fanout_workers',
+      batchSize: FANOUT_BATCH,
+    };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {
@@ -54,17 +63,21 @@ export class FanoutWorker implements StreamStage {
     const now = Date.now();
     let delivered = 0;
     let duplicates = 0;
+    const reached = new Set<string>();
     for (const [uid, flags] of results) {
       const shorts = deliveries.get(uid)!;
       flags.forEach((added, i) => {
         if (added) {
           delivered++;
-          fanoutMetrics.ingestToFeed.observe(Math.max(0, now - (ingestedAt.get(shorts[i]) ?? now)) / 1000);
+          reached.add(shorts[i]);
         } else {
           duplicates++;
         }
       });
     }
+    // All of an article's deliveries in a batch happen at once: one observation per article, not per feed.
+    for (const short of reached)
+      fanoutMetrics.ingestToFeed.observe(Math.max(0, now - (ingestedAt.get(short) ?? now)) / 1000);
     fanoutMetrics.deliveries.inc(delivered);
     fanoutMetrics.duplicates.inc(duplicates);
     fanoutMetrics.inactiveSkipped.inc(inactive);

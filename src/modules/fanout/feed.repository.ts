@@ -4,6 +4,9 @@ import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { execIdempotent } from './script-pipeline.js';
 
+/** Users per delivery pipeline. */
+const DELIVER_CHUNK = 500;
+
 const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url));
 const PAGE = LuaScript.from(new URL('./feed-page.lua', import.meta.url));
 
@@ -59,16 +62,27 @@ export class FeedRepository {
     const { command: client, keys } = this.valkey;
     const users = [...deliveries.keys()];
     const head = [this.config.env.FEED_MAX, this.ttlSeconds];
-    const replies = (await execIdempotent(client, [FANOUT], (pipeline) => {
-      for (const uid of users) {
-        FANOUT.queue(
-          pipeline,
-          [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)],
-          [...head, ...deliveries.get(uid)!],
-        );
-      }
-    })) as number[][];
-    return new Map(users.map((uid, i) => [uid, replies[i].map((flag) => flag === 1)]));
+    const flags = new Map<string, boolean[]>();
+    // Pipelines of bounded size, one after another: other work in this process runs between them.
+    for (let from = 0; from < users.length; from += DELIVER_CHUNK) {
+      const chunk = users.slice(from, from + DELIVER_CHUNK);
+      const replies = (await execIdempotent(client, [FANOUT], (pipeline) => {
+        for (const uid of chunk) {
+          FANOUT.queue(
+            pipeline,
+            [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)],
+            [...head, ...deliveries.get(uid)!],
+          );
+        }
+      })) as number[][];
+      chunk.forEach((uid, i) =>
+        flags.set(
+          uid,
+          replies[i].map((flag) => flag === 1),
+        ),
+      );
+    }
+    return flags;
   }
 
   /** Up to `limit` short ids, newest first, after the short id `before` (from the head when absent). */
