@@ -332,11 +332,16 @@ describe('observability: metrics, dashboard, alerts and a real Prometheus', () =
       ({ name, worked }) => worked && !familySamples(exposition, name).some((sample) => sample.value > 0),
     ).map(({ name }) => name);
     expect(idle).toEqual([]);
-    // Every exported skein_ family is in the catalogue (and so in docs/metrics.md).
+    // Every exported skein_ family is in the catalogue and in the README's metrics table.
     const known = new Set(CATALOGUE.map(({ name }) => name));
     const defaults = /^skein_(process|nodejs)_/;
     const unlisted = [...exposition.types.keys()].filter((name) => !known.has(name) && !defaults.test(name));
     expect(unlisted).toEqual([]);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const undocumented = CATALOGUE.map(({ name }) => name).filter(
+      (name) => !defaults.test(name) && !readme.includes(`| \`${name}\` |`),
+    );
+    expect(undocumented).toEqual([]);
   });
 
   it('no label value is a user, article, entity or stream id used in the run', () => {
