@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 // Online feature store: HTTP online-read latency at a steady request rate (open loop, load generated from a worker
 // thread), and materializer rows/s with the CPU each side spent.
 //   bash scripts/build-bench.sh && node .bench-dist/bench/features.js [--quick]
@@ -75,7 +76,13 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       const body = { features, entities: { user_id: Array.from({ length: entities }, (_, i) => `u${(i * 7) % ENTITIES}`) } };
       const plan = { url: `${base}/features/get-online-features`, body: JSON.stringify(body), rate, seconds };
       await openLoop({ ...plan, seconds: 1 }); // warm-up
+      // The server's event-loop delay over the same window: tells in-process stalls (GC, other work) from the rest.
+      const loop = monitorEventLoopDelay({ resolution: 1 });
+      loop.enable();
       const latencies = await openLoop(plan);
+      loop.disable();
+      results[`online_read_${entities}x10_server_loop_delay_p99_ms`] = Number((loop.percentile(99) / 1e6).toFixed(2));
+      results[`online_read_${entities}x10_server_loop_delay_max_ms`] = Number((loop.max / 1e6).toFixed(2));
       results[`online_read_${entities}x10_p50_ms`] = Number(percentile(latencies, 50).toFixed(3));
       results[`online_read_${entities}x10_p99_ms`] = Number(percentile(latencies, 99).toFixed(3));
       progress(`online read ${entities}×10 at ${rate} req/s for ${seconds} s: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`);
