@@ -21,6 +21,12 @@ export interface StreamStats {
 
 const SAMPLE_EVERY_MS = 5000;
 
+/** Entries of a stream not yet processed: the largest lag + pending among its groups (its length before any group). */
+export function unprocessed(stream: StreamStats): number {
+  if (stream.groups.length === 0) return stream.length;
+  return Math.max(...stream.groups.map((group) => (group.lag ?? stream.length) + group.pending));
+}
+
 /**
  * Length, pending and lag of streams, read with XINFO. The same numbers feed `/pipeline/stats` and the backlog
  * gauges, sampled every few seconds rather than per scrape.

@@ -1,9 +1,15 @@
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
-import { StreamStatsService } from '../../streams/stream-stats.service.js';
+import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { checkFeatures, nonIntegerLiteralPaths, parseEventTime, validEntityId, type FeatureView } from './feature-schema.js';
+import {
+  checkFeatures,
+  nonIntegerLiteralPaths,
+  parseEventTime,
+  validEntityId,
+  type FeatureView,
+} from './feature-schema.js';
 import { FeatureRegistry } from './feature-registry.service.js';
 import type { PushDto } from './features.dto.js';
 import { FeatureMetrics } from './features.metrics.js';
@@ -14,7 +20,9 @@ const TRIM = LuaScript.from(new URL('../../streams/trim.lua', import.meta.url));
 export class FeatureBacklogFullError extends ServiceUnavailableException {
   readonly retryAfterSeconds = 5;
   constructor(view: string, backlog: number, cap: number) {
-    super(`fs:stream:${view} holds ${backlog} entries not yet materialized (limit FEATURE_STREAM_MAXLEN=${cap}); retry later`);
+    super(
+      `fs:stream:${view} holds ${backlog} entries not yet materialized (limit FEATURE_STREAM_MAXLEN=${cap}); retry later`,
+    );
   }
 }
 
@@ -39,25 +47,36 @@ export class FeaturePushService {
     const now = Date.now() / 1000;
     const errors: string[] = [];
     const entries = request.rows.map((row, i) => {
-      const entityId = typeof row.entity_id === 'number' && Number.isSafeInteger(row.entity_id) ? String(row.entity_id) : row.entity_id;
-      if (!validEntityId(entityId)) errors.push(`rows[${i}].entity_id: a non-empty string (or integer) of at most 512 characters expected`);
+      const entityId =
+        typeof row.entity_id === 'number' && Number.isSafeInteger(row.entity_id)
+          ? String(row.entity_id)
+          : row.entity_id;
+      if (!validEntityId(entityId))
+        errors.push(`rows[${i}].entity_id: a non-empty string (or integer) of at most 512 characters expected`);
       errors.push(...checkFeatures(view, row.features, `rows[${i}].features`, floatLiterals?.get(i)));
       let timestamp: number | undefined = now;
       if (row.event_timestamp !== undefined && row.event_timestamp !== null) {
         timestamp = parseEventTime(row.event_timestamp);
-        if (timestamp === undefined) errors.push(`rows[${i}].event_timestamp: epoch seconds or an ISO 8601 string expected`);
+        if (timestamp === undefined)
+          errors.push(`rows[${i}].event_timestamp: epoch seconds or an ISO 8601 string expected`);
       }
-      return ['entity_id', String(entityId), 'features', JSON.stringify(row.features), 'timestamp', String(timestamp), 'feature_view', view.name];
+      return [
+        'entity_id',
+        String(entityId),
+        'features',
+        JSON.stringify(row.features),
+        'timestamp',
+        String(timestamp),
+        'feature_view',
+        view.name,
+      ];
     });
     if (errors.length > 0) throw new BadRequestException(errors);
 
     const stream = this.valkey.keys.featureStream(view.name);
     const cap = this.config.env.FEATURE_STREAM_MAXLEN;
     const [info] = await this.stats.stats([stream]);
-    const backlog =
-      info.groups.length === 0
-        ? info.length
-        : Math.max(...info.groups.map((group) => (group.lag ?? info.length) + group.pending));
+    const backlog = unprocessed(info);
     if (backlog + entries.length > cap) {
       FeatureMetrics.pushRefused.inc();
       throw new FeatureBacklogFullError(view.name, backlog, cap);

@@ -1,7 +1,7 @@
 import { Injectable, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Metrics } from '../../metrics/metrics.service.js';
-import { StreamStatsService } from '../../streams/stream-stats.service.js';
+import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleIdFor } from './article-id.js';
@@ -62,11 +62,7 @@ export class IngestService implements OnModuleInit {
   /** Unprocessed entries of `news_raw`: the largest lag + pending among its groups (or its length before any). */
   async backlogSize(): Promise<number> {
     if (Date.now() - this.backlog.at < BACKLOG_CACHE_MS) return this.backlog.value;
-    const [stream] = await this.stats.stats([this.valkey.keys.newsRaw]);
-    const value =
-      stream.groups.length === 0
-        ? stream.length
-        : Math.max(...stream.groups.map((group) => (group.lag ?? stream.length) + group.pending));
+    const value = unprocessed((await this.stats.stats([this.valkey.keys.newsRaw]))[0]);
     this.backlog = { value, at: Date.now() };
     return value;
   }
