@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { execIdempotent } from './script-pipeline.js';
+import { execIdempotent } from '../../valkey/pipeline.js';
 
 /** Users per delivery pipeline. */
 const DELIVER_CHUNK = 500;

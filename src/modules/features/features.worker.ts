@@ -8,6 +8,7 @@ import { StreamStatsService } from '../../streams/stream-stats.service.js';
 import { StreamWorkerHost } from '../../streams/stream-worker.host.js';
 import type { StreamWorker } from '../../streams/stream-worker.js';
 import { LuaScript } from '../../valkey/lua-script.js';
+import { execIdempotent } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import {
   checkFeatures,
@@ -100,18 +101,10 @@ export class FeatureMaterializer {
 
   /** One pipeline; if the script cache was flushed (Valkey restart), load it and replay: the writes are idempotent. */
   private async write(writes: [string[], (string | number)[]][]): Promise<number[][]> {
-    for (let attempt = 0; ; attempt++) {
-      const pipeline = this.valkey.command.pipeline();
+    const replies = await execIdempotent(this.valkey.command, [MATERIALIZE], (pipeline) => {
       for (const [keys, args] of writes) MATERIALIZE.queue(pipeline, keys, args);
-      const replies = (await pipeline.exec()) ?? [];
-      const failed = replies.find(([error]) => error);
-      if (!failed) return replies.map(([, flags]) => (flags as number[]).map(Number));
-      if (attempt === 0 && String(failed[0]?.message).includes('NOSCRIPT')) {
-        await MATERIALIZE.ensureLoaded(this.valkey.command);
-        continue;
-      }
-      throw failed[0] ?? new Error('materialize failed');
-    }
+    });
+    return replies.map((flags) => (flags as number[]).map(Number));
   }
 }
 
@@ -156,7 +149,8 @@ export function parseEntry(view: FeatureView, entry: StreamEntry): ParsedRow | s
     timestamp = Number(entry.id.split('-')[0]) / 1000;
   } else {
     timestamp = parseEventTime(fields.timestamp);
-    if (timestamp === undefined) return `timestamp: epoch seconds or ISO 8601 expected, got ${JSON.stringify(fields.timestamp)}`;
+    if (timestamp === undefined)
+      return `timestamp: epoch seconds or ISO 8601 expected, got ${JSON.stringify(fields.timestamp)}`;
   }
   return { entityId: fields.entity_id, features: features as Record<string, unknown>, timestamp };
 }
@@ -218,9 +212,11 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
 
   /** Brings the running workers in line with the registry; calls are serialized. */
   reconcile(): Promise<void> {
-    this.queue = this.queue.then(() => this.sync()).catch((error: Error) => {
-      this.logger.warn(`reconciling feature workers failed: ${error.message}`);
-    });
+    this.queue = this.queue
+      .then(() => this.sync())
+      .catch((error: Error) => {
+        this.logger.warn(`reconciling feature workers failed: ${error.message}`);
+      });
     return this.queue;
   }
 
