@@ -4,7 +4,6 @@ import type { Server } from 'node:http';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
-import { StreamStatsService } from '../../streams/stream-stats.service.js';
 import { StreamWorkerHost } from '../../streams/stream-worker.host.js';
 import type { StreamWorker } from '../../streams/stream-worker.js';
 import { LuaScript } from '../../valkey/lua-script.js';
@@ -184,7 +183,6 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
     private readonly registry: FeatureRegistry,
     private readonly materializer: FeatureMaterializer,
     private readonly host: StreamWorkerHost,
-    private readonly stats: StreamStatsService,
     private readonly valkey: ValkeyService,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
@@ -235,7 +233,6 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
       if (this.workers.has(name)) continue;
       const worker = this.host.create(this.materializer.stageFor(name, this.config.env.FEATURE_MATERIALIZE_BATCH));
       this.workers.set(name, worker);
-      this.stats.track(this.valkey.keys.featureStream(name));
       try {
         await worker.start();
       } catch (error) {

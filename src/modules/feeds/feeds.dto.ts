@@ -19,21 +19,6 @@ export class TopicsDto {
   topics!: string[];
 }
 
-export class FeedQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'Opaque cursor: `next_before` of the previous page' })
-  @IsOptional()
-  @Matches(/^\d{1,20}$/, { message: 'before must be the next_before value of a previous page' })
-  before?: string;
-}
-
 export class LimitQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
   @IsOptional()
@@ -42,6 +27,13 @@ export class LimitQueryDto {
   @Min(1)
   @Max(1000)
   limit?: number;
+}
+
+export class FeedQueryDto extends LimitQueryDto {
+  @ApiPropertyOptional({ description: 'Opaque cursor: `next_before` of the previous page' })
+  @IsOptional()
+  @Matches(/^\d{1,20}$/, { message: 'before must be the next_before value of a previous page' })
+  before?: string;
 }
 
 export class UserDto {

@@ -1,4 +1,4 @@
-import { Injectable, ServiceUnavailableException, type OnModuleInit } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
@@ -20,7 +20,7 @@ export class BacklogFullError extends ServiceUnavailableException {
 }
 
 @Injectable()
-export class IngestService implements OnModuleInit {
+export class IngestService {
   private backlog = { value: 0, at: 0 };
 
   constructor(
@@ -29,10 +29,6 @@ export class IngestService implements OnModuleInit {
     private readonly stats: StreamStatsService,
     private readonly metrics: Metrics,
   ) {}
-
-  onModuleInit(): void {
-    this.stats.track(this.valkey.keys.newsRaw);
-  }
 
   /** Appends articles to `news_raw`, once per id; answers the ids in order and how many were new. */
   async accept(articles: ArticleDto[], source = 'rest'): Promise<{ ids: string[]; fresh: number }> {

@@ -3,7 +3,6 @@ import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
-import { StreamStatsService } from '../../streams/stream-stats.service.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LogId, type EndReason, type LlmMessage } from './llm-message.js';
@@ -40,7 +39,6 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     private readonly log: TokenLogRepository,
     private readonly providers: LlmProviders,
     private readonly channels: LlmChannels,
-    private readonly stats: StreamStatsService,
   ) {
     this.definition = {
       stage: 'llm',
@@ -57,7 +55,6 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.stats.track(this.definition.stream);
     if (!this.config.has(Role.Llm)) return;
     await this.channels.listen(this.valkey.keys.llmControl, (message) => {
       const control = message as { type?: string; id?: string };
