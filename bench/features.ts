@@ -3,9 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 // thread), and materializer rows/s with the CPU each side spent.
 //   bash scripts/build-bench.sh && node .bench-dist/bench/features.js [--quick]
 import { Valkey } from 'iovalkey';
-import { createApp, startApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/config.js';
-import { freePort } from '../src/valkey/embedded-valkey.js';
+import { startLocalApp } from '../test/support/app.js';
 import { openLoop } from './open-loop.js';
 import { freshValkey, machine, percentile, progress } from './support.js';
 
@@ -13,7 +11,11 @@ const FEATURES = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: i 
 const ENTITIES = 1000;
 
 async function post(url: string, body: unknown): Promise<unknown> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${url}: ${res.status} ${text}`);
   return JSON.parse(text) as unknown;
@@ -22,14 +24,24 @@ async function post(url: string, body: unknown): Promise<unknown> {
 function rowFields(view: string, entity: number, at: number): string[] {
   const features: Record<string, number> = {};
   FEATURES.forEach((f, i) => (features[f.name] = f.type === 'INT' ? entity + i : entity / 7 + i));
-  return ['entity_id', `u${entity}`, 'features', JSON.stringify(features), 'timestamp', String(at), 'feature_view', view];
+  return [
+    'entity_id',
+    `u${entity}`,
+    'features',
+    JSON.stringify(features),
+    'timestamp',
+    String(at),
+    'feature_view',
+    view,
+  ];
 }
 
 async function xaddRows(client: Valkey, view: string, rows: number): Promise<void> {
   const now = Date.now() / 1000;
   for (let i = 0; i < rows; i += 5000) {
     const pipeline = client.pipeline();
-    for (let j = i; j < Math.min(rows, i + 5000); j++) pipeline.xadd(`fs:stream:${view}`, '*', ...rowFields(view, j % 100000, now));
+    for (let j = i; j < Math.min(rows, i + 5000); j++)
+      pipeline.xadd(`fs:stream:${view}`, '*', ...rowFields(view, j % 100000, now));
     await pipeline.exec();
   }
 }
@@ -45,7 +57,10 @@ async function drained(client: Valkey, view: string): Promise<void> {
 
 async function valkeyCpuSeconds(client: Valkey): Promise<number> {
   const info = await client.info('cpu');
-  return ['used_cpu_sys', 'used_cpu_user'].reduce((sum, name) => sum + Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0), 0);
+  return ['used_cpu_sys', 'used_cpu_user'].reduce(
+    (sum, name) => sum + Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0),
+    0,
+  );
 }
 
 function chunk(flat: unknown[]): [string, unknown][] {
@@ -56,11 +71,7 @@ function chunk(flat: unknown[]): [string, unknown][] {
 
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const server = await freshValkey();
-  const port = await freePort();
-  const config = loadConfig({ VALKEY_URL: server.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ROLES: 'all' });
-  const app = await createApp(config);
-  await startApp(app, config);
-  const base = `http://127.0.0.1:${port}`;
+  const { app, url: base } = await startLocalApp(server.url, { LOG_LEVEL: 'error', ROLES: 'all' });
   const client = new Valkey(server.url);
   const results: Record<string, number> = {};
   try {
@@ -73,7 +84,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const seconds = opts.quick ? 3 : 10;
     const features = FEATURES.map((f) => `bench:${f.name}`);
     for (const entities of [1, 100]) {
-      const body = { features, entities: { user_id: Array.from({ length: entities }, (_, i) => `u${(i * 7) % ENTITIES}`) } };
+      const body = {
+        features,
+        entities: { user_id: Array.from({ length: entities }, (_, i) => `u${(i * 7) % ENTITIES}`) },
+      };
       const plan = { url: `${base}/features/get-online-features`, body: JSON.stringify(body), rate, seconds };
       await openLoop({ ...plan, seconds: 1 }); // warm-up
       // The server's event-loop delay over the same window: tells in-process stalls (GC, other work) from the rest.
@@ -85,7 +99,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       results[`online_read_${entities}x10_server_loop_delay_max_ms`] = Number((loop.max / 1e6).toFixed(2));
       results[`online_read_${entities}x10_p50_ms`] = Number(percentile(latencies, 50).toFixed(3));
       results[`online_read_${entities}x10_p99_ms`] = Number(percentile(latencies, 99).toFixed(3));
-      progress(`online read ${entities}×10 at ${rate} req/s for ${seconds} s: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`);
+      progress(
+        `online read ${entities}×10 at ${rate} req/s for ${seconds} s: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms`,
+      );
     }
 
     // Rows are appended before the view exists, so the materializer (started on registration) drains a full stream.
@@ -99,8 +115,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const seconds2 = (performance.now() - started) / 1000;
     const nodeCpu = process.cpuUsage(nodeCpu0);
     // CPU per row on each side: steadier than rows/s on a shared machine, and what bounds rows/s when both overlap.
-    results.materialize_node_cpu_us_per_row = Number((((nodeCpu.user + nodeCpu.system) / rows)).toFixed(1));
-    results.materialize_valkey_cpu_us_per_row = Number(((((await valkeyCpuSeconds(client)) - valkeyCpu0) * 1e6) / rows).toFixed(1));
+    results.materialize_node_cpu_us_per_row = Number(((nodeCpu.user + nodeCpu.system) / rows).toFixed(1));
+    results.materialize_valkey_cpu_us_per_row = Number(
+      ((((await valkeyCpuSeconds(client)) - valkeyCpu0) * 1e6) / rows).toFixed(1),
+    );
     results.materialized_rows_per_s = Math.round(rows / seconds2);
     progress(
       `materialized ${rows} rows in ${seconds2.toFixed(2)} s: ${results.materialized_rows_per_s} rows/s; CPU per row: ` +

@@ -9,10 +9,8 @@
 import { Valkey } from 'iovalkey';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { createApp, startApp } from '../src/app.factory.js';
-import { loadConfig } from '../src/config/config.js';
+import { startLocalApp } from '../test/support/app.js';
 import { TOPICS } from '../src/modules/classify/topics.js';
-import { freePort } from '../src/valkey/embedded-valkey.js';
 import { Keys } from '../src/valkey/keys.js';
 import { freshValkey, percentile, progress } from './support.js';
 import { article } from './workload.js';
@@ -41,9 +39,11 @@ async function request(url: string, method: string, body?: unknown): Promise<num
 /** Runs `task` over 0..count-1 with at most `width` in flight. */
 async function pool(count: number, width: number, task: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** Waits until every group of the pipeline's streams has nothing pending and no lag. */
@@ -80,7 +80,10 @@ function commandCalls(info: string): { total: number; byName: Map<string, number
 class FeedSampler {
   readonly deliveries: { at: number; short: string }[] = [];
   private readonly cursors = new Map<string, string>();
-  constructor(private readonly client: Valkey, users: string[]) {
+  constructor(
+    private readonly client: Valkey,
+    users: string[],
+  ) {
     for (const uid of users) this.cursors.set(uid, '-');
   }
 
@@ -96,7 +99,8 @@ class FeedSampler {
       const entries = (replies[i]?.[1] ?? []) as [string, string[]][];
       if (entries.length === 0) return;
       this.cursors.set(uid, entries[entries.length - 1][0]);
-      for (const [id, fields] of entries) this.deliveries.push({ at: Number(id.split('-')[0]), short: fields[fields.indexOf('id') + 1] });
+      for (const [id, fields] of entries)
+        this.deliveries.push({ at: Number(id.split('-')[0]), short: fields[fields.indexOf('id') + 1] });
     });
   }
 }
@@ -130,7 +134,11 @@ const { parentPort, workerData } = require('node:worker_threads');
 })().catch((error) => parentPort.postMessage({ error: String(error) }));
 `;
 
-function openLoopSender(url: string, articles: unknown[], rate: number): Promise<{ wallStart: number; acks: number[] }> {
+function openLoopSender(
+  url: string,
+  articles: unknown[],
+  rate: number,
+): Promise<{ wallStart: number; acks: number[] }> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(SENDER, { eval: true, workerData: { url, articles, rate } });
     worker.once('message', (message: { wallStart: number; acks: number[]; error?: string }) => {
@@ -145,16 +153,13 @@ function openLoopSender(url: string, articles: unknown[], rate: number): Promise
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const seconds = opts.quick ? 10 : 30;
   const server = await freshValkey();
-  const port = await freePort();
-  const config = loadConfig({ VALKEY_URL: server.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error', ROLES: 'all' });
-  const app = await createApp(config);
-  await startApp(app, config);
-  const base = `http://127.0.0.1:${port}`;
+  const { app, url: base } = await startLocalApp(server.url, { LOG_LEVEL: 'error', ROLES: 'all' });
   const client = new Valkey(server.url);
   const results: Record<string, number> = {};
   try {
     await pool(USERS, 20, async (u) => {
-      if ((await request(`${base}/users/u${u}/topics`, 'PUT', { topics: topicsOf(u) })) !== 200) throw new Error('PUT topics failed');
+      if ((await request(`${base}/users/u${u}/topics`, 'PUT', { topics: topicsOf(u) })) !== 200)
+        throw new Error('PUT topics failed');
       await request(`${base}/users/u${u}/feed?limit=1`, 'GET'); // a feed read marks the user active
     });
     const active = await client.zcard(keys.activeUsers);
@@ -227,8 +232,13 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.e2e_process_cpu_ms_per_article = Number(((cpu.user + cpu.system) / 1000 / ids.length).toFixed(3));
     // Commands include those run inside Lua scripts; Valkey time is every top-level command's usec (EVALSHA includes its
     // body, so the commands scripts run are left out: a few top-level XADD/HGET per article are left out with them).
-    results.e2e_valkey_commands_per_article = Number(((calls.total - (calls.byName.get('xrange') ?? 0)) / ids.length).toFixed(1));
-    const luaInner = ['sadd', 'lpush', 'llen', 'rpop', 'srem', 'expire', 'xadd', 'set', 'hget'].reduce((sum, c) => sum + (calls.usec.get(c) ?? 0), 0);
+    results.e2e_valkey_commands_per_article = Number(
+      ((calls.total - (calls.byName.get('xrange') ?? 0)) / ids.length).toFixed(1),
+    );
+    const luaInner = ['sadd', 'lpush', 'llen', 'rpop', 'srem', 'expire', 'xadd', 'set', 'hget'].reduce(
+      (sum, c) => sum + (calls.usec.get(c) ?? 0),
+      0,
+    );
     const valkeyUsec = [...calls.usec].filter(([c]) => c !== 'xrange').reduce((sum, [, u]) => sum + u, 0) - luaInner;
     results.e2e_valkey_ms_per_article = Number((valkeyUsec / 1000 / ids.length).toFixed(3));
     results.e2e_valkey_evalsha_per_article = Number(((calls.byName.get('evalsha') ?? 0) / ids.length).toFixed(1));

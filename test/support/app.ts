@@ -10,20 +10,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The real Nest app in this process, on a free port, against the given Valkey; workers started as in main. */
-export async function startTestApp(valkeyUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+/** The real Nest app in this process, on a free loopback port, against the given Valkey; workers started as in main. */
+export async function startLocalApp(valkeyUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
   const port = await freePort();
-  const config = loadConfig({
-    VALKEY_URL: valkeyUrl,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    STREAM_BLOCK_MS: '200',
-    ...env,
-  });
+  const config = loadConfig({ VALKEY_URL: valkeyUrl, PORT: String(port), HOST: '127.0.0.1', ...env });
   const app = await createApp(config);
   await startApp(app, config);
   return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** The app for a test: quiet logs and short blocking reads, so workers notice a stop quickly. */
+export function startTestApp(valkeyUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  return startLocalApp(valkeyUrl, { LOG_LEVEL: 'warn', STREAM_BLOCK_MS: '200', ...env });
 }
 
 export async function json<T = unknown>(
