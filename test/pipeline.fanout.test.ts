@@ -132,3 +132,72 @@ describe('fanout to per-user feeds', () => {
     expect(await feedIds('bob')).toEqual(expected('bob'));
   });
 });
+
+describe('feed cap and expiry', () => {
+  let valkey: TestValkey;
+  let client: Valkey;
+  let app: TestApp;
+  const CAP = 8;
+  // Every fifth article is technology: 60 articles give erin 12, then 24 (over the cap plus its slack), then 25.
+  const technology = (from: number, to: number): { id: string; data: string }[] =>
+    Array.from({ length: to - from }, (_, k) => enriched(from + k)).filter((a) => a.topic === 'technology');
+  const page = async (limit: number, before?: string): Promise<{ ids: string[]; next?: string }> => {
+    const { body } = await json<Page>(`${app.url}/users/erin/feed?limit=${limit}${before ? `&before=${before}` : ''}`);
+    return { ids: body.items.map((item) => item.id), next: body.next_before };
+  };
+  const feedIds = async (): Promise<string[]> => (await page(100)).ids;
+  const deliver = async (articles: { data: string }[]): Promise<void> => {
+    const entries = articles.map((a, i) => ({ id: `1-${i}`, fields: { data: a.data }, deliveries: 1 }));
+    await app.app.get(FanoutWorker).handle(entries);
+  };
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    client = valkey.client();
+    app = await startTestApp(valkey.url, { ROLES: 'api', FEED_MAX: String(CAP), ARTICLE_TTL_DAYS: '2' });
+    await json(`${app.url}/users/erin/topics`, { method: 'PUT', body: { topics: ['technology'] } });
+    expect(await feedIds()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  it('a feed shows at most FEED_MAX items, newest first, and its list and seen set stay in step', async () => {
+    for (const [from, to] of [
+      [0, 60],
+      [60, 120],
+      [120, 125], // one more: within the slack, so the list is not trimmed yet
+    ]) {
+      await deliver(technology(from, to));
+      const newest = technology(0, to)
+        .map((a) => a.id)
+        .reverse()
+        .slice(0, CAP);
+      expect(await feedIds()).toEqual(newest);
+      const [length, seen] = [await client.llen('feed:{erin}'), await client.scard('feed_seen:{erin}')];
+      expect(length).toBeGreaterThanOrEqual(CAP);
+      expect(length).toBeLessThanOrEqual(CAP + Math.max(1, Math.floor(CAP / 8)));
+      expect(seen).toBe(length);
+      // Paging walks the same items and stops at the cap.
+      const first = await page(3);
+      const second = await page(3, first.next);
+      const third = await page(3, second.next);
+      expect([first.ids, second.ids, third.ids]).toEqual([newest.slice(0, 3), newest.slice(3, 6), newest.slice(6)]);
+      expect(third.next).toBeUndefined();
+    }
+  });
+
+  it('feed keys expire ARTICLE_TTL_DAYS after the user was last active', async () => {
+    const keys = ['feed:{erin}', 'feed_seen:{erin}', 'feed_stream:{erin}'];
+    for (const key of keys) {
+      expect(await client.ttl(key)).toBeGreaterThan(2 * 86400 - 60);
+      await client.expire(key, 100);
+    }
+    await deliver(technology(125, 135)); // deliveries to an existing feed leave its expiry alone ...
+    for (const key of keys) expect(await client.ttl(key)).toBeLessThanOrEqual(100);
+    await feedIds(); // ... and the user's next read (or socket connect) renews it
+    for (const key of keys) expect(await client.ttl(key)).toBeGreaterThan(2 * 86400 - 60);
+  });
+});

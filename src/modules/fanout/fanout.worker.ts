@@ -12,8 +12,8 @@ const FANOUT_BATCH = 50;
 
 /**
  * Fan-out on write, to active users only: stores each enriched article once, appends it to its topic stream, and
- * delivers its short id to the feed of every active subscriber of its topic (one Lua call per user, one pipeline
- * per batch). Inactive users get their feed rebuilt from the topic streams when they come back.
+ * delivers its short id to the feed of every active subscriber of its topic (one Lua call for many users, one
+ * pipeline per batch). Inactive users get their feed rebuilt from the topic streams when they come back.
  */
 @Injectable()
 @StageWorker(Role.Fanout)
@@ -58,27 +58,17 @@ export class FanoutWorker implements StreamStage {
         else deliveries.set(uid, [short]);
       }
     }
-    const results = await this.feeds.deliver(deliveries);
+    const { delivered, duplicates } = await this.feeds.deliver(deliveries);
 
     const now = Date.now();
-    let delivered = 0;
-    let duplicates = 0;
-    const reached = new Set<string>();
-    for (const [uid, flags] of results) {
-      const shorts = deliveries.get(uid)!;
-      flags.forEach((added, i) => {
-        if (added) {
-          delivered++;
-          reached.add(shorts[i]);
-        } else {
-          duplicates++;
-        }
-      });
-    }
+    let total = 0;
     // All of an article's deliveries in a batch happen at once: one observation per article, not per feed.
-    for (const short of reached)
+    for (const [short, count] of delivered) {
+      if (count === 0) continue;
+      total += count;
       fanoutMetrics.ingestToFeed.observe(Math.max(0, now - (ingestedAt.get(short) ?? now)) / 1000);
-    fanoutMetrics.deliveries.inc(delivered);
+    }
+    fanoutMetrics.deliveries.inc(total);
     fanoutMetrics.duplicates.inc(duplicates);
     fanoutMetrics.inactiveSkipped.inc(inactive);
     return { rejected };

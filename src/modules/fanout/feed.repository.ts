@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import type { ChainableCommander } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { execIdempotent } from '../../valkey/pipeline.js';
 
-/** Users per delivery pipeline. */
-const DELIVER_CHUNK = 500;
+/**
+ * Deliveries (users × short ids) per fanout.lua call: one call for many users keeps the per-command cost (on both
+ * sides) off the per-user path, and a bounded call keeps Valkey free for other clients between calls (~2 ms each).
+ */
+const DELIVERIES_PER_CALL = 512;
 
 const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url));
 const PAGE = LuaScript.from(new URL('./feed-page.lua', import.meta.url));
+
+/** What a delivery did: per short id, to how many feeds it was added; and how many were already there. */
+export interface DeliveryReport {
+  delivered: Map<string, number>;
+  duplicates: number;
+}
 
 /** One entry of `feed_stream:{uid}`: its entry id (the client's cursor) and the article's short id. */
 export interface FeedStreamEntry {
@@ -32,9 +42,19 @@ export class FeedRepository {
     return this.config.env.ARTICLE_TTL_DAYS * 86400;
   }
 
-  /** Is a user with this last-activity time (ms) active now? */
+  /**
+   * Is a user with this last-activity time (ms) active now? Never longer than a feed lives untouched (its keys expire
+   * ARTICLE_TTL_DAYS after the user's last activity): a user away longer gets a rebuilt feed, not a half-expired one.
+   */
   isActive(activeAt: number | null | undefined, now = Date.now()): boolean {
-    return activeAt !== null && activeAt !== undefined && activeAt >= now - this.config.env.USER_ACTIVE_DAYS * 86400000;
+    const days = Math.min(this.config.env.USER_ACTIVE_DAYS, this.config.env.ARTICLE_TTL_DAYS);
+    return activeAt !== null && activeAt !== undefined && activeAt >= now - days * 86400000;
+  }
+
+  /** Queues the refresh of a feed's expiry (on user activity; fan-out sets it only when it creates a feed). */
+  refreshTtl(pipeline: ChainableCommander, uid: string): void {
+    const { keys } = this.valkey;
+    for (const key of [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)]) pipeline.expire(key, this.ttlSeconds);
   }
 
   /** Active subscribers of each topic (one round trip for the sets, one for the activity scores). */
@@ -55,39 +75,51 @@ export class FeedRepository {
   }
 
   /**
-   * Delivers short ids (oldest first) to each user's feed through `fanout.lua`, all users in one pipeline.
-   * Answers per user one flag per id: true where delivered, false where it was already in the feed.
+   * Delivers short ids (oldest first) to each user's feed through `fanout.lua`. Users given the same ids share calls
+   * (users following the same topics get the same articles), all calls in one pipeline.
    */
-  async deliver(deliveries: Map<string, string[]>): Promise<Map<string, boolean[]>> {
+  async deliver(deliveries: Map<string, string[]>): Promise<DeliveryReport> {
     const { command: client, keys } = this.valkey;
-    const users = [...deliveries.keys()];
-    const head = [this.config.env.FEED_MAX, this.ttlSeconds];
-    const flags = new Map<string, boolean[]>();
-    // Pipelines of bounded size, one after another: other work in this process runs between them.
-    for (let from = 0; from < users.length; from += DELIVER_CHUNK) {
-      const chunk = users.slice(from, from + DELIVER_CHUNK);
-      const replies = (await execIdempotent(client, [FANOUT], (pipeline) => {
-        for (const uid of chunk) {
-          FANOUT.queue(
-            pipeline,
-            [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)],
-            [...head, ...deliveries.get(uid)!],
-          );
-        }
-      })) as number[][];
-      chunk.forEach((uid, i) =>
-        flags.set(
-          uid,
-          replies[i].map((flag) => flag === 1),
-        ),
-      );
+    const groups = new Map<string, { shorts: string[]; users: string[] }>();
+    for (const [uid, shorts] of deliveries) {
+      const key = shorts.join(',');
+      const group = groups.get(key);
+      if (group) group.users.push(uid);
+      else groups.set(key, { shorts, users: [uid] });
     }
-    return flags;
+    const calls: { shorts: string[]; users: string[] }[] = [];
+    for (const { shorts, users } of groups.values()) {
+      const width = Math.max(1, Math.floor(DELIVERIES_PER_CALL / shorts.length));
+      for (let from = 0; from < users.length; from += width)
+        calls.push({ shorts, users: users.slice(from, from + width) });
+    }
+    const head = [this.config.env.FEED_MAX, this.ttlSeconds];
+    const replies = (await execIdempotent(client, [FANOUT], (pipeline) => {
+      for (const { shorts, users } of calls)
+        FANOUT.queue(
+          pipeline,
+          users.flatMap((uid) => [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)]),
+          [...head, ...shorts],
+        );
+    })) as number[][];
+    const report: DeliveryReport = { delivered: new Map(), duplicates: 0 };
+    calls.forEach(({ shorts, users }, c) =>
+      shorts.forEach((short, i) => {
+        const count = replies[c][i];
+        report.delivered.set(short, (report.delivered.get(short) ?? 0) + count);
+        report.duplicates += users.length - count;
+      }),
+    );
+    return report;
   }
 
   /** Up to `limit` short ids, newest first, after the short id `before` (from the head when absent). */
   async page(uid: string, limit: number, before?: string): Promise<string[]> {
-    const reply = await PAGE.run(this.valkey.command, [this.valkey.keys.feed(uid)], [limit, before ?? '']);
+    const reply = await PAGE.run(
+      this.valkey.command,
+      [this.valkey.keys.feed(uid)],
+      [limit, before ?? '', this.config.env.FEED_MAX],
+    );
     return (reply as (string | number)[]).map(String);
   }
 
@@ -130,8 +162,8 @@ export class FeedRepository {
       .slice(0, max)
       .reverse();
     if (recent.length === 0) return 0;
-    const flags = await this.deliver(new Map([[uid, recent.map((entry) => entry.short)]]));
-    return (flags.get(uid) ?? []).filter(Boolean).length;
+    const { delivered } = await this.deliver(new Map([[uid, recent.map((entry) => entry.short)]]));
+    return [...delivered.values()].reduce((sum, count) => sum + count, 0);
   }
 }
 

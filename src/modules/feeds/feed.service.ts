@@ -66,18 +66,16 @@ export class FeedService implements OnModuleInit {
   }
 
   /**
-   * Marks a user active. A user who was inactive (or never active) missed fan-out: their feed is rebuilt from the
+   * Marks a user active (and keeps their feed from expiring). A user who was inactive (or never active) missed fan-out: their feed is rebuilt from the
    * topic streams before this returns.
    */
   async touch(uid: string): Promise<void> {
     const { command: client, keys } = this.valkey;
     const now = Date.now();
     // Active first, rebuild second: an article fanned out meanwhile is deduped, never missed.
-    const [[, previous]] = ((await client
-      .pipeline()
-      .zscore(keys.activeUsers, uid)
-      .zadd(keys.activeUsers, now, uid)
-      .exec()) ?? [[null, null]]) as [Error | null, string | null][];
+    const pipeline = client.pipeline().zscore(keys.activeUsers, uid).zadd(keys.activeUsers, now, uid);
+    this.feeds.refreshTtl(pipeline, uid);
+    const [[, previous]] = ((await pipeline.exec()) ?? [[null, null]]) as [Error | null, string | null][];
     if (this.feeds.isActive(previous === null ? null : Number(previous), now)) return;
     const added = await this.feeds.rebuild(uid, await this.topicsOf(uid));
     fanoutMetrics.rebuilds.inc();
