@@ -88,12 +88,17 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
         features,
         entities: { user_id: Array.from({ length: entities }, (_, i) => `u${(i * 7) % ENTITIES}`) },
       };
-      const plan = { url: `${base}/features/get-online-features`, body: JSON.stringify(body), rate, seconds };
-      await openLoop({ ...plan, seconds: 1 }); // warm-up
+      const plan = {
+        url: `${base}/features/get-online-features`,
+        bodies: { body: JSON.stringify(body), seconds },
+        rate,
+        status: 200,
+      };
+      await openLoop({ ...plan, bodies: { ...plan.bodies, seconds: 1 } }); // warm-up
       // The server's event-loop delay over the same window: tells in-process stalls (GC, other work) from the rest.
       const loop = monitorEventLoopDelay({ resolution: 1 });
       loop.enable();
-      const latencies = await openLoop(plan);
+      const latencies = (await openLoop(plan)).latencies.sort((a, b) => a - b);
       loop.disable();
       results[`online_read_${entities}x10_server_loop_delay_p99_ms`] = Number((loop.percentile(99) / 1e6).toFixed(2));
       results[`online_read_${entities}x10_server_loop_delay_max_ms`] = Number((loop.max / 1e6).toFixed(2));

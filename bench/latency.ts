@@ -1,18 +1,23 @@
 // Ingest-to-feed latency at a steady 250 articles/s (open loop) with 1,000 users following 3 of the 10 topics, through
-// the real app in this process (ROLES=all: REST ingest, classify, enrich, fanout, feeds).
+// the real app deployed two ways on this 2-core machine:
+//   - two processes (the headline figures): ROLES=api,ingest,classify,enrich in this process and ROLES=fanout as the
+//     built app (dist/main.js) in a child process, the way a deployment splits the stage that does the most work;
+//   - one process (`e2e_one_process_*`): ROLES=all in this process.
 //   bash scripts/build-bench.sh && node .bench-dist/bench/latency.js [--quick]
 // What is measured, on one clock (the machine's wall clock, ms): from the moment each POST /articles was SCHEDULED to
 // be sent (so a late send counts against us: no coordinated omission) to the moment fanout.lua XADDed its entry to
 // feed_stream:{uid}, read from the entry id that Valkey stamps with its own time (same machine, same clock, 1 ms
 // resolution). Every delivery to a sample of 50 of the 1,000 users (every 20th) counts; the sample covers all 10 topics.
-// The load generator is a worker thread (see SENDER). The per-stage split comes from the `stages` timestamps the app stores on each article.
+// The load generator is a worker thread (bench/open-loop.ts). The per-stage split comes from the `stages` timestamps the
+// app stores on each article.
 import { Valkey } from 'iovalkey';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { startLocalApp } from '../test/support/app.js';
+import { spawnApp } from '../test/support/process.js';
 import { TOPICS } from '../src/modules/classify/topics.js';
 import { Keys } from '../src/valkey/keys.js';
-import { freshValkey, percentile, progress } from './support.js';
+import { openLoop } from './open-loop.js';
+import { ensureBuilt, freshValkey, percentile, processCpuMs, progress } from './support.js';
 import { article } from './workload.js';
 
 const RATE = 250;
@@ -105,55 +110,16 @@ class FeedSampler {
   }
 }
 
-/**
- * The load generator runs in a worker thread (its own event loop), so its HTTP client does not steal the app's event
- * loop: each POST starts at its scheduled time whatever the previous ones do. Answers the wall-clock start of the
- * schedule and each request's time from its scheduled start to its 202.
- */
-const SENDER = `
-const { parentPort, workerData } = require('node:worker_threads');
-(async () => {
-  const { url, articles, rate } = workerData;
-  const acks = [];
-  const inflight = [];
-  const wallStart = Date.now();
-  const start = performance.now();
-  for (let i = 0; i < articles.length; i++) {
-    const at = start + (i * 1000) / rate;
-    const wait = at - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inflight.push(fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(articles[i]) })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        if (res.status !== 202) throw new Error('POST /articles answered ' + res.status);
-        acks.push(performance.now() - at);
-      }));
-  }
-  await Promise.all(inflight);
-  parentPort.postMessage({ wallStart, acks });
-})().catch((error) => parentPort.postMessage({ error: String(error) }));
-`;
+type Topology = 'two processes' | 'one process';
 
-function openLoopSender(
-  url: string,
-  articles: unknown[],
-  rate: number,
-): Promise<{ wallStart: number; acks: number[] }> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(SENDER, { eval: true, workerData: { url, articles, rate } });
-    worker.once('message', (message: { wallStart: number; acks: number[]; error?: string }) => {
-      void worker.terminate();
-      if (message.error) reject(new Error(message.error));
-      else resolve(message);
-    });
-    worker.once('error', reject);
-  });
-}
-
-export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
-  const seconds = opts.quick ? 10 : 30;
+async function measure(topology: Topology, seconds: number): Promise<Record<string, number>> {
   const server = await freshValkey();
-  const { app, url: base } = await startLocalApp(server.url, { LOG_LEVEL: 'error', ROLES: 'all' });
+  const split = topology === 'two processes';
+  const { app, url: base } = await startLocalApp(server.url, {
+    LOG_LEVEL: 'error',
+    ROLES: split ? 'api,ingest,classify,enrich' : 'all',
+  });
+  const fanout = split ? await spawnApp({ VALKEY_URL: server.url, ROLES: 'fanout', LOG_LEVEL: 'error' }) : undefined;
   const client = new Valkey(server.url);
   const results: Record<string, number> = {};
   try {
@@ -169,7 +135,12 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const sampler = new FeedSampler(client, sampled);
     const schedule = async (from: number, count: number): Promise<{ due: Map<string, number>; acks: number[] }> => {
       const articles = Array.from({ length: count }, (_, i) => article(from + i));
-      const { wallStart, acks } = await openLoopSender(`${base}/articles`, articles, RATE);
+      const { wallStart, latencies: acks } = await openLoop({
+        url: `${base}/articles`,
+        bodies: articles.map((a) => JSON.stringify(a)),
+        rate: RATE,
+        status: 202,
+      });
       return { due: new Map(articles.map((a, i) => [a.id, wallStart + (i * 1000) / RATE])), acks };
     };
 
@@ -178,9 +149,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     await sampler.poll();
     sampler.deliveries.length = 0;
 
-    progress(`latency: ${RATE} articles/s for ${seconds} s, ${USERS} users × 3 topics`);
+    progress(`latency (${topology}): ${RATE} articles/s for ${seconds} s, ${USERS} users × 3 topics`);
     await client.config('RESETSTAT');
     const cpuBefore = process.cpuUsage();
+    const fanoutCpuBefore = fanout ? processCpuMs(fanout.child.pid!) : 0;
     const polling = setInterval(() => void sampler.poll().catch(() => undefined), 1000);
     let sent: { due: Map<string, number>; acks: number[] };
     try {
@@ -190,7 +162,8 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       clearInterval(polling);
     }
     const cpu = process.cpuUsage(cpuBefore);
-    lastCommandStats = await client.info('commandstats');
+    const fanoutCpuMs = fanout ? processCpuMs(fanout.child.pid!) - fanoutCpuBefore : 0;
+    if (split) lastCommandStats = await client.info('commandstats');
     const calls = commandCalls(await client.info('commandstats'));
     await sampler.poll();
 
@@ -227,9 +200,11 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       ingest_ack_p50_ms_at_250: Number(percentile(acks, 50).toFixed(2)),
       ingest_ack_p99_ms_at_250: Number(percentile(acks, 99).toFixed(2)),
     });
-    // Cost per article, far less sensitive to a shared machine than the latencies: this process's CPU (app, load
-    // generator thread and sampler) and Valkey commands (the sampler's XRANGEs excluded).
-    results.e2e_process_cpu_ms_per_article = Number(((cpu.user + cpu.system) / 1000 / ids.length).toFixed(3));
+    // Cost per article, far less sensitive to a shared machine than the latencies: the app's CPU (both processes, with
+    // the load generator thread and sampler) and Valkey commands (the sampler's XRANGEs excluded).
+    results.e2e_process_cpu_ms_per_article = Number(
+      ((cpu.user + cpu.system) / 1000 / ids.length + fanoutCpuMs / ids.length).toFixed(3),
+    );
     // Commands include those run inside Lua scripts; Valkey time is every top-level command's usec (EVALSHA includes its
     // body, so the commands scripts run are left out: a few top-level XADD/HGET per article are left out with them).
     results.e2e_valkey_commands_per_article = Number(
@@ -248,25 +223,36 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       results[`e2e_stage_${stage}_p99_ms`] = percentile(gaps, 99);
     }
     progress(
-      `latency: ${latencies.length} deliveries of ${dueByShort.size} articles: p50 ${results.e2e_p50_ms_at_250} ms, ` +
+      `latency (${topology}): ${latencies.length} deliveries of ${dueByShort.size} articles: p50 ${results.e2e_p50_ms_at_250} ms, ` +
         `p95 ${results.e2e_p95_ms_at_250} ms, p99 ${results.e2e_p99_ms_at_250} ms; POST ack p99 ${results.ingest_ack_p99_ms_at_250} ms; ` +
         `${results.e2e_process_cpu_ms_per_article} ms CPU and ${results.e2e_valkey_commands_per_article} Valkey commands ` +
         `(${results.e2e_valkey_evalsha_per_article} EVALSHA; ${results.e2e_valkey_ms_per_article} ms Valkey time) per article`,
     );
     // The distribution, for the report's chart: one value per percentile 1..100.
-    lastDistribution = Array.from({ length: 100 }, (_, k) => percentile(latencies, k + 1));
+    if (split) lastDistribution = Array.from({ length: 100 }, (_, k) => percentile(latencies, k + 1));
   } finally {
     client.disconnect();
     await app.close();
+    await fanout?.stop();
     await server.stop();
   }
   return results;
 }
 
-/** INFO commandstats of the last run's measured window. */
+export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+  ensureBuilt();
+  const seconds = opts.quick ? 10 : 30;
+  const results = await measure('two processes', seconds);
+  const oneProcess = await measure('one process', seconds);
+  for (const key of ['e2e_p50_ms_at_250', 'e2e_p95_ms_at_250', 'e2e_p99_ms_at_250', 'e2e_process_cpu_ms_per_article'])
+    results[key.replace('e2e_', 'e2e_one_process_')] = oneProcess[key];
+  return results;
+}
+
+/** INFO commandstats of the two-process run's measured window. */
 export let lastCommandStats = '';
 
-/** Percentiles 1..100 of the last run's latencies (ms), for the report's distribution chart. */
+/** Percentiles 1..100 of the two-process run's latencies (ms), for the report's distribution chart. */
 export let lastDistribution: number[] = [];
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -1,35 +1,48 @@
 // Open-loop HTTP load from a worker thread: the load generator has its own event loop, so its work never delays
 // the server's, and each latency is one clock (the worker's) from the request's scheduled start to its last byte.
+// It uses node:http with keep-alive (not fetch): on this 2-core machine the client's CPU is taken from the server's.
 import { Agent, request } from 'node:http';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 export interface OpenLoopPlan {
   url: string;
-  body: string;
+  /** One request per body, in order, `rate` per second; or one body sent `rate × seconds` times. */
+  bodies: string[] | { body: string; seconds: number };
   rate: number;
-  seconds: number;
+  /** The status every answer must have. */
+  status: number;
 }
 
-/** Latencies in ms, sorted; requests start on schedule whatever earlier ones do (no coordinated omission). */
-export function openLoop(plan: OpenLoopPlan): Promise<number[]> {
+export interface OpenLoopResult {
+  /** Wall-clock time (ms since the epoch) the schedule started: request i was due at wallStart + i × 1000 / rate. */
+  wallStart: number;
+  /** Per request, in send order: ms from its scheduled start to its last byte. */
+  latencies: number[];
+}
+
+/** Requests start on schedule whatever earlier ones do (no coordinated omission). */
+export function openLoop(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { openLoop: plan } });
-    worker.once('message', (message: { latencies?: number[]; error?: string }) => {
+    worker.once('message', (message: OpenLoopResult & { error?: string }) => {
+      void worker.terminate();
       if (message.error !== undefined) reject(new Error(message.error));
-      else resolve(message.latencies ?? []);
+      else resolve(message);
     });
     worker.once('error', reject);
   });
 }
 
-function post(agent: Agent, url: URL, body: string): Promise<void> {
+function post(agent: Agent, url: URL, body: string, status: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
       (res) => {
         res.on('data', () => undefined);
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === status ? resolve() : reject(new Error(`POST ${url.pathname} answered ${res.statusCode}`)),
+        );
         res.on('error', reject);
       },
     );
@@ -38,28 +51,31 @@ function post(agent: Agent, url: URL, body: string): Promise<void> {
   });
 }
 
-async function generate(plan: OpenLoopPlan): Promise<number[]> {
+async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const url = new URL(plan.url);
-  const total = Math.round(plan.rate * plan.seconds);
-  const latencies: number[] = [];
+  const { bodies } = plan;
+  const total = Array.isArray(bodies) ? bodies.length : Math.round(plan.rate * bodies.seconds);
+  const latencies = new Array<number>(total);
   const inflight: Promise<void>[] = [];
+  const wallStart = Date.now();
   const start = performance.now();
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / plan.rate;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    inflight.push(post(agent, url, plan.body).then(() => void latencies.push(performance.now() - due)));
+    const body = Array.isArray(bodies) ? bodies[i] : bodies.body;
+    inflight.push(post(agent, url, body, plan.status).then(() => void (latencies[i] = performance.now() - due)));
   }
   await Promise.all(inflight);
   agent.destroy();
-  return latencies.sort((a, b) => a - b);
+  return { wallStart, latencies };
 }
 
 if (!isMainThread && (workerData as { openLoop?: OpenLoopPlan } | null)?.openLoop) {
   const plan = (workerData as { openLoop: OpenLoopPlan }).openLoop;
   generate(plan).then(
-    (latencies) => parentPort?.postMessage({ latencies }),
+    (result) => parentPort?.postMessage(result),
     (error: Error) => parentPort?.postMessage({ error: error.message }),
   );
 }

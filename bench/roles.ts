@@ -4,33 +4,14 @@
 // Start line: the replicas are up and idle on a group created at the stream's end; `XGROUP SETID enrichers 0` then
 // one XADD (which wakes blocked readers) releases the whole backlog at once, so no replica's start-up is on the clock.
 // The clock stops when enriched_stream holds every entry. On 2 cores, Valkey, the bench and the replicas share them.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Valkey } from 'iovalkey';
 import { Keys } from '../src/valkey/keys.js';
 import { spawnApp, type AppProcess } from '../test/support/process.js';
-import { freshValkey, median, progress } from './support.js';
+import { ensureBuilt, freshValkey, median, progress } from './support.js';
 import { classifiedData, filled, preload } from './workload.js';
 
 const keys = new Keys('');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ with `npx nest build` when it is missing or older than src/. */
-export function ensureBuilt(): void {
-  if (existsSync('dist/main.js') && statSync('dist/main.js').mtimeMs >= newestMtime('src')) return;
-  progress('roles: dist/ is missing or older than src/: npx nest build');
-  execFileSync('npx', ['nest', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
 
 async function enrichWith(replicas: number, count: number): Promise<number> {
   const server = await freshValkey();

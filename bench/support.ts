@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedValkey } from '../src/valkey/embedded-valkey.js';
@@ -34,4 +35,27 @@ export function machine(): string {
 
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ (the app scenarios start as child processes) with `npx nest build` when missing or older than src/. */
+export function ensureBuilt(): void {
+  if (existsSync('dist/main.js') && statSync('dist/main.js').mtimeMs >= newestMtime('src')) return;
+  progress('dist/ is missing or older than src/: npx nest build');
+  execFileSync('npx', ['nest', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** CPU time (user + system, ms) a child process has used so far, from /proc (Linux). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc), in clock ticks (100/s).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
