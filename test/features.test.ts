@@ -57,7 +57,16 @@ async function rawEvents(client: Valkey, stream: string, entities: number, versi
   const events: string[][] = [];
   for (let e = 0; e < entities; e++) {
     for (let v = 0; v < versions; v++) {
-      events.push(['entity_id', `e${e}`, 'features', JSON.stringify({ age: v, score: v / 2 }), 'timestamp', String(base + v), 'feature_view', 'user_profile']);
+      events.push([
+        'entity_id',
+        `e${e}`,
+        'features',
+        JSON.stringify({ age: v, score: v / 2 }),
+        'timestamp',
+        String(base + v),
+        'feature_view',
+        'user_profile',
+      ]);
     }
   }
   const pipeline = client.pipeline();
@@ -77,7 +86,12 @@ describe('feature store', () => {
   let valkey: TestValkey;
   let app: TestApp;
   let client: Valkey;
-  const env = { ROLES: 'all', STREAM_CLAIM_IDLE_MS: '500', FEATURE_MAX_ENTITIES: '50', FEATURE_MATERIALIZE_BATCH: '20' };
+  const env = {
+    ROLES: 'all',
+    STREAM_CLAIM_IDLE_MS: '500',
+    FEATURE_MAX_ENTITIES: '50',
+    FEATURE_MATERIALIZE_BATCH: '20',
+  };
 
   beforeAll(async () => {
     valkey = await TestValkey.start();
@@ -95,11 +109,18 @@ describe('feature store', () => {
 
   it('materializes an entry XADDed by a raw producer and serves it typed', async () => {
     const now = Date.now() / 1000;
-    await client.xadd('fs:stream:user_profile', '*',
-      'entity_id', 'raw_1',
-      'features', JSON.stringify({ age: 31, score: 0.5, tier: 'gold', active: true, emb: [0.1, 0.2, 0.3] }),
-      'timestamp', String(now),
-      'feature_view', 'user_profile');
+    await client.xadd(
+      'fs:stream:user_profile',
+      '*',
+      'entity_id',
+      'raw_1',
+      'features',
+      JSON.stringify({ age: 31, score: 0.5, tier: 'gold', active: true, emb: [0.1, 0.2, 0.3] }),
+      'timestamp',
+      String(now),
+      'feature_view',
+      'user_profile',
+    );
     const row = await eventually(async () => {
       const hash = await client.hgetall('fs:v1:user_profile:raw_1');
       return hash._updated_at ? hash : undefined;
@@ -108,7 +129,13 @@ describe('feature store', () => {
     expect(await client.sismember('fs:index:user_profile', 'raw_1')).toBe(1);
 
     const { status, body } = await read({
-      features: ['user_profile:age', 'user_profile:score', 'user_profile:tier', 'user_profile:active', 'user_profile:emb'],
+      features: [
+        'user_profile:age',
+        'user_profile:score',
+        'user_profile:tier',
+        'user_profile:active',
+        'user_profile:emb',
+      ],
       entities: { user_id: ['raw_1'] },
     });
     expect(status).toBe(200);
@@ -120,8 +147,30 @@ describe('feature store', () => {
   });
 
   it('dead-letters a raw entry that does not match its view, with the reason', async () => {
-    await client.xadd('fs:stream:user_profile', '*', 'entity_id', 'bad_1', 'features', '{"age": 3.0}', 'timestamp', '1700000000', 'feature_view', 'user_profile');
-    await client.xadd('fs:stream:user_profile', '*', 'entity_id', 'bad_2', 'features', '{not json', 'timestamp', '1700000000', 'feature_view', 'user_profile');
+    await client.xadd(
+      'fs:stream:user_profile',
+      '*',
+      'entity_id',
+      'bad_1',
+      'features',
+      '{"age": 3.0}',
+      'timestamp',
+      '1700000000',
+      'feature_view',
+      'user_profile',
+    );
+    await client.xadd(
+      'fs:stream:user_profile',
+      '*',
+      'entity_id',
+      'bad_2',
+      'features',
+      '{not json',
+      'timestamp',
+      '1700000000',
+      'feature_view',
+      'user_profile',
+    );
     const letters = await eventually(async () => {
       const entries = await client.xrange('dlq:features', '-', '+');
       const errors = entries.map(([, flat]) => flat[flat.indexOf('dlq_error') + 1]);
@@ -134,7 +183,9 @@ describe('feature store', () => {
   it('keeps the newer values when an older event arrives after a newer one', async () => {
     const now = Math.floor(Date.now() / 1000);
     const push = (age: number, at: number) =>
-      json(`${app.url}/features/push`, { body: { feature_view: 'user_profile', rows: [{ entity_id: 'ooo', features: { age }, event_timestamp: at }] } });
+      json(`${app.url}/features/push`, {
+        body: { feature_view: 'user_profile', rows: [{ entity_id: 'ooo', features: { age }, event_timestamp: at }] },
+      });
     expect((await push(2, now - 10)).status).toBe(202);
     await drained(app.url, 'user_profile');
     expect((await push(1, now - 100)).status).toBe(202);
@@ -143,12 +194,14 @@ describe('feature store', () => {
   });
 
   it('gives every row its latest event when two materializers race in one group', async () => {
+    const consumers = async (): Promise<number> =>
+      (await json<{ groups: { consumers: number }[] }>(`${app.url}/features/views/user_profile/stream`)).body.groups[0]
+        ?.consumers ?? 0;
+    const one = await consumers();
+    expect(one).toBeGreaterThan(0);
     const second = await startTestApp(valkey.url, { ...env, ROLES: 'features' });
     try {
-      await eventually(async () => {
-        const { body } = await json<{ groups: { consumers: number }[] }>(`${app.url}/features/views/user_profile/stream`);
-        return body.groups[0]?.consumers === 2;
-      });
+      await eventually(async () => (await consumers()) === 2 * one); // the second replica's consumers joined
       await rawEvents(client, 'fs:stream:user_profile', 20, 30);
       await drained(app.url, 'user_profile');
       await expectLatest(client, '', 20, 30);
@@ -162,12 +215,19 @@ describe('feature store', () => {
     expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
     const old = Date.now() / 1000 - 120;
     const pushed = await json(`${app.url}/features/push`, {
-      body: { feature_view: 'short_ttl', rows: [{ entity_id: 'u1', features: { age: 5 }, event_timestamp: new Date(old * 1000).toISOString() }] },
+      body: {
+        feature_view: 'short_ttl',
+        rows: [{ entity_id: 'u1', features: { age: 5 }, event_timestamp: new Date(old * 1000).toISOString() }],
+      },
     });
     expect(pushed.status).toBe(202);
     await eventually(() => client.exists('fs:v1:short_ttl:u1'));
     const { body } = await read({ features: ['short_ttl:age'], entities: { user_id: ['u1'] } });
-    expect(body.results[1]).toEqual({ values: [null], statuses: ['OUTSIDE_MAX_AGE'], event_timestamps: [new Date(old * 1000).toISOString()] });
+    expect(body.results[1]).toEqual({
+      values: [null],
+      statuses: ['OUTSIDE_MAX_AGE'],
+      event_timestamps: [new Date(old * 1000).toISOString()],
+    });
     const fresh = await json(`${app.url}/features/views/short_ttl/freshness?entity_ids=u1,nobody`);
     expect(fresh.body).toEqual({ fresh: 0, stale: 1, missing: 1 });
 
@@ -181,8 +241,15 @@ describe('feature store', () => {
     const stats = { ...PROFILE, name: 'user_stats', features: [{ name: 'clicks', type: 'INT' }] };
     expect((await json(`${app.url}/features/views`, { body: stats })).status).toBe(201);
     const at = Math.floor(Date.now() / 1000);
-    await json(`${app.url}/features/push`, { body: { feature_view: 'user_profile', rows: [{ entity_id: 'mv', features: { tier: 'silver' }, event_timestamp: at }] } });
-    await json(`${app.url}/features/push`, { body: { feature_view: 'user_stats', rows: [{ entity_id: 'mv', features: { clicks: 7 }, event_timestamp: at }] } });
+    await json(`${app.url}/features/push`, {
+      body: {
+        feature_view: 'user_profile',
+        rows: [{ entity_id: 'mv', features: { tier: 'silver' }, event_timestamp: at }],
+      },
+    });
+    await json(`${app.url}/features/push`, {
+      body: { feature_view: 'user_stats', rows: [{ entity_id: 'mv', features: { clicks: 7 }, event_timestamp: at }] },
+    });
     await eventually(async () => (await client.exists('fs:v1:user_profile:mv', 'fs:v1:user_stats:mv')) === 2);
 
     const { body } = await read({
@@ -190,8 +257,18 @@ describe('feature store', () => {
       entities: { user_id: ['mv', 'ghost'] },
       full_feature_names: true,
     });
-    expect(body.metadata.feature_names).toEqual(['user_id', 'user_profile__tier', 'user_stats__clicks', 'user_profile__age']);
-    expect(body.results.map((c) => c.values)).toEqual([['mv', 'ghost'], ['silver', null], [7, null], [null, null]]);
+    expect(body.metadata.feature_names).toEqual([
+      'user_id',
+      'user_profile__tier',
+      'user_stats__clicks',
+      'user_profile__age',
+    ]);
+    expect(body.results.map((c) => c.values)).toEqual([
+      ['mv', 'ghost'],
+      ['silver', null],
+      [7, null],
+      [null, null],
+    ]);
     expect(body.results.map((c) => c.statuses)).toEqual([
       ['PRESENT', 'PRESENT'],
       ['PRESENT', 'NOT_FOUND'],
@@ -212,13 +289,41 @@ describe('feature store', () => {
     const before = await client.xlen('fs:stream:user_profile');
     const ok = { entity_id: 'x', features: { age: 1 } };
     const cases: [unknown, number, string][] = [
-      [{ feature_view: 'user_profile', rows: [ok, ok, { entity_id: 'x', features: { age: '3' } }] }, 400, 'rows[2].features.age: INT expected'],
-      [{ feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { age: 3.5 } }] }, 400, 'rows[0].features.age: INT expected'],
-      [{ feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { emb: [1, 2] } }] }, 400, 'rows[0].features.emb: VECTOR of length 3'],
-      [{ feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { height: 1 } }] }, 400, 'rows[0].features.height: unknown feature'],
-      [{ feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { score: 'high' } }] }, 400, 'rows[0].features.score: FLOAT expected'],
-      [{ feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { active: 1 } }] }, 400, 'rows[0].features.active: BOOL expected'],
-      [{ feature_view: 'user_profile', rows: [{ ...ok, event_timestamp: 'last tuesday' }] }, 400, 'rows[0].event_timestamp'],
+      [
+        { feature_view: 'user_profile', rows: [ok, ok, { entity_id: 'x', features: { age: '3' } }] },
+        400,
+        'rows[2].features.age: INT expected',
+      ],
+      [
+        { feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { age: 3.5 } }] },
+        400,
+        'rows[0].features.age: INT expected',
+      ],
+      [
+        { feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { emb: [1, 2] } }] },
+        400,
+        'rows[0].features.emb: VECTOR of length 3',
+      ],
+      [
+        { feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { height: 1 } }] },
+        400,
+        'rows[0].features.height: unknown feature',
+      ],
+      [
+        { feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { score: 'high' } }] },
+        400,
+        'rows[0].features.score: FLOAT expected',
+      ],
+      [
+        { feature_view: 'user_profile', rows: [{ entity_id: 'x', features: { active: 1 } }] },
+        400,
+        'rows[0].features.active: BOOL expected',
+      ],
+      [
+        { feature_view: 'user_profile', rows: [{ ...ok, event_timestamp: 'last tuesday' }] },
+        400,
+        'rows[0].event_timestamp',
+      ],
       [{ feature_view: 'user_profile', rows: [{ ...ok, event_timestamp: true }] }, 400, 'rows[0].event_timestamp'],
       [{ feature_view: 'user_profile', rows: [{ entity_id: '', features: { age: 1 } }] }, 400, 'rows[0].entity_id'],
       [{ feature_view: 'user_profile', rows: Array(1001).fill(ok) }, 400, 'rows must contain no more than 1000'],
@@ -227,7 +332,10 @@ describe('feature store', () => {
     ];
     for (const [body, status, message] of cases) {
       const res = await json<{ message: string[] | string }>(`${app.url}/features/push`, { body });
-      expect({ status: res.status, message: JSON.stringify(res.body.message).includes(message) }).toEqual({ status, message: true });
+      expect({ status: res.status, message: JSON.stringify(res.body.message).includes(message) }).toEqual({
+        status,
+        message: true,
+      });
     }
     expect(await client.xlen('fs:stream:user_profile')).toBe(before);
   });
@@ -237,7 +345,9 @@ describe('feature store', () => {
     const before = await client.xlen('fs:stream:user_profile');
     const raw = (features: string) =>
       `{"feature_view": "user_profile", "rows": [{"entity_id": "lit", "features": ${features}}]}`;
-    const float = await json<{ message: string[] }>(`${app.url}/features/push`, { body: raw('{"score": 1.5, "age": 3.0}') });
+    const float = await json<{ message: string[] }>(`${app.url}/features/push`, {
+      body: raw('{"score": 1.5, "age": 3.0}'),
+    });
     expect(float.status).toBe(400);
     expect(float.body.message).toEqual(['rows[0].features.age: INT expected']);
     expect(await client.xlen('fs:stream:user_profile')).toBe(before);
@@ -253,9 +363,33 @@ describe('feature store', () => {
     expect((await read({ features: ['user_profile:nope'], entities: { user_id: ['a'] } })).status).toBe(400);
     expect((await read({ features: ['user_profile:age'], entities: { account: ['a'] } })).status).toBe(400);
     expect((await read({ feature_service: 'missing', entities: { user_id: ['a'] } })).status).toBe(404);
+    // The read is served ahead of Express: the same body checks as every other route.
+    const online = `${app.url}/features/get-online-features`;
+    const malformed = await json<{ message: string }>(online, { body: '{"features": ' });
+    expect([malformed.status, malformed.body.message]).toEqual([400, expect.stringContaining('JSON')]);
+    const extra = await read({ features: ['user_profile:age'], entities: { user_id: ['a'] }, limit: 3 });
+    expect([extra.status, JSON.stringify(extra.body)]).toEqual([
+      400,
+      expect.stringContaining('property limit should not exist'),
+    ]);
+    const notArray = await read({ features: 'user_profile:age', entities: { user_id: ['a'] } });
+    expect([notArray.status, JSON.stringify(notArray.body)]).toEqual([
+      400,
+      expect.stringContaining('features must be an array'),
+    ]);
+    const huge = { features: ['user_profile:age'], entities: { user_id: ['a'] }, pad: 'x'.repeat(1100 * 1024) };
+    expect((await read(huge)).status).toBe(413);
     expect((await json(`${app.url}/features/views`, { body: { ...PROFILE, name: 'bad-name' } })).status).toBe(400);
-    expect((await json(`${app.url}/features/views`, { body: { ...PROFILE, name: 'v2', features: [{ name: 'e', type: 'VECTOR' }] } })).status).toBe(400);
-    expect((await json(`${app.url}/features/views`, { body: { ...PROFILE, name: 'v3', entity: 'nobody' } })).status).toBe(400);
+    expect(
+      (
+        await json(`${app.url}/features/views`, {
+          body: { ...PROFILE, name: 'v2', features: [{ name: 'e', type: 'VECTOR' }] },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await json(`${app.url}/features/views`, { body: { ...PROFILE, name: 'v3', entity: 'nobody' } })).status,
+    ).toBe(400);
     expect((await json(`${app.url}/features/views`, { body: PROFILE })).status).toBe(409);
   });
 
@@ -264,15 +398,39 @@ describe('feature store', () => {
     expect((await json(`${app.url}/features/views`, { body: { ...base, name: 'evolving' } })).status).toBe(201);
     const added = await json(`${app.url}/features/views/evolving`, {
       method: 'PUT',
-      body: { ...base, features: [{ name: 'a', type: 'INT' }, { name: 'b', type: 'STRING' }] },
+      body: {
+        ...base,
+        features: [
+          { name: 'a', type: 'INT' },
+          { name: 'b', type: 'STRING' },
+        ],
+      },
     });
     expect(added.status).toBe(200);
     const retyped = await json(`${app.url}/features/views/evolving`, {
       method: 'PUT',
-      body: { ...base, features: [{ name: 'a', type: 'FLOAT' }, { name: 'b', type: 'STRING' }] },
+      body: {
+        ...base,
+        features: [
+          { name: 'a', type: 'FLOAT' },
+          { name: 'b', type: 'STRING' },
+        ],
+      },
     });
     expect(retyped.status).toBe(409);
-    expect((await json(`${app.url}/features/push`, { body: { feature_view: 'evolving', rows: [{ entity_id: 'r1', features: { b: 'x' } }, { entity_id: 'r2', features: { a: 1 } }] } })).status).toBe(202);
+    expect(
+      (
+        await json(`${app.url}/features/push`, {
+          body: {
+            feature_view: 'evolving',
+            rows: [
+              { entity_id: 'r1', features: { b: 'x' } },
+              { entity_id: 'r2', features: { a: 1 } },
+            ],
+          },
+        })
+      ).status,
+    ).toBe(202);
     await eventually(async () => (await client.exists('fs:v1:evolving:r1', 'fs:v1:evolving:r2')) === 2);
 
     const deleted = await json(`${app.url}/features/views/evolving`, { method: 'DELETE' });
@@ -283,7 +441,9 @@ describe('feature store', () => {
 
   it('reports the stream and trims only acknowledged entries unless forced', async () => {
     await drained(app.url, 'user_profile');
-    const stats = await json<{ length: number; last_id: string; groups: { name: string }[] }>(`${app.url}/features/views/user_profile/stream`);
+    const stats = await json<{ length: number; last_id: string; groups: { name: string }[] }>(
+      `${app.url}/features/views/user_profile/stream`,
+    );
     expect(stats.status).toBe(200);
     expect(stats.body.groups.map((g) => g.name)).toEqual(['feature_writers']);
     const trimmed = await json<{ length: number }>(`${app.url}/features/views/user_profile/stream/trim`, { body: {} });
@@ -301,7 +461,10 @@ describe('feature push backlog', () => {
     try {
       await setupRegistry(app.url);
       const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ entity_id: `b${i}`, features: { age: i } }));
-      const push = (n: number) => json<{ message: string }>(`${app.url}/features/push`, { body: { feature_view: 'user_profile', rows: rows(n) } });
+      const push = (n: number) =>
+        json<{ message: string }>(`${app.url}/features/push`, {
+          body: { feature_view: 'user_profile', rows: rows(n) },
+        });
       expect((await push(3)).status).toBe(202);
       const refused = await push(3);
       expect(refused.status).toBe(503);
@@ -322,14 +485,22 @@ describe('feature materializer under kill -9', () => {
     const client = valkey.client();
     const prefix = 'k9:';
     const api = await startTestApp(valkey.url, { ROLES: 'api', KEY_PREFIX: prefix });
-    const common = { VALKEY_URL: valkey.url, ROLES: 'features', KEY_PREFIX: prefix, STREAM_CLAIM_IDLE_MS: '500', FEATURE_MATERIALIZE_BATCH: '50' };
+    const common = {
+      VALKEY_URL: valkey.url,
+      ROLES: 'features',
+      KEY_PREFIX: prefix,
+      STREAM_CLAIM_IDLE_MS: '500',
+      FEATURE_MATERIALIZE_BATCH: '50',
+    };
     try {
       await setupRegistry(api.url);
       const first = await spawnApp(common);
       await rawEvents(client, `${prefix}fs:stream:user_profile`, 500, 40);
       await eventually(async () => (await client.scard(`${prefix}fs:index:user_profile`)) > 0);
       await first.kill9();
-      const { body } = await json<{ groups: { pending: number; lag: number }[] }>(`${api.url}/features/views/user_profile/stream`);
+      const { body } = await json<{ groups: { pending: number; lag: number }[] }>(
+        `${api.url}/features/views/user_profile/stream`,
+      );
       expect(body.groups[0].pending + body.groups[0].lag).toBeGreaterThan(0); // it died with work left
 
       const second = await spawnApp(common);

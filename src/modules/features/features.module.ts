@@ -7,6 +7,7 @@ import { FeatureStreamService } from './feature-stream.service.js';
 import { FeaturesController } from './features.controller.js';
 import { FeatureMaterializer, FeatureWorkerSupervisor } from './features.worker.js';
 import { OnlineFeaturesService } from './online-features.service.js';
+import { OnlineReadRoute } from './online-read.route.js';
 
 /** Online feature store: registry, push, per-view materializers (role `features`), online reads (role `api`). */
 @Module({})
@@ -15,7 +16,7 @@ export class FeaturesModule {
     return roleModule(FeaturesModule, config, {
       providers: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],
       controllers: [FeaturesController],
-      apiProviders: [FeaturePushService, OnlineFeaturesService, FeatureStreamService],
+      apiProviders: [FeaturePushService, OnlineFeaturesService, OnlineReadRoute, FeatureStreamService],
       exports: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],
     });
   }

