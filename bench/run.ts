@@ -9,7 +9,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { charts, derived, markdown, type Results, type RunInfo } from './report.js';
-import { progress } from './support.js';
+import { cpuStalls, progress } from './support.js';
 
 type Scenario = (opts: { quick: boolean }) => Promise<Record<string, number>>;
 
@@ -56,6 +56,7 @@ const REQUIRED = [
   'ceiling_xadd_per_s',
   'ceiling_publish_per_s',
   'ceiling_hgetall_per_s',
+  'ceiling_http_hgetall_p99_ms',
 ];
 
 function valkeyVersion(): string {
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
 
   const startedAt = new Date().toISOString();
   const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const stallsBefore = await cpuStalls(3000);
   const t0 = performance.now();
   const raw: Results = {};
   const scenarioSeconds: Record<string, number> = {};
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
   Object.assign(results, derived(results));
   const durationSeconds = (performance.now() - t0) / 1000;
 
+  const stallsAfter = await cpuStalls(3000);
   const machine = {
     cpus: cpus().length,
     cpu_model: cpus()[0]?.model ?? 'unknown',
@@ -115,6 +118,12 @@ async function main(): Promise<void> {
     valkey: valkeyVersion(),
     load_average_before: loadBefore,
     load_average_after: loadavg().map((x) => x.toFixed(2)).join(' '),
+    // Two spinning threads for 3 s, before and after the scenarios: the longest time the machine took a core away,
+    // and the average time taken per second (a quiet machine shows well under 1 ms of either).
+    cpu_stall_max_ms_before: stallsBefore.max_ms,
+    cpu_stalled_ms_per_s_before: stallsBefore.stalled_ms_per_s,
+    cpu_stall_max_ms_after: stallsAfter.max_ms,
+    cpu_stalled_ms_per_s_after: stallsAfter.stalled_ms_per_s,
   };
   const info: RunInfo = { command, quick, startedAt, durationSeconds, machine, scenarioSeconds, errors, e2eDistribution };
 

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { EmbeddedValkey } from '../src/valkey/embedded-valkey.js';
 
 /** A fresh valkey-server for one scenario (no persistence), removed afterwards. */
@@ -58,4 +59,35 @@ export function processCpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   // After the command name: state is field 3, utime 14 and stime 15 (1-based, man 5 proc), in clock ticks (100/s).
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * How much this machine takes the CPU away: both cores spin for `ms` (this thread and a worker thread), counting every
+ * gap over 0.3 ms between two clock reads (the thread was not running). On a shared VM this is the floor under any
+ * p99: a request that meets a 5 ms gap takes 5 ms more, whatever the code does.
+ */
+export async function cpuStalls(ms: number): Promise<{ max_ms: number; stalled_ms_per_s: number }> {
+  const spin = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const end = performance.now() + workerData;
+    let last = performance.now(), max = 0, sum = 0;
+    while (performance.now() < end) {
+      const t = performance.now();
+      if (t - last > 0.3) { sum += t - last; max = Math.max(max, t - last); }
+      last = t;
+    }
+    parentPort.postMessage({ max, sum });`;
+  const threads = [0, 1].map(
+    () =>
+      new Promise<{ max: number; sum: number }>((resolve, reject) => {
+        const worker = new Worker(spin, { eval: true, workerData: ms });
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      }),
+  );
+  const stalls = await Promise.all(threads);
+  return {
+    max_ms: Number(Math.max(...stalls.map((s) => s.max)).toFixed(2)),
+    stalled_ms_per_s: Number(((stalls.reduce((sum, s) => sum + s.sum, 0) / stalls.length / ms) * 1000).toFixed(2)),
+  };
 }
