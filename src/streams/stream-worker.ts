@@ -138,25 +138,28 @@ export class StreamWorker {
     const reader: { client: Valkey; id?: number } = { client };
     this.readers.push(reader);
     let drainFrom: string | undefined = '0';
+    // Ids of the last batch, handled and written: acknowledged with the next read, in one round trip.
+    const acks: string[] = [];
     while (this.running) {
       try {
         reader.id ??= Number(await client.client('ID'));
         if (drainFrom !== undefined) {
           // Our own pending entries first: a restart under the same consumer name resumes where it stopped.
-          const raw = await this.read(client, consumer, drainFrom);
+          const raw = await this.read(client, consumer, drainFrom, acks);
           if (raw.length === 0) {
             drainFrom = undefined;
             continue;
           }
           drainFrom = raw[raw.length - 1][0];
-          await this.process(await this.withDeliveries(raw, consumer), consumer);
+          await this.process(await this.withDeliveries(raw, consumer), consumer, acks);
           continue;
         }
-        const raw = await this.read(client, consumer, '>');
+        const raw = await this.read(client, consumer, '>', acks);
         if (raw.length > 0) {
           await this.process(
             raw.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: 1 })),
             consumer,
+            acks,
           );
         }
       } catch (error) {
@@ -164,13 +167,41 @@ export class StreamWorker {
         await this.recover(error as Error);
       }
     }
+    // Stopping: the batch in hand was handled and written; acknowledge it before the loop ends.
+    if (acks.length > 0) {
+      await this.command
+        .xack(this.stream, this.group, ...acks)
+        .catch((error: Error) => this.logger.warn(`acknowledging ${acks.length} entries at stop failed: ${error.message}`));
+    }
   }
 
-  /** XREADGROUP from `from`: `>` blocks for new entries; an id reads this consumer's own pending list after it. */
-  private async read(client: Valkey, consumer: string, from: string): Promise<[string, string[] | null][]> {
+  /**
+   * XREADGROUP from `from`: `>` blocks for new entries; an id reads this consumer's own pending list after it. The
+   * previous batch's acknowledgements (`acks`, emptied once Valkey confirmed them) go first on the same connection.
+   */
+  private async read(
+    client: Valkey,
+    consumer: string,
+    from: string,
+    acks: string[],
+  ): Promise<[string, string[] | null][]> {
     const block = from === '>' ? ['BLOCK', this.options.blockMs] : [];
     const args = ['GROUP', this.group, consumer, 'COUNT', this.batchSize, ...block, 'STREAMS', this.stream, from];
-    const reply = (await client.call('XREADGROUP', ...args)) as ReadReply;
+    let reply: ReadReply;
+    if (acks.length === 0) {
+      reply = (await client.call('XREADGROUP', ...args)) as ReadReply;
+    } else {
+      const [[ackError], [readError, read]] = ((await client
+        .pipeline()
+        .xack(this.stream, this.group, ...acks)
+        .call('XREADGROUP', ...args)
+        .exec()) ?? [[null], [null, null]]) as [Error | null, unknown][];
+      // An ack that failed is sent again with the next read (acknowledging twice is harmless).
+      if (ackError) throw ackError;
+      acks.length = 0;
+      if (readError) throw readError;
+      reply = read as ReadReply;
+    }
     return reply?.[0]?.[1] ?? [];
   }
 
@@ -213,8 +244,11 @@ export class StreamWorker {
     }
   }
 
-  /** Hands a batch to the stage; on failure retries entry by entry so one bad entry never holds back the rest. */
-  private async process(entries: StreamEntry[], consumer: string): Promise<void> {
+  /**
+   * Hands a batch to the stage; on failure retries entry by entry so one bad entry never holds back the rest. The
+   * entries handled are acknowledged now, or added to `ackLater` for the reader's next round trip.
+   */
+  private async process(entries: StreamEntry[], consumer: string, ackLater?: string[]): Promise<void> {
     if (entries.length === 0) return;
     const done: StreamEntry[] = [];
     const failures: Failure[] = [];
@@ -260,7 +294,9 @@ export class StreamWorker {
     stopTimer();
 
     if (done.length > 0) {
-      await this.command.xack(this.stream, this.group, ...done.map((entry) => entry.id));
+      const ids = done.map((entry) => entry.id);
+      if (ackLater) ackLater.push(...ids);
+      else await this.command.xack(this.stream, this.group, ...ids);
       this.metrics.stageProcessed.labels(this.name).inc(done.length);
     }
     for (const failure of rejected) await this.deadLetter(failure, 'rejected');
