@@ -131,6 +131,20 @@ describe('fanout to per-user feeds', () => {
     expect((await feedIds('alice'))[0]).toBe('art-100');
     expect(await feedIds('bob')).toEqual(expected('bob'));
   });
+
+  it('a user who subscribes after fan-out cached the topic gets its next article', async () => {
+    expect(await feedIds('erin')).toEqual([]); // active, following nothing
+    const [before, after] = [enriched(200), enriched(205)]; // both technology
+    await client.xadd('enriched_stream', '*', 'data', before.data); // fan-out now knows who follows technology
+    await eventually(drained);
+    expect(
+      (await json(`${app.url}/users/erin/topics`, { method: 'PUT', body: { topics: ['technology'] } })).status,
+    ).toBe(200);
+    await client.xadd('enriched_stream', '*', 'data', after.data);
+    await eventually(drained);
+    expect(await feedIds('erin')).toEqual(['art-205']);
+    expect((await feedIds('alice')).slice(0, 2)).toEqual(['art-205', 'art-200']);
+  });
 });
 
 describe('feed cap and expiry', () => {

@@ -60,6 +60,11 @@ export class Keys {
     return this.key('users_active');
   }
 
+  /** Bumped on every change of who follows a topic or who is active: fan-out's cache of both is valid while it is not. */
+  get subscribersVersion(): string {
+    return this.key('subscribers_version');
+  }
+
   // Stream engine
   deadLetter(stage: string): string {
     return this.key(`dlq:${stage}`);

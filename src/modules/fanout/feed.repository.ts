@@ -3,16 +3,23 @@ import type { ChainableCommander } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { execIdempotent } from '../../valkey/pipeline.js';
+import { execIdempotent, execOrThrow } from '../../valkey/pipeline.js';
 
 /**
  * Deliveries (users × short ids) per fanout.lua call: one call for many users keeps the per-command cost (on both
- * sides) off the per-user path, and a bounded call keeps Valkey free for other clients between calls (~2 ms each).
+ * sides) off the per-user path, and a short call (~0.6 ms of Valkey time) lets other clients' commands (ingest, the
+ * other stages' reads) in between; 512 cut the ingest-to-feed tail less.
  */
-const DELIVERIES_PER_CALL = 512;
+const DELIVERIES_PER_CALL = 128;
 
 const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url));
 const PAGE = LuaScript.from(new URL('./feed-page.lua', import.meta.url));
+
+/**
+ * How stale fan-out's cached activity times may be: a user's touch bumps `subscribers_version` only when their last
+ * one is older than this (or absent), and the cache judges activity with this much grace.
+ */
+const ACTIVITY_REFRESH_MS = 3600000;
 
 /** What a delivery did: per short id, to how many feeds it was added; and how many were already there. */
 export interface DeliveryReport {
@@ -32,6 +39,9 @@ export interface FeedStreamEntry {
  */
 @Injectable()
 export class FeedRepository {
+  /** Topic members and activity times, as of `subscribers_version` = `version`. */
+  private subscribers?: { version: string; members: Map<string, string[]>; active: Map<string, number | null> };
+
   constructor(
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
@@ -57,19 +67,48 @@ export class FeedRepository {
     for (const key of [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)]) pipeline.expire(key, this.ttlSeconds);
   }
 
-  /** Active subscribers of each topic (one round trip for the sets, one for the activity scores). */
+  /** Does this last-activity time call for bumping `subscribers_version` (new, returning or stale in caches)? */
+  activityChanges(previous: number | null, now = Date.now()): boolean {
+    return previous === null || previous < now - ACTIVITY_REFRESH_MS;
+  }
+
+  /**
+   * Active subscribers of each topic. Topic members and activity times are cached while `subscribers_version` (read
+   * after the batch's articles were appended to their topic streams) is unchanged, so a steady stream of small
+   * batches costs one GET each. A user who subscribes, or becomes active, bumps the version first: either this read
+   * sees the bump, or their feed rebuild reads the topic stream after the append. Cached times lag by at most
+   * ACTIVITY_REFRESH_MS (a touch within it does not bump), so they are judged with that much grace.
+   */
   async activeSubscribers(topics: string[]): Promise<{ byTopic: Map<string, string[]>; inactive: number }> {
     const { command: client, keys } = this.valkey;
-    const members = await Promise.all(topics.map((topic) => client.smembers(keys.topicSubscribers(topic))));
-    const everyone = [...new Set(members.flat())];
-    const active = new Set<string>();
-    if (everyone.length > 0) {
-      const scores = await client.zmscore(keys.activeUsers, ...everyone);
-      const now = Date.now();
-      everyone.forEach((uid, i) => {
-        if (this.isActive(scores[i] === null ? null : Number(scores[i]), now)) active.add(uid);
-      });
+    const read = async (wanted: string[]): Promise<[string, string[][]]> => {
+      const pipeline = client.pipeline().get(keys.subscribersVersion);
+      for (const topic of wanted) pipeline.smembers(keys.topicSubscribers(topic));
+      const [version, ...sets] = await execOrThrow(pipeline.exec());
+      return [(version as string | null) ?? '0', sets as string[][]];
+    };
+    const previous = this.subscribers;
+    const uncached = topics.filter((topic) => !previous?.members.has(topic));
+    let [version, sets] = await read(uncached);
+    let cache = previous;
+    if (!cache || cache.version !== version) {
+      // Changed since the cache was filled: start over, with all of this batch's topics read afresh.
+      if (uncached.length < topics.length) [version, sets] = await read(topics);
+      cache = { version, members: new Map(), active: new Map() };
+      this.subscribers = cache;
+      topics.forEach((topic, i) => cache!.members.set(topic, sets[i]));
+    } else {
+      uncached.forEach((topic, i) => cache!.members.set(topic, sets[i]));
     }
+    const members = topics.map((topic) => cache.members.get(topic) ?? []);
+    const everyone = [...new Set(members.flat())];
+    const unknown = everyone.filter((uid) => !cache.active.has(uid));
+    if (unknown.length > 0) {
+      const scores = await client.zmscore(keys.activeUsers, ...unknown);
+      unknown.forEach((uid, i) => cache.active.set(uid, scores[i] === null ? null : Number(scores[i])));
+    }
+    const graceNow = Date.now() - ACTIVITY_REFRESH_MS;
+    const active = new Set(everyone.filter((uid) => this.isActive(cache.active.get(uid), graceNow)));
     const byTopic = new Map(topics.map((topic, i) => [topic, members[i].filter((uid) => active.has(uid))]));
     return { byTopic, inactive: everyone.length - active.size };
   }

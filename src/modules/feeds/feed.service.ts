@@ -55,6 +55,7 @@ export class FeedService implements OnModuleInit {
     const pipeline = client.pipeline().hset(keys.user(uid), 'topics', wanted.join(','));
     for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
     for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
+    pipeline.incr(keys.subscribersVersion); // fan-out's cached topic members are out of date
     await execOrThrow(pipeline.exec());
     return this.user(uid);
   }
@@ -75,8 +76,11 @@ export class FeedService implements OnModuleInit {
     // Active first, rebuild second: an article fanned out meanwhile is deduped, never missed.
     const pipeline = client.pipeline().zscore(keys.activeUsers, uid).zadd(keys.activeUsers, now, uid);
     this.feeds.refreshTtl(pipeline, uid);
-    const [[, previous]] = ((await pipeline.exec()) ?? [[null, null]]) as [Error | null, string | null][];
-    if (this.feeds.isActive(previous === null ? null : Number(previous), now)) return;
+    const [[, score]] = ((await pipeline.exec()) ?? [[null, null]]) as [Error | null, string | null][];
+    const previous = score === null ? null : Number(score);
+    // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
+    if (this.feeds.activityChanges(previous, now)) await client.incr(keys.subscribersVersion);
+    if (this.feeds.isActive(previous, now)) return;
     const added = await this.feeds.rebuild(uid, await this.topicsOf(uid));
     fanoutMetrics.rebuilds.inc();
     fanoutMetrics.deliveries.inc(added);
