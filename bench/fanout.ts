@@ -62,6 +62,8 @@ async function subscribe(
       for (const topic of topics(u)) pipeline.sadd(`topic_subscribers:${topic}`, `u${u}`);
       pipeline.zadd('users_active', activeAt, `u${u}`);
     }
+    // What PUT /users/{uid}/topics and a user's first read do besides: fan-out's cached followers are out of date.
+    pipeline.incr('subscribers_version');
     await pipeline.exec();
   }
 }
