@@ -377,6 +377,13 @@ describe('feature store', () => {
       400,
       expect.stringContaining('features must be an array'),
     ]);
+    // Prototype keys are dropped at every depth, as the global pipe does: the read answers as if they were absent.
+    const polluted = await json<{ metadata: { feature_names: string[] } }>(online, {
+      body: '{"features": ["user_profile:age"], "entities": {"user_id": ["a"], "__proto__": ["b"]}, "constructor": {"x": 1}}',
+    });
+    expect([polluted.status, polluted.body.metadata?.feature_names]).toEqual([200, ['user_id', 'age']]);
+    const list = await json<{ message: string }>(online, { body: '[{"features": ["user_profile:age"]}]' });
+    expect([list.status, list.body.message]).toEqual([400, 'the body must be a JSON object']);
     const huge = { features: ['user_profile:age'], entities: { user_id: ['a'] }, pad: 'x'.repeat(1100 * 1024) };
     expect((await read(huge)).status).toBe(413);
     expect((await json(`${app.url}/features/views`, { body: { ...PROFILE, name: 'bad-name' } })).status).toBe(400);

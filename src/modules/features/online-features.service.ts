@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
@@ -23,11 +24,16 @@ const ONLINE_READ = LuaScript.from(new URL('./online-read.lua', import.meta.url)
 /** Online reads in Feast's shape: one script call reading every (view, entity) row, one round trip. */
 @Injectable()
 export class OnlineFeaturesService {
+  /** Reads are one command each: written at once rather than auto-pipelined (see ValkeyService.direct). */
+  private readonly reads: Valkey;
+
   constructor(
     private readonly valkey: ValkeyService,
     private readonly registry: FeatureRegistry,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.reads = valkey.direct('online-reads');
+  }
 
   async read(request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
     const stopTimer = FeatureMetrics.onlineReadDuration.startTimer();
@@ -110,7 +116,7 @@ export class OnlineFeaturesService {
       args.push(rows, read.features.length + 1, ...read.features, UPDATED_AT_FIELD);
     }
     // One script call whatever the number of entities and views: one round trip, one command for the client to parse.
-    const replies = (await ONLINE_READ.run(this.valkey.command, rowKeys, args)) as (string | null)[][];
+    const replies = (await ONLINE_READ.run(this.reads, rowKeys, args)) as (string | null)[][];
 
     const results: OnlineColumnDto[] = names.map(() => ({ values: [], statuses: [], event_timestamps: [] }));
     joinKeys.forEach((key, c) => {
