@@ -44,7 +44,21 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     client.disconnect();
     const requests = opts.quick ? 200000 : 1000000;
     for (const [name, command] of Object.entries(COMMANDS)) {
-      const args = ['-h', '127.0.0.1', '-p', String(server.port), '-P', '16', '-c', '50', '-n', String(requests), '-r', '100000', '-q'];
+      const args = [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(server.port),
+        '-P',
+        '16',
+        '-c',
+        '50',
+        '-n',
+        String(requests),
+        '-r',
+        '100000',
+        '-q',
+      ];
       const { stdout } = await run$(bin, [...args, ...command], { maxBuffer: 1 << 20 });
       results[`ceiling_${name}_per_s`] = Math.round(parseRps(stdout));
       progress(`ceiling ${name}: ${results[`ceiling_${name}_per_s`]} requests/s (valkey-benchmark -P 16 -c 50)`);

@@ -13,7 +13,8 @@ async function once(url: string, batchSize: number, entries: number): Promise<nu
   const stream = `bench:noop:${batchSize}:${Date.now()}`;
   for (let i = 0; i < entries; i += 1000) {
     const pipeline = producer.pipeline();
-    for (let j = i; j < Math.min(entries, i + 1000); j++) pipeline.xadd(stream, '*', 'n', String(j), 'title', 'a title', 'body', 'a short body');
+    for (let j = i; j < Math.min(entries, i + 1000); j++)
+      pipeline.xadd(stream, '*', 'n', String(j), 'title', 'a title', 'body', 'a short body');
     await pipeline.exec();
   }
   let handled = 0;

@@ -25,7 +25,6 @@ export interface OpenLoopResult {
   sendLag: number[];
 }
 
-
 export function openLoop(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL(import.meta.url), { workerData: { openLoop: plan } });
@@ -42,7 +41,11 @@ function post(agent: Agent, url: URL, body: string, status: number): Promise<voi
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         res.on('data', () => undefined);
         res.on('end', () =>

@@ -28,7 +28,10 @@ export async function pipelineOnce(count: number, batchSize: number, concurrency
   const valkey = new ValkeyService(config, new ValkeyConnection(server.url), new Metrics());
   const classifier = new LocalTopicClassifier();
   await classifier.run([article(0)]); // trains the model once per process, outside the clock
-  const stages = [new ClassifyWorker(valkey, config, classifier), new EnrichWorker(valkey, new LocalArticleSummarizer())];
+  const stages = [
+    new ClassifyWorker(valkey, config, classifier),
+    new EnrichWorker(valkey, new LocalArticleSummarizer()),
+  ];
   const workers = stages.map(
     (stage) =>
       new StreamWorker(stage, valkey, new Metrics(), {

@@ -35,7 +35,7 @@ async function enrichWith(replicas: number, count: number): Promise<number> {
       );
     }
     // Every replica's consumer has joined the group before the backlog is released.
-    for (const deadline = Date.now() + 15000; ; ) {
+    for (const deadline = Date.now() + 15000; ;) {
       const consumers = (await client.xinfo('CONSUMERS', keys.classifiedStream, 'enrichers')) as unknown[];
       if (consumers.length >= replicas) break;
       if (Date.now() > deadline) throw new Error(`only ${consumers.length} of ${replicas} enrich consumers joined`);

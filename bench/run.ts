@@ -74,11 +74,15 @@ async function main(): Promise<void> {
   const only = onlyAt >= 0 ? new Set(argv[onlyAt + 1]?.split(',')) : undefined;
   // Bench-only: the npm script name tells how the harness was invoked, for the report's command line.
   const viaNpm = process.env.npm_lifecycle_event === 'bench';
-  const command = viaNpm ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}` : `node .bench-dist/bench/run.js ${argv.join(' ')}`.trim();
+  const command = viaNpm
+    ? `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`
+    : `node .bench-dist/bench/run.js ${argv.join(' ')}`.trim();
   Logger.overrideLogger(['error', 'warn']);
 
   const startedAt = new Date().toISOString();
-  const loadBefore = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadBefore = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   const stallsBefore = await cpuStalls(3000);
   const t0 = performance.now();
   const raw: Results = {};
@@ -117,7 +121,9 @@ async function main(): Promise<void> {
     node: process.version,
     valkey: valkeyVersion(),
     load_average_before: loadBefore,
-    load_average_after: loadavg().map((x) => x.toFixed(2)).join(' '),
+    load_average_after: loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
     // Two spinning threads for 3 s, before and after the scenarios: the longest time the machine took a core away,
     // and the average time taken per second (a quiet machine shows well under 1 ms of either).
     cpu_stall_max_ms_before: stallsBefore.max_ms,
@@ -125,7 +131,16 @@ async function main(): Promise<void> {
     cpu_stall_max_ms_after: stallsAfter.max_ms,
     cpu_stalled_ms_per_s_after: stallsAfter.stalled_ms_per_s,
   };
-  const info: RunInfo = { command, quick, startedAt, durationSeconds, machine, scenarioSeconds, errors, e2eDistribution };
+  const info: RunInfo = {
+    command,
+    quick,
+    startedAt,
+    durationSeconds,
+    machine,
+    scenarioSeconds,
+    errors,
+    e2eDistribution,
+  };
 
   const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../bench/results');
   mkdirSync(dir, { recursive: true });

@@ -138,7 +138,12 @@ function startViewers(
   return { joined: joinedP, done };
 }
 
-async function skein(valkeyUrl: string, viewers: number, tokens: number, client: ViewerClient = 'lean'): Promise<Latencies> {
+async function skein(
+  valkeyUrl: string,
+  viewers: number,
+  tokens: number,
+  client: ViewerClient = 'lean',
+): Promise<Latencies> {
   const port = await freePort();
   const config = loadConfig({
     VALKEY_URL: valkeyUrl,
@@ -186,7 +191,12 @@ async function skein(valkeyUrl: string, viewers: number, tokens: number, client:
   const received: [number, number][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) received.push([flat[i], flat[i + 1]]);
   const samples = received.map(([index, at]) => Math.max(0, at - (published.get(index) ?? at)));
-  const serverUs = Math.round(percentile(relayTimes.sort((a, b) => a - b), 50) * 1000);
+  const serverUs = Math.round(
+    percentile(
+      relayTimes.sort((a, b) => a - b),
+      50,
+    ) * 1000,
+  );
   await app.close();
   return { ...summarize(samples), serverUs };
 }
@@ -269,7 +279,11 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
   // Every token gives one sample per viewer, so a p99 over 100 tokens is the worst token's: 500 (quick) or 1,000
   // tokens make it the 5th or 10th worst. The 1,000-viewer runs are shorter (the peer's take minutes).
   const tokensFor = (viewers: number): number => (viewers >= 1000 ? (opts.quick ? 50 : 200) : opts.quick ? 500 : 1000);
-  const scenarios: [name: string, viewers: number, run: (url: string, viewers: number, tokens: number) => Promise<Latencies>][] = [];
+  const scenarios: [
+    name: string,
+    viewers: number,
+    run: (url: string, viewers: number, tokens: number) => Promise<Latencies>,
+  ][] = [];
   for (const viewers of [1, 100, 1000]) {
     scenarios.push(['token', viewers, (url, n, t) => skein(url, n, t)]);
     scenarios.push(['resumable_stream', viewers, resumable]);
@@ -298,6 +312,8 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await run({ quick: process.argv.includes('--quick') });
-  process.stdout.write(`${JSON.stringify({ bench: 'tokens', machine: machine(), token_interval_ms: TOKEN_INTERVAL_MS, ...results })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ bench: 'tokens', machine: machine(), token_interval_ms: TOKEN_INTERVAL_MS, ...results })}\n`,
+  );
   process.exit(0);
 }

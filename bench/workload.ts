@@ -39,7 +39,12 @@ export function classifiedData(i: number, ingestedAt: number): string {
 }
 
 /** XADDs `count` entries to a stream, 1,000 per pipeline. */
-export async function preload(client: Valkey, stream: string, count: number, fields: (i: number) => string[]): Promise<void> {
+export async function preload(
+  client: Valkey,
+  stream: string,
+  count: number,
+  fields: (i: number) => string[],
+): Promise<void> {
   for (let start = 0; start < count; start += 1000) {
     const pipeline = client.pipeline();
     for (let i = start; i < Math.min(count, start + 1000); i++) pipeline.xadd(stream, '*', ...fields(i));

@@ -71,5 +71,7 @@ const sent = await replay(articles, send, {
   },
 });
 const seconds = (Date.now() - started) / 1000;
-console.log(`\rsent ${sent} articles in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s) to ${values.valkey ?? values.api}`);
+console.log(
+  `\rsent ${sent} articles in ${seconds.toFixed(1)} s (${(sent / seconds).toFixed(0)}/s) to ${values.valkey ?? values.api}`,
+);
 await close();

@@ -24,7 +24,10 @@ describe('RSS/Atom poller', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     valkey = await TestValkey.start();
     // ROLES=api: nothing consumes news_raw, and the timer-driven poller stays off; the test polls by hand.
-    app = await startTestApp(valkey.url, { ROLES: 'api', INGEST_FEEDS: `${base}/feed.rss,${base}/feed.atom,${base}/gone` });
+    app = await startTestApp(valkey.url, {
+      ROLES: 'api',
+      INGEST_FEEDS: `${base}/feed.rss,${base}/feed.atom,${base}/gone`,
+    });
   });
 
   afterAll(async () => {

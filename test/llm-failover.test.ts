@@ -31,7 +31,9 @@ describe('llm generation failover (needs `npx nest build`)', () => {
   it('after kill -9 of the llm replica mid-generation a second replica finishes it: one complete text, no gap, no repeat', async () => {
     replicas.push(await spawnApp({ ...LLM_ENV, VALKEY_URL: valkey.url, CONSUMER_NAME: 'llm-a' }));
     const prompt = 'Survive the loss of a replica';
-    const { body } = await json<{ id: string }>(`${api.url}/llm/streams`, { body: { id: 'failover-1', prompt, max_tokens: 120 } });
+    const { body } = await json<{ id: string }>(`${api.url}/llm/streams`, {
+      body: { id: 'failover-1', prompt, max_tokens: 120 },
+    });
 
     const socket = io(`${api.url}/llm`, { transports: ['websocket'], forceNew: true });
     const tokens: Token[] = [];

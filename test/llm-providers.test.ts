@@ -104,31 +104,37 @@ describe('llm upstream providers', () => {
     expect(request.body).toMatchObject({ model: 'test-model', stream: true, max_tokens: 50 });
   });
 
-  it.each(['openai', 'huggingface'])('%s: an upstream that errors mid-stream ends the stream with error', async (provider) => {
-    const sub = valkey.client();
-    const messages: Record<string, unknown>[] = [];
-    sub.on('message', (_c: string, raw: string) => messages.push(JSON.parse(raw) as Record<string, unknown>));
-    const id = `fail-${provider}`;
-    await sub.subscribe(`llm:stream:${id}`);
-    await json(`${app.url}/llm/streams`, { body: { id, prompt: 'fail', provider } });
-    const read = await finished(id);
-    expect(read).toMatchObject({ status: 'error', text: 'Hello there', tokens: 2 });
-    expect(read.error).toContain('model overloaded');
-    const last = messages[messages.length - 1];
-    expect(last).toMatchObject({ type: 'error', request_id: id });
-    expect(String(last.message)).toContain(provider);
-    expect(String(last.message)).toContain('model overloaded');
-  });
+  it.each(['openai', 'huggingface'])(
+    '%s: an upstream that errors mid-stream ends the stream with error',
+    async (provider) => {
+      const sub = valkey.client();
+      const messages: Record<string, unknown>[] = [];
+      sub.on('message', (_c: string, raw: string) => messages.push(JSON.parse(raw) as Record<string, unknown>));
+      const id = `fail-${provider}`;
+      await sub.subscribe(`llm:stream:${id}`);
+      await json(`${app.url}/llm/streams`, { body: { id, prompt: 'fail', provider } });
+      const read = await finished(id);
+      expect(read).toMatchObject({ status: 'error', text: 'Hello there', tokens: 2 });
+      expect(read.error).toContain('model overloaded');
+      const last = messages[messages.length - 1];
+      expect(last).toMatchObject({ type: 'error', request_id: id });
+      expect(String(last.message)).toContain(provider);
+      expect(String(last.message)).toContain('model overloaded');
+    },
+  );
 
-  it.each(['openai', 'huggingface'])('%s: cancel aborts the upstream request (the upstream sees the connection closed)', async (provider) => {
-    const id = `cancel-${provider}`;
-    await json(`${app.url}/llm/streams`, { body: { id, prompt: 'slow', provider } });
-    await eventually(async () => (await status(id)).body.tokens >= 3);
-    const request = upstream.seen[upstream.seen.length - 1];
-    expect(request.closedEarly).toBe(false);
-    const res = await json(`${app.url}/llm/streams/${id}`, { method: 'DELETE' });
-    expect(res.body).toMatchObject({ status: 'cancelled' });
-    await eventually(() => request.closedEarly, 5000);
-    expect((await status(id)).body.status).toBe('cancelled');
-  });
+  it.each(['openai', 'huggingface'])(
+    '%s: cancel aborts the upstream request (the upstream sees the connection closed)',
+    async (provider) => {
+      const id = `cancel-${provider}`;
+      await json(`${app.url}/llm/streams`, { body: { id, prompt: 'slow', provider } });
+      await eventually(async () => (await status(id)).body.tokens >= 3);
+      const request = upstream.seen[upstream.seen.length - 1];
+      expect(request.closedEarly).toBe(false);
+      const res = await json(`${app.url}/llm/streams/${id}`, { method: 'DELETE' });
+      expect(res.body).toMatchObject({ status: 'cancelled' });
+      await eventually(() => request.closedEarly, 5000);
+      expect((await status(id)).body.status).toBe('cancelled');
+    },
+  );
 });

@@ -264,13 +264,17 @@ describe('llm token streams: slow viewers', () => {
 
   const dropped = async (): Promise<number> => {
     const text = await (await fetch(`${app.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('skein_llm_viewers_dropped_total{transport="socketio",reason="slow_viewer"}'));
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith('skein_llm_viewers_dropped_total{transport="socketio",reason="slow_viewer"}'));
     return line ? Number(line.split(' ').pop()) : 0;
   };
 
   it('a Socket.IO viewer whose write buffer passes LLM_VIEWER_BUFFER is dropped with end reason slow_viewer; the others get every token', async () => {
     const before = await dropped();
-    await json(`${app.url}/llm/streams`, { body: { id: 'slow-1', prompt: 'One viewer stops reading', max_tokens: 200 } });
+    await json(`${app.url}/llm/streams`, {
+      body: { id: 'slow-1', prompt: 'One viewer stops reading', max_tokens: 200 },
+    });
     const steady = await Viewer.join(app.url, 'slow-1');
     const { viewer: stalled, packets } = await StalledPollingViewer.join(app.url, 'slow-1');
     // It stops polling: its buffer grows by one packet per token until the server gives up on it.

@@ -26,7 +26,16 @@ describe('a classify,enrich replica killed mid-stream', () => {
     const pipeline = client.pipeline();
     for (let i = 0; i < total; i++) {
       const text = TOPIC_WORDS[i % TOPIC_WORDS.length];
-      pipeline.xadd('news_raw', '*', 'id', `k${i}`, 'title', `${text} (${i})`, 'body', `${text}. More details followed on day ${i}.`);
+      pipeline.xadd(
+        'news_raw',
+        '*',
+        'id',
+        `k${i}`,
+        'title',
+        `${text} (${i})`,
+        'body',
+        `${text}. More details followed on day ${i}.`,
+      );
     }
     await pipeline.exec();
 

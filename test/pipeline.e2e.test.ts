@@ -34,7 +34,10 @@ async function topicOf(app: TestApp, ids: string[]): Promise<Map<string, string>
 function expectedFeeds(topics: Map<string, string>): Record<string, string[]> {
   const expected: Record<string, string[]> = {};
   for (const [uid, follows] of Object.entries(USERS)) {
-    expected[uid] = [...topics].filter(([, topic]) => follows.includes(topic)).map(([id]) => id).sort();
+    expected[uid] = [...topics]
+      .filter(([, topic]) => follows.includes(topic))
+      .map(([id]) => id)
+      .sort();
   }
   return expected;
 }
@@ -119,7 +122,11 @@ describe('the news pipeline end to end', () => {
 
   it('records when each stage saw an article', async () => {
     const res = await json<{ id: string }>(`${app.url}/articles`, {
-      body: { id: 'timed', title: 'Central bank holds rates steady', body: 'The bank kept its main rate at 4%. Markets rose.' },
+      body: {
+        id: 'timed',
+        title: 'Central bank holds rates steady',
+        body: 'The bank kept its main rate at 4%. Markets rose.',
+      },
     });
     expect(res.status).toBe(202);
     const article = await eventually(async () => {

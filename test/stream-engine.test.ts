@@ -98,16 +98,7 @@ describe('stream-worker engine', () => {
     await produce('s:claim', 20);
     await client.xgroup('CREATE', 's:claim', 'g', '0');
     // A consumer reads everything and dies without acknowledging.
-    const read = (await client.xreadgroup(
-      'GROUP',
-      'g',
-      'doomed',
-      'COUNT',
-      100,
-      'STREAMS',
-      's:claim',
-      '>',
-    ));
+    const read = await client.xreadgroup('GROUP', 'g', 'doomed', 'COUNT', 100, 'STREAMS', 's:claim', '>');
     expect(read).toHaveLength(1);
     expect(Number((await client.xpending('s:claim', 'g'))[0])).toBe(20);
 

@@ -171,7 +171,9 @@ export class StreamWorker {
     if (acks.length > 0) {
       await this.command
         .xack(this.stream, this.group, ...acks)
-        .catch((error: Error) => this.logger.warn(`acknowledging ${acks.length} entries at stop failed: ${error.message}`));
+        .catch((error: Error) =>
+          this.logger.warn(`acknowledging ${acks.length} entries at stop failed: ${error.message}`),
+        );
     }
   }
 

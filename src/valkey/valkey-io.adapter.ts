@@ -23,11 +23,11 @@ export class ValkeyIoAdapter extends IoAdapter {
     // The adapter reads and subscribes with connections it duplicates from this one: keep hold of them.
     const duplicates: Valkey[] = [];
     const duplicate = client.duplicate.bind(client);
-    client.duplicate = ((...args: Parameters<Valkey['duplicate']>) => {
+    client.duplicate = (...args: Parameters<Valkey['duplicate']>) => {
       const copy = duplicate(...args);
       duplicates.push(copy);
       return copy;
-    });
+    };
     server.adapter(
       createAdapter(client, {
         streamName: this.valkey.keys.socketAdapterStream,

@@ -54,7 +54,8 @@ export class HuggingFaceTopicClassifier implements TopicClassifier {
         { signal: AbortSignal.timeout(this.options.timeoutMs), retry_on_error: false },
       );
       const best = [...labels].sort((a, b) => b.score - a.score)[0];
-      if (!best || !isTopic(best.label)) throw new Error(`model answered an unknown label ${JSON.stringify(best?.label)}`);
+      if (!best || !isTopic(best.label))
+        throw new Error(`model answered an unknown label ${JSON.stringify(best?.label)}`);
       return { topic: best.label, score: best.score };
     });
   }

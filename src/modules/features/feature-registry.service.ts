@@ -74,7 +74,11 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   async createEntity(entity: FeatureEntity): Promise<FeatureEntity> {
-    const created = await this.valkey.command.hsetnx(this.valkey.keys.featureEntities, entity.name, JSON.stringify(entity));
+    const created = await this.valkey.command.hsetnx(
+      this.valkey.keys.featureEntities,
+      entity.name,
+      JSON.stringify(entity),
+    );
     if (created === 0) {
       const existing = (await this.snapshot()).entities.get(entity.name);
       if (existing && JSON.stringify(existing.join_keys) === JSON.stringify(entity.join_keys)) return existing;
@@ -106,7 +110,9 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
       const field = next.get(old.name);
       if (!field) throw new ConflictException(`features.${old.name}: features cannot be removed from a view`);
       if (field.type !== old.type || (field.length ?? null) !== (old.length ?? null)) {
-        throw new ConflictException(`features.${old.name}: type cannot change (${describeType(old)} → ${describeType(field)})`);
+        throw new ConflictException(
+          `features.${old.name}: type cannot change (${describeType(old)} → ${describeType(field)})`,
+        );
       }
     }
     const view: FeatureView = { ...input, name, created_at: current.created_at, updated_at: new Date().toISOString() };

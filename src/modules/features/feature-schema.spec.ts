@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { checkFeatures, floatLiteralKeys, nonIntegerLiteralPaths, parseEventTime, type FeatureView } from './feature-schema.js';
+import {
+  checkFeatures,
+  floatLiteralKeys,
+  nonIntegerLiteralPaths,
+  parseEventTime,
+  type FeatureView,
+} from './feature-schema.js';
 
 const view: FeatureView = {
   name: 'user_profile',
@@ -40,7 +46,8 @@ describe('feature schema', () => {
   });
 
   it('finds the path of every fraction or exponent literal in nested JSON, not inside strings', () => {
-    const raw = '{"feature_view":"v","rows":[{"entity_id":"a","features":{"age":3,"s":"1.5, \\"x\\": 2.0"}},' +
+    const raw =
+      '{"feature_view":"v","rows":[{"entity_id":"a","features":{"age":3,"s":"1.5, \\"x\\": 2.0"}},' +
       '{"features": {"age": -3.0, "emb": [1, 2e3]}, "event_timestamp": 17.5}]}';
     expect(nonIntegerLiteralPaths(raw)).toEqual([
       ['rows', 1, 'features', 'age'],

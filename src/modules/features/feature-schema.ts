@@ -57,7 +57,9 @@ export function checkValue(field: FeatureField, value: unknown, floatLiteral = f
       if (!Array.isArray(value) || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) {
         return `VECTOR of ${field.length} numbers expected`;
       }
-      return value.length === field.length ? undefined : `VECTOR of length ${field.length} expected, got ${value.length}`;
+      return value.length === field.length
+        ? undefined
+        : `VECTOR of length ${field.length} expected, got ${value.length}`;
   }
 }
 
@@ -140,7 +142,7 @@ export function nonIntegerLiteralPaths(json: string): (string | number)[][] {
   const path: (string | number)[] = [];
   const inArray: boolean[] = [];
   let expectKey = false;
-  for (let i = 0; i < json.length; ) {
+  for (let i = 0; i < json.length;) {
     const c = json.charCodeAt(i);
     if (c === 0x22 /* " */) {
       let j = i + 1;

@@ -39,7 +39,9 @@ export class FeatureStreamService {
     const view = await this.registry.view(name);
     if (entityIds.length === 0) throw new BadRequestException(['entity_ids: at least one id expected']);
     if (entityIds.length > this.config.env.FEATURE_MAX_ENTITIES) {
-      throw new BadRequestException([`entity_ids: more than FEATURE_MAX_ENTITIES=${this.config.env.FEATURE_MAX_ENTITIES}`]);
+      throw new BadRequestException([
+        `entity_ids: more than FEATURE_MAX_ENTITIES=${this.config.env.FEATURE_MAX_ENTITIES}`,
+      ]);
     }
     const pipeline = this.valkey.command.pipeline();
     for (const id of entityIds) pipeline.hget(this.valkey.keys.featureRow(view.name, id), UPDATED_AT_FIELD);

@@ -1,4 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Req, Res, type RawBodyRequest } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+  type RawBodyRequest,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -94,7 +108,9 @@ export class FeaturesController {
   }
 
   @Delete('views/:name')
-  @ApiOperation({ summary: "Delete a feature view with its stream and online rows (found via the view's index, no SCAN)" })
+  @ApiOperation({
+    summary: "Delete a feature view with its stream and online rows (found via the view's index, no SCAN)",
+  })
   @ApiOkResponse({ type: DeletedViewDto })
   @ApiNotFoundResponse({ description: 'No such view' })
   deleteView(@Param('name') name: string): Promise<DeletedViewDto> {
@@ -171,7 +187,13 @@ export class FeaturesController {
   @ApiBadRequestResponse({ description: 'No ids, or more than FEATURE_MAX_ENTITIES' })
   @ApiNotFoundResponse({ description: 'No such view' })
   freshness(@Param('name') name: string, @Query('entity_ids') ids = ''): Promise<FreshnessDto> {
-    return this.streams.freshness(name, ids.split(',').map((id) => id.trim()).filter((id) => id.length > 0));
+    return this.streams.freshness(
+      name,
+      ids
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id.length > 0),
+    );
   }
 }
 

@@ -31,7 +31,11 @@ export class EntityDto {
   @Matches(NAME_PATTERN, { message: NAME_MESSAGE('name') })
   name!: string;
 
-  @ApiProperty({ type: [String], example: ['user_id'], description: 'Columns that identify a row; several make a composite id a:b' })
+  @ApiProperty({
+    type: [String],
+    example: ['user_id'],
+    description: 'Columns that identify a row; several make a composite id a:b',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(8)
@@ -62,7 +66,10 @@ export class FeatureFieldDto {
 }
 
 export class ViewDefinitionDto {
-  @ApiProperty({ example: 'user' }) @IsString() @Matches(NAME_PATTERN, { message: NAME_MESSAGE('entity') }) entity!: string;
+  @ApiProperty({ example: 'user' })
+  @IsString()
+  @Matches(NAME_PATTERN, { message: NAME_MESSAGE('entity') })
+  entity!: string;
 
   @ApiProperty({ type: [FeatureFieldDto] })
   @IsArray()
@@ -72,7 +79,10 @@ export class ViewDefinitionDto {
   @Type(() => FeatureFieldDto)
   features!: FeatureFieldDto[];
 
-  @ApiProperty({ example: 86400, description: 'Max age of a value in seconds (0 = no limit); rows expire ttl after their last write' })
+  @ApiProperty({
+    example: 86400,
+    description: 'Max age of a value in seconds (0 = no limit); rows expire ttl after their last write',
+  })
   @IsInt()
   @Min(0)
   @Max(10 * 365 * 86400)
@@ -154,7 +164,11 @@ export class OnlineFeaturesRequestDto {
   @IsString()
   feature_service?: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: {} }, example: { user_id: ['user_001', 'user_002'] } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'array', items: {} },
+    example: { user_id: ['user_001', 'user_002'] },
+  })
   @IsObject()
   entities!: Record<string, unknown[]>;
 
@@ -169,14 +183,17 @@ export class OnlineMetadataDto {
 }
 
 export class OnlineColumnDto {
-  @ApiProperty({ type: 'array', items: {}, description: 'One value per entity row (null unless PRESENT)' }) values!: unknown[];
+  @ApiProperty({ type: 'array', items: {}, description: 'One value per entity row (null unless PRESENT)' })
+  values!: unknown[];
   @ApiProperty({ type: [String], enum: ['PRESENT', 'NOT_FOUND', 'NULL_VALUE', 'OUTSIDE_MAX_AGE'] }) statuses!: string[];
-  @ApiProperty({ type: [String], description: 'ISO 8601 event time of each value (epoch 0 when none)' }) event_timestamps!: string[];
+  @ApiProperty({ type: [String], description: 'ISO 8601 event time of each value (epoch 0 when none)' })
+  event_timestamps!: string[];
 }
 
 export class OnlineFeaturesResponseDto {
   @ApiProperty({ type: OnlineMetadataDto }) metadata!: OnlineMetadataDto;
-  @ApiProperty({ type: [OnlineColumnDto], description: 'One result per column, join keys first' }) results!: OnlineColumnDto[];
+  @ApiProperty({ type: [OnlineColumnDto], description: 'One result per column, join keys first' })
+  results!: OnlineColumnDto[];
 }
 
 export class FeatureServiceDto {

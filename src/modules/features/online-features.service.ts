@@ -64,8 +64,11 @@ export class OnlineFeaturesService {
         continue;
       }
       if (rows === -1) rows = values.length;
-      else if (values.length !== rows) errors.push(`entities.${key}: ${values.length} values, but other join keys have ${rows}`);
-      if (values.some((value) => typeof value !== 'string' && !(typeof value === 'number' && Number.isSafeInteger(value)))) {
+      else if (values.length !== rows)
+        errors.push(`entities.${key}: ${values.length} values, but other join keys have ${rows}`);
+      if (
+        values.some((value) => typeof value !== 'string' && !(typeof value === 'number' && Number.isSafeInteger(value)))
+      ) {
         errors.push(`entities.${key}: values must be strings or integers`);
       }
     }
@@ -154,7 +157,8 @@ export class OnlineFeaturesService {
         });
       }
     }
-    for (const [status, count] of Object.entries(counts)) if (count > 0) FeatureMetrics.onlineValues.labels(status).inc(count);
+    for (const [status, count] of Object.entries(counts))
+      if (count > 0) FeatureMetrics.onlineValues.labels(status).inc(count);
     return { metadata: { feature_names: names }, results };
   }
 }

@@ -27,6 +27,10 @@ export class DemoUsers implements OnApplicationBootstrap {
       if ((await this.feeds.topicsOf(uid)).length === 0) await this.feeds.setTopics(uid, topics);
       await this.feeds.touch(uid);
     }
-    this.logger.log(`demo users ready: ${Object.keys(DEMO_USERS).map((u) => `/?user=${u}`).join(' ')}`);
+    this.logger.log(
+      `demo users ready: ${Object.keys(DEMO_USERS)
+        .map((u) => `/?user=${u}`)
+        .join(' ')}`,
+    );
   }
 }

@@ -65,5 +65,9 @@ export function articleFromDataEntry(fields: Fields): PipelineArticle {
     throw new MalformedEntryError('field "data" is not an article (needs string "id" and "title")');
   }
   if (typeof article.body !== 'string') throw new MalformedEntryError('field "data" has no string "body"');
-  return { ...article, stages: article.stages ?? {}, ingested_at: article.ingested_at ?? Date.now() } as PipelineArticle;
+  return {
+    ...article,
+    stages: article.stages ?? {},
+    ingested_at: article.ingested_at ?? Date.now(),
+  } as PipelineArticle;
 }

@@ -66,7 +66,9 @@ export class LlmChannels implements OnApplicationShutdown {
     if (subscription.listeners.size > 0 || this.subscriptions.get(channel) !== subscription) return;
     this.subscriptions.delete(channel);
     // Commands on one connection run in order: a later SUBSCRIBE of the same channel lands after this.
-    this.client?.unsubscribe(channel).catch((error: Error) => this.logger.debug(`unsubscribe ${channel}: ${error.message}`));
+    this.client
+      ?.unsubscribe(channel)
+      .catch((error: Error) => this.logger.debug(`unsubscribe ${channel}: ${error.message}`));
   }
 
   private connection(): Valkey {

@@ -11,7 +11,6 @@ import { LlmProviders } from './providers/llm-providers.js';
 import { UpstreamError, withoutRepeatedPrefix, type ProviderName } from './providers/token-provider.js';
 import { TokenLogRepository, type StreamMeta } from './token-log.repository.js';
 
-
 /** Why a generation's upstream request was aborted. */
 class Stop extends Error {
   constructor(readonly kind: 'cancelled' | 'timeout' | 'shutdown' | 'superseded') {
@@ -126,7 +125,8 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
           step = await iterator.next();
         } catch (error) {
           const stop = controller.signal.reason as unknown;
-          if (stop instanceof Stop && stop.kind === 'shutdown') throw new Error('replica shutting down', { cause: error });
+          if (stop instanceof Stop && stop.kind === 'shutdown')
+            throw new Error('replica shutting down', { cause: error });
           if (stop instanceof Stop && (stop.kind === 'cancelled' || stop.kind === 'superseded')) return;
           failure =
             stop instanceof Stop && stop.kind === 'timeout'

@@ -62,6 +62,9 @@ export interface ViewerEnd {
 }
 
 export function endPayload(message: TerminalMessage): ViewerEnd {
-  if (message.type === 'error') return { total_tokens: message.total_tokens, reason: 'error', message: message.message };
-  return message.reason ? { total_tokens: message.total_tokens, reason: message.reason } : { total_tokens: message.total_tokens };
+  if (message.type === 'error')
+    return { total_tokens: message.total_tokens, reason: 'error', message: message.message };
+  return message.reason
+    ? { total_tokens: message.total_tokens, reason: message.reason }
+    : { total_tokens: message.total_tokens };
 }

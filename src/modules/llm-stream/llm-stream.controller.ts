@@ -1,4 +1,19 @@
-import { BadRequestException, Body, Controller, Delete, Get, Headers, HttpCode, HttpStatus, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  HttpStatus,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -29,7 +44,9 @@ export class LlmStreamController {
       'channel: start, token {content, index}, then end {total_tokens, reason?} or error {message}.',
   })
   @ApiCreatedResponse({ type: CreatedStreamDto })
-  @ApiBadRequestResponse({ description: 'prompt empty or too long, unknown or unconfigured provider, max_tokens out of range' })
+  @ApiBadRequestResponse({
+    description: 'prompt empty or too long, unknown or unconfigured provider, max_tokens out of range',
+  })
   @ApiConflictResponse({ description: 'A stream with this id already exists' })
   start(@Body() request: CreateStreamDto): Promise<CreatedStreamDto> {
     return this.streams.start(request);
@@ -45,8 +62,13 @@ export class LlmStreamController {
 
   @Delete(':id')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Cancel a token stream: viewers get end with reason cancelled, the upstream call is aborted' })
-  @ApiOkResponse({ type: CancelledStreamDto, description: 'The status after the request (a finished stream keeps its own)' })
+  @ApiOperation({
+    summary: 'Cancel a token stream: viewers get end with reason cancelled, the upstream call is aborted',
+  })
+  @ApiOkResponse({
+    type: CancelledStreamDto,
+    description: 'The status after the request (a finished stream keeps its own)',
+  })
   @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
   cancel(@Param('id') id: string): Promise<CancelledStreamDto> {
     return this.streams.cancel(id);

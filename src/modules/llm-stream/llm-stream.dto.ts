@@ -5,7 +5,10 @@ import { PROVIDERS, type ProviderName } from './providers/token-provider.js';
 export const STREAM_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
 
 export class CreateStreamDto {
-  @ApiProperty({ description: 'The user prompt (at most LLM_MAX_PROMPT_CHARS characters)', example: 'Explain Valkey streams' })
+  @ApiProperty({
+    description: 'The user prompt (at most LLM_MAX_PROMPT_CHARS characters)',
+    example: 'Explain Valkey streams',
+  })
   @IsString({ message: 'prompt must be a string' })
   @Matches(/\S/, { message: 'prompt must not be empty' })
   prompt!: string;
@@ -31,7 +34,8 @@ export class CreateStreamDto {
   model?: string;
 
   @ApiPropertyOptional({
-    description: 'Most tokens to generate, 1..LLM_MAX_TOKENS (the simulated model answers exactly this many; default 64)',
+    description:
+      'Most tokens to generate, 1..LLM_MAX_TOKENS (the simulated model answers exactly this many; default 64)',
   })
   @IsOptional()
   @IsInt({ message: 'max_tokens must be an integer' })

@@ -114,7 +114,10 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
   constructor(private readonly streams: LlmStreamService) {}
 
   @SubscribeMessage('join')
-  async join(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ id: string; from: number } | { error: string }> {
+  async join(
+    @ConnectedSocket() socket: Socket,
+    @MessageBody() body: unknown,
+  ): Promise<{ id: string; from: number } | { error: string }> {
     const request = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; from?: unknown };
     const fail = (message: string): { error: string } => {
       socket.emit('error', { id: request.id, message });
@@ -122,7 +125,8 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
     };
     if (typeof request.id !== 'string' || !STREAM_ID_PATTERN.test(request.id)) return fail('id must be a stream id');
     const from = request.from ?? 0;
-    if (typeof from !== 'number' || !Number.isInteger(from) || from < 0) return fail('from must be a non-negative integer');
+    if (typeof from !== 'number' || !Number.isInteger(from) || from < 0)
+      return fail('from must be a non-negative integer');
     const id = request.id;
     const mine = this.viewers.get(socket.id) ?? new Map<string, StreamViewer>();
     this.viewers.set(socket.id, mine);

@@ -27,7 +27,9 @@ export class LlmStreamService {
   async start(request: CreateStreamDto): Promise<CreatedStreamDto> {
     const env = this.config.env;
     if (request.prompt.length > env.LLM_MAX_PROMPT_CHARS) {
-      throw new BadRequestException(`prompt must be at most ${env.LLM_MAX_PROMPT_CHARS} characters (LLM_MAX_PROMPT_CHARS)`);
+      throw new BadRequestException(
+        `prompt must be at most ${env.LLM_MAX_PROMPT_CHARS} characters (LLM_MAX_PROMPT_CHARS)`,
+      );
     }
     if (request.max_tokens !== undefined && request.max_tokens > env.LLM_MAX_TOKENS) {
       throw new BadRequestException(`max_tokens must be between 1 and ${env.LLM_MAX_TOKENS} (LLM_MAX_TOKENS)`);
@@ -44,7 +46,8 @@ export class LlmStreamService {
       prompt: request.prompt,
       system: request.system,
       max_tokens:
-        request.max_tokens ?? (provider.name === 'simulated' ? Math.min(SIMULATED_DEFAULT_TOKENS, env.LLM_MAX_TOKENS) : env.LLM_MAX_TOKENS),
+        request.max_tokens ??
+        (provider.name === 'simulated' ? Math.min(SIMULATED_DEFAULT_TOKENS, env.LLM_MAX_TOKENS) : env.LLM_MAX_TOKENS),
       created_at: new Date().toISOString(),
     });
     if (!created) throw new ConflictException(`id: stream ${id} already exists`);

@@ -82,7 +82,14 @@ export class TokenLogRepository {
   /** Logs then publishes one message at its fixed position; refuses when the log's last id is not `expectLast`. */
   async append(id: string, expectLast: string, entryId: string, message: LlmMessage): Promise<AppendResult> {
     const keys = this.valkey.keys;
-    const terminal = message.type === 'end' ? (message.reason === 'cancelled' ? 'cancelled' : 'done') : message.type === 'error' ? 'error' : '';
+    const terminal =
+      message.type === 'end'
+        ? message.reason === 'cancelled'
+          ? 'cancelled'
+          : 'done'
+        : message.type === 'error'
+          ? 'error'
+          : '';
     const reply = await APPEND.run(
       this.valkey.command,
       [keys.llmLog(id), keys.llmMeta(id)],

@@ -56,7 +56,8 @@ export class OpenAiProvider implements TokenProvider {
         if (event.data === '[DONE]') return;
         const data = parseChunk(event.data);
         if (data.error) {
-          const message = typeof data.error === 'string' ? data.error : (data.error.message ?? JSON.stringify(data.error));
+          const message =
+            typeof data.error === 'string' ? data.error : (data.error.message ?? JSON.stringify(data.error));
           throw new UpstreamError(`openai upstream failed mid-stream: ${message}`);
         }
         const content = data.choices?.[0]?.delta?.content;

@@ -28,7 +28,9 @@ describe('simulated provider', () => {
 
 describe('withoutRepeatedPrefix', () => {
   it('drops a continuation that starts by repeating the text already sent', async () => {
-    expect(await collect(withoutRepeatedPrefix('Hello there', from(['Hello', ' there', ' friend'])))).toEqual([' friend']);
+    expect(await collect(withoutRepeatedPrefix('Hello there', from(['Hello', ' there', ' friend'])))).toEqual([
+      ' friend',
+    ]);
   });
 
   it('keeps a continuation that only briefly looked like the prefix', async () => {
