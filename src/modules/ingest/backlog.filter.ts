@@ -7,7 +7,7 @@ import { BacklogFullError } from './ingest.service.js';
 export class BacklogFilter implements ExceptionFilter {
   catch(error: BacklogFullError, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     res
       .status(error.getStatus())
       .json({ statusCode: error.getStatus(), error: 'Service Unavailable', message: error.message });

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { IngestController } from './ingest.controller.js';
 import { FeedPoller } from './feed-poller.js';
+import { IngestRoute } from './ingest.route.js';
 import { IngestService } from './ingest.service.js';
 import { SampleReplay } from './sample-replay.js';
 
@@ -12,6 +13,7 @@ export class IngestModule {
     return roleModule(IngestModule, config, {
       providers: [IngestService, FeedPoller, SampleReplay],
       controllers: [IngestController],
+      apiProviders: [IngestRoute],
       exports: [IngestService],
     });
   }

@@ -1,5 +1,7 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
+import type { HeaderedException } from '../../http/fast-route.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
@@ -10,25 +12,33 @@ import type { ArticleDto } from './article.dto.js';
 const INGEST = LuaScript.from(new URL('./ingest.lua', import.meta.url));
 const BACKLOG_CACHE_MS = 500;
 
-export class BacklogFullError extends ServiceUnavailableException {
+export class BacklogFullError extends ServiceUnavailableException implements HeaderedException {
   constructor(
     readonly backlog: number,
     readonly retryAfterSeconds: number,
   ) {
     super(`news_raw backlog is ${backlog} entries (limit INGEST_MAX_BACKLOG); retry after ${retryAfterSeconds} s`);
   }
+
+  get headers(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
 }
 
 @Injectable()
 export class IngestService {
   private backlog = { value: 0, at: 0 };
+  /** Each accept is one script call, waited for: written at once rather than auto-pipelined (ValkeyService.direct). */
+  private readonly appends: Valkey;
 
   constructor(
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
     private readonly stats: StreamStatsService,
     private readonly metrics: Metrics,
-  ) {}
+  ) {
+    this.appends = valkey.direct('ingest');
+  }
 
   /** Appends articles to `news_raw`, once per id; answers the ids in order and how many were new. */
   async accept(articles: ArticleDto[], source = 'rest'): Promise<{ ids: string[]; fresh: number }> {
@@ -47,7 +57,7 @@ export class IngestService {
       args.push(fields.length, ...fields);
       streamKeys.push(keys.articleAccepted(ids[i]));
     });
-    const appended = (await INGEST.run(this.valkey.command, streamKeys, args)) as number[];
+    const appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
     const fresh = appended.filter((flag) => flag === 1).length;
     this.metrics.ingested.labels(source, 'accepted').inc(fresh);
     this.metrics.ingested.labels(source, 'duplicate').inc(appended.length - fresh);

@@ -1,0 +1,23 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { AppConfig } from '../../config/config.js';
+import { FastRoute } from '../../http/fast-route.js';
+import { ArticleDto, type AcceptedDto } from './article.dto.js';
+import { IngestService } from './ingest.service.js';
+
+/** `POST /articles`, one article per request from any producer, is the pipeline's hot path: served ahead of Express. */
+@Injectable()
+export class IngestRoute extends FastRoute<ArticleDto> {
+  constructor(
+    adapterHost: HttpAdapterHost,
+    config: AppConfig,
+    private readonly ingest: IngestService,
+  ) {
+    super(adapterHost, config, '/articles', ArticleDto, HttpStatus.ACCEPTED);
+  }
+
+  protected async handle(article: ArticleDto): Promise<AcceptedDto> {
+    const { ids } = await this.ingest.accept([article]);
+    return { id: ids[0] };
+  }
+}
