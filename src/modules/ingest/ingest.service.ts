@@ -29,15 +29,18 @@ export class BacklogFullError extends ServiceUnavailableException implements Hea
 export class IngestService {
   private backlog = { value: 0, at: 0 };
   /** Each accept is one script call, waited for: written at once rather than auto-pipelined (ValkeyService.direct). */
-  private readonly appends: Valkey;
+  private appendsClient?: Valkey;
 
   constructor(
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
     private readonly stats: StreamStatsService,
     private readonly metrics: Metrics,
-  ) {
-    this.appends = valkey.direct('ingest');
+  ) {}
+
+  /** Opened on first use: every replica has this service, few of them ingest. */
+  private get appends(): Valkey {
+    return (this.appendsClient ??= this.valkey.direct('ingest'));
   }
 
   /** Appends articles to `news_raw`, once per id; answers the ids in order and how many were new. */
