@@ -178,7 +178,7 @@ describe('feed cap and expiry', () => {
     await valkey?.stop();
   });
 
-  it('a feed shows at most FEED_MAX items, newest first, and its list and seen set stay in step', async () => {
+  it('a feed shows at most FEED_MAX items, newest first, and its list, seen set and stream stay in step', async () => {
     for (const [from, to] of [
       [0, 60],
       [60, 120],
@@ -194,6 +194,7 @@ describe('feed cap and expiry', () => {
       expect(length).toBeGreaterThanOrEqual(CAP);
       expect(length).toBeLessThanOrEqual(CAP + Math.max(1, Math.floor(CAP / 8)));
       expect(seen).toBe(length);
+      expect(await client.xlen('feed_stream:{erin}')).toBe(length);
       // Paging walks the same items and stops at the cap.
       const first = await page(3);
       const second = await page(3, first.next);

@@ -2,8 +2,9 @@
 -- feed:{uid}, feed_seen:{uid}, feed_stream:{uid} (each user's three keys share one hash slot). ARGV[1] feed cap,
 -- ARGV[2] ttl (s), ARGV[3..] short ids, oldest first.
 -- Invariant: feed_seen holds exactly the ids in feed (trimmed together), so the set stays small and intset-encoded.
--- Three commands per delivery: the list is trimmed back to the cap only once it is an eighth over (readers never look
--- past the cap), and the keys get their TTL when the feed is created (a feed read refreshes it).
+-- Three commands per delivery: the list and the stream are trimmed back to the cap, exactly and together (the stream
+-- holds the list's items), only once the list is an eighth over (readers never look past the cap), and the keys get
+-- their TTL when the feed is created (a feed read refreshes it).
 -- Returns one count per short id: how many of the users it was delivered to (the others already had it).
 local max = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
@@ -18,13 +19,14 @@ for u = 1, #KEYS, 3 do
     if redis.call('SADD', seen, n) == 1 then
       len = redis.call('LPUSH', feed, n)
       if len == 1 then created = true end
-      redis.call('XADD', stream, 'MAXLEN', '~', max, '*', 'id', n)
+      redis.call('XADD', stream, '*', 'id', n)
       counts[i - 2] = counts[i - 2] + 1
     end
   end
   if len > max + slack then
     local gone = redis.call('RPOP', feed, len - max)
     redis.call('SREM', seen, unpack(gone))
+    redis.call('XTRIM', stream, 'MAXLEN', max)
   end
   if created then
     redis.call('EXPIRE', feed, ttl)
