@@ -1,5 +1,6 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { VALIDATION_RULES } from './http/fast-route.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
@@ -21,9 +22,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useBodyParser('json', { limit: config.env.HTTP_BODY_LIMIT });
   app.enableShutdownHooks();
   if (config.has(Role.Api)) {
-    app.useGlobalPipes(
-      new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
-    );
+    app.useGlobalPipes(new ValidationPipe({ ...VALIDATION_RULES, transform: true }));
     app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService)));
     const document = SwaggerModule.createDocument(
       app,

@@ -12,10 +12,14 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import getRawBody from 'raw-body';
 import type { AppConfig } from '../config/config.js';
 
-/** The rules of the app's global ValidationPipe (src/app.factory.ts), applied by class-validator directly. */
-const RULES: ValidatorOptions = { whitelist: true, forbidNonWhitelisted: true };
+/** The app's validation rules: its global ValidationPipe (src/app.factory.ts) and fast routes apply the same. */
+export const VALIDATION_RULES = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  stopAtFirstError: false,
+} satisfies ValidatorOptions;
 /** The global pipe's error body for the same validation errors. */
-const invalid = new ValidationPipe(RULES).createExceptionFactory();
+const invalid = new ValidationPipe(VALIDATION_RULES).createExceptionFactory();
 
 /** Keys the global pipe strips at every depth (prototype pollution); looked for in the text before paying a reviver. */
 const PROTO_KEYS = /"(?:__proto__|prototype|constructor)"/;
@@ -103,7 +107,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
     for (const [key, value] of Object.entries(parsed)) {
       Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
     }
-    const errors = await validate(body, RULES);
+    const errors = await validate(body, VALIDATION_RULES);
     if (errors.length > 0) throw invalid(errors) as HttpException;
     return body;
   }

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
+import type { HeaderedException } from '../../http/fast-route.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
@@ -17,8 +18,8 @@ import { FeatureMetrics } from './features.metrics.js';
 /** The engine's acknowledged-safe trim: removes only entries every group has acknowledged. */
 const TRIM = LuaScript.from(new URL('../../streams/trim.lua', import.meta.url));
 
-export class FeatureBacklogFullError extends ServiceUnavailableException {
-  readonly retryAfterSeconds = 5;
+export class FeatureBacklogFullError extends ServiceUnavailableException implements HeaderedException {
+  readonly headers = { 'Retry-After': '5' };
   constructor(view: string, backlog: number, cap: number) {
     super(
       `fs:stream:${view} holds ${backlog} entries not yet materialized (limit FEATURE_STREAM_MAXLEN=${cap}); retry later`,

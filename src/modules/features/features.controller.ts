@@ -132,7 +132,8 @@ export class FeaturesController {
     try {
       return { ids: await this.pushes.push(request, req.rawBody) };
     } catch (error) {
-      if (error instanceof FeatureBacklogFullError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      if (error instanceof FeatureBacklogFullError)
+        for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
       throw error;
     }
   }
