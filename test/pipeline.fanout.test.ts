@@ -132,6 +132,17 @@ describe('fanout to per-user feeds', () => {
     expect(await feedIds('bob')).toEqual(expected('bob'));
   });
 
+  it('a feed read by a user who follows nothing is recorded but leaves fan-out’s subscriber cache valid', async () => {
+    const version = await client.get('subscribers_version');
+    expect(await feedIds('frank')).toEqual([]);
+    expect(Number(await client.zscore('users_active', 'frank'))).toBeGreaterThan(Date.now() - 60000);
+    expect(await client.get('subscribers_version')).toBe(version);
+    // A subscriber coming back after a month is news to fan-out's cache.
+    await client.zadd('users_active', Date.now() - 30 * DAY, 'bob');
+    expect(await feedIds('bob')).toEqual(expected('bob'));
+    expect(Number(await client.get('subscribers_version'))).toBe(Number(version) + 1);
+  });
+
   it('a user who subscribes after fan-out cached the topic gets its next article', async () => {
     expect(await feedIds('erin')).toEqual([]); // active, following nothing
     const [before, after] = [enriched(200), enriched(205)]; // both technology

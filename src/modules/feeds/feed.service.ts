@@ -74,14 +74,20 @@ export class FeedService implements OnModuleInit {
     const { command: client, keys } = this.valkey;
     const now = Date.now();
     // Active first, rebuild second: an article fanned out meanwhile is deduped, never missed.
-    const pipeline = client.pipeline().zscore(keys.activeUsers, uid).zadd(keys.activeUsers, now, uid);
+    const pipeline = client
+      .pipeline()
+      .zscore(keys.activeUsers, uid)
+      .zadd(keys.activeUsers, now, uid)
+      .hget(keys.user(uid), 'topics');
     this.feeds.refreshTtl(pipeline, uid);
-    const [[, score]] = ((await pipeline.exec()) ?? [[null, null]]) as [Error | null, string | null][];
+    const [score, , field] = (await execOrThrow(pipeline.exec())) as [string | null, unknown, string | null];
     const previous = score === null ? null : Number(score);
+    const topics = parseTopics(field);
+    // Only subscribers are in fan-out's cache: a reader who follows nothing (a first visit, a crawler) leaves it valid.
     // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
-    if (this.feeds.activityChanges(previous, now)) await client.incr(keys.subscribersVersion);
-    if (this.feeds.isActive(previous, now)) return;
-    const added = await this.feeds.rebuild(uid, await this.topicsOf(uid));
+    if (topics.length > 0 && this.feeds.activityChanges(previous, now)) await client.incr(keys.subscribersVersion);
+    if (topics.length === 0 || this.feeds.isActive(previous, now)) return;
+    const added = await this.feeds.rebuild(uid, topics);
     fanoutMetrics.rebuilds.inc();
     fanoutMetrics.deliveries.inc(added);
   }
@@ -142,7 +148,11 @@ export class FeedService implements OnModuleInit {
   }
 
   async topicsOf(uid: string): Promise<string[]> {
-    const raw = await this.valkey.command.hget(this.valkey.keys.user(uid), 'topics');
-    return raw ? raw.split(',').filter((topic) => topic.length > 0) : [];
+    return parseTopics(await this.valkey.command.hget(this.valkey.keys.user(uid), 'topics'));
   }
+}
+
+/** A user's `topics` field (comma-separated) as a list. */
+function parseTopics(field: string | null): string[] {
+  return field ? field.split(',').filter((topic) => topic.length > 0) : [];
 }
