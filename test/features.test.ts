@@ -363,6 +363,14 @@ describe('feature store', () => {
     expect((await read({ features: ['user_profile:nope'], entities: { user_id: ['a'] } })).status).toBe(400);
     expect((await read({ features: ['user_profile:age'], entities: { account: ['a'] } })).status).toBe(400);
     expect((await read({ feature_service: 'missing', entities: { user_id: ['a'] } })).status).toBe(404);
+    const unknownView = await read({
+      features: ['user_profile:age', 'no_such_view:age'],
+      entities: { user_id: ['a'] },
+    });
+    expect([unknownView.status, JSON.stringify(unknownView.body)]).toEqual([
+      404,
+      expect.stringContaining('feature view no_such_view is not registered'),
+    ]);
     // The read is served ahead of Express: the same body checks as every other route.
     const online = `${app.url}/features/get-online-features`;
     const malformed = await json<{ message: string }>(online, { body: '{"features": ' });

@@ -143,7 +143,7 @@ export class FeaturesController {
   @ApiOperation({ summary: "Latest feature values for entity rows, in Feast's response shape" })
   @ApiOkResponse({ type: OnlineFeaturesResponseDto })
   @ApiBadRequestResponse({ description: 'Unknown feature, missing join key, or too many entities' })
-  @ApiNotFoundResponse({ description: 'No such feature service' })
+  @ApiNotFoundResponse({ description: 'No such feature view or feature service' })
   getOnlineFeatures(@Body() request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
     return this.online.read(request);
   }

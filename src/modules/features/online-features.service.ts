@@ -52,6 +52,16 @@ export class OnlineFeaturesService {
       if (!service) throw new NotFoundException(`feature service ${request.feature_service} is not registered`);
       refs = service.features;
     }
+    // A view nobody registered is a 404, as it is for a push; every other problem with the request is a 400.
+    const named = refs.map((ref) => ref.split(':')).filter((parts) => parts.length === 2);
+    const unregistered = [...new Set(named.map(([view]) => view))].filter((view) => !registry.views.has(view));
+    if (unregistered.length > 0) {
+      throw new NotFoundException(
+        unregistered.length === 1
+          ? `feature view ${unregistered[0]} is not registered`
+          : `feature views ${unregistered.join(', ')} are not registered`,
+      );
+    }
     const errors: string[] = [];
 
     const joinKeys = Object.keys(request.entities);
