@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { FanoutWorker } from '../src/modules/fanout/fanout.worker.js';
+import { ActivityPruner } from '../src/modules/feeds/activity-pruner.js';
 import type { StreamEntry } from '../src/streams/stream-entry.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
@@ -141,6 +142,20 @@ describe('fanout to per-user feeds', () => {
     await client.zadd('users_active', Date.now() - 30 * DAY, 'bob');
     expect(await feedIds('bob')).toEqual(expected('bob'));
     expect(Number(await client.get('subscribers_version'))).toBe(Number(version) + 1);
+  });
+
+  it('prunes users_active of users inactive past the window, in bounded calls, keeping the active ones', async () => {
+    const ghosts = Array.from({ length: 2500 }, (_, i) => `ghost-${i}`);
+    await client.zadd('users_active', ...ghosts.flatMap((uid) => [Date.now() - 30 * DAY, uid]));
+    const active = (await client.zcard('users_active')) - ghosts.length;
+    expect(active).toBeGreaterThan(0);
+    const zrems = async (): Promise<number> =>
+      Number(/cmdstat_zrem:calls=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
+    const before = await zrems();
+    expect(await app.app.get(ActivityPruner).prune()).toBe(ghosts.length);
+    expect(await client.zcard('users_active')).toBe(active);
+    expect((await zrems()) - before).toBe(3); // 1,000 + 1,000 + 500
+    expect(await client.zscore('users_active', 'alice')).not.toBeNull();
   });
 
   it('a user who subscribes after fan-out cached the topic gets its next article', async () => {

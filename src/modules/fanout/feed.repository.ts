@@ -57,8 +57,12 @@ export class FeedRepository {
    * ARTICLE_TTL_DAYS after the user's last activity): a user away longer gets a rebuilt feed, not a half-expired one.
    */
   isActive(activeAt: number | null | undefined, now = Date.now()): boolean {
-    const days = Math.min(this.config.env.USER_ACTIVE_DAYS, this.config.env.ARTICLE_TTL_DAYS);
-    return activeAt !== null && activeAt !== undefined && activeAt >= now - days * 86400000;
+    return activeAt !== null && activeAt !== undefined && activeAt >= this.inactiveBefore(now);
+  }
+
+  /** The activity time (ms) before which a user is inactive now. */
+  inactiveBefore(now = Date.now()): number {
+    return now - Math.min(this.config.env.USER_ACTIVE_DAYS, this.config.env.ARTICLE_TTL_DAYS) * 86400000;
   }
 
   /** Queues the refresh of a feed's expiry (on user activity; fan-out sets it only when it creates a feed). */

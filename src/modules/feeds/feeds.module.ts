@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { ArticleReadController, PipelineController, TopicsController, UsersController } from './feeds.controller.js';
+import { ActivityPruner } from './activity-pruner.js';
 import { DemoUsers } from './demo-users.js';
 import { FeedsGateway } from './feeds.gateway.js';
 import { FeedRelay } from './feed.relay.js';
@@ -14,7 +15,7 @@ export class FeedsModule {
     return roleModule(FeedsModule, config, {
       providers: [FeedService, DemoUsers],
       controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
-      apiProviders: [FeedRelay, FeedsGateway],
+      apiProviders: [FeedRelay, FeedsGateway, ActivityPruner],
       exports: [FeedService],
     });
   }
