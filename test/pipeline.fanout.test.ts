@@ -171,6 +171,20 @@ describe('fanout to per-user feeds', () => {
     expect(await feedIds('erin')).toEqual(['art-205']);
     expect((await feedIds('alice')).slice(0, 2)).toEqual(['art-205', 'art-200']);
   });
+
+  it('delivers a batch of several script calls, once per feed, after the server lost its scripts (SCRIPT FLUSH)', async () => {
+    const [tech, sports] = [enriched(300), enriched(301)]; // technology, sports: three calls (technology only, bob, carol)
+    const before = await Promise.all(['alice', 'bob', 'carol', 'dave'].map(raw));
+    await client.script('FLUSH');
+    const entries = [tech, sports].map((a, i) => ({ id: `1-${i}`, fields: { data: a.data }, deliveries: 1 }));
+    await app.app.get(FanoutWorker).handle(entries);
+    const grown = (uid: string): number[] => before[['alice', 'bob', 'carol', 'dave'].indexOf(uid)].map((n) => n + 1);
+    expect(await raw('alice')).toEqual(grown('alice'));
+    expect(await raw('bob')).toEqual(grown('bob'));
+    expect(await raw('carol')).toEqual(before[2].map((n) => n + 2));
+    expect((await feedIds('carol')).slice(0, 2)).toEqual(['art-301', 'art-300']);
+    expect((await feedIds('dave'))[0]).toBe('art-300');
+  });
 });
 
 describe('feed cap and expiry', () => {
