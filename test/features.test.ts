@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
+import { FeatureMaterializer } from '../src/modules/features/features.worker.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { spawnApp } from './support/process.js';
 import { TestValkey } from './support/valkey.js';
@@ -144,6 +145,21 @@ describe('feature store', () => {
     expect(body.results.map((column) => column.statuses[0])).toEqual(Array(6).fill('PRESENT'));
     expect(body.results[0].event_timestamps[0]).toBe('1970-01-01T00:00:00.000Z');
     expect(body.results[1].event_timestamps[0]).toBe(new Date(now * 1000).toISOString());
+  });
+
+  it('writes a batch of several script calls after the server lost its scripts (SCRIPT FLUSH)', async () => {
+    await client.script('FLUSH');
+    const at = Date.now() / 1000;
+    const entries = Array.from({ length: 250 }, (_, i) => ({
+      id: `1-${i}`,
+      fields: { entity_id: `flush_${i}`, features: JSON.stringify({ age: i, score: i / 4 }), timestamp: String(at) },
+      deliveries: 1,
+    }));
+    expect(await app.app.get(FeatureMaterializer).materialize('user_profile', entries)).toEqual({ rejected: [] });
+    const pipeline = client.pipeline();
+    for (let i = 0; i < 250; i++) pipeline.hmget(`fs:v1:user_profile:flush_${i}`, 'age', 'score', '_updated_at');
+    const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row);
+    expect(rows).toEqual(Array.from({ length: 250 }, (_, i) => [String(i), String(i / 4), String(at)]));
   });
 
   it('dead-letters a raw entry that does not match its view, with the reason', async () => {

@@ -39,10 +39,9 @@ const MATERIALIZE_CONCURRENCY = 3;
 type Rejection = NonNullable<StageOutcome['rejected']>[number];
 
 /**
- * Writes stream entries of one view to its online rows: one pipeline per batch of compare-and-write script calls
- * (each over a chunk of rows, checking and writing row by row), so a row never goes back in time even when two
- * materializers race. Entries from any producer in the contract
- * format (`entity_id`, `features` JSON, `timestamp`, `feature_view`) are treated alike.
+ * Writes stream entries of one view to its online rows: one compare-and-write script call per chunk of rows (checking
+ * and writing row by row), so a row never goes back in time even when two materializers race. Entries from any
+ * producer in the contract format (`entity_id`, `features` JSON, `timestamp`, `feature_view`) are treated alike.
  */
 @Injectable()
 export class FeatureMaterializer {
@@ -72,39 +71,40 @@ export class FeatureMaterializer {
     }
     const keys = this.valkey.keys;
     const rejected: Rejection[] = [];
-    const chunks: [string[], (string | number)[]][] = [];
+    // Each chunk is written as soon as it is full, so Valkey runs it while Node parses the next one.
+    const writes: Promise<number[]>[] = [];
     let chunk: [string[], (string | number)[]] | undefined;
-    let rows = 0;
     for (const entry of entries) {
       const row = parseEntry(view, entry);
       if (typeof row === 'string') {
         rejected.push({ entry, reason: row });
         continue;
       }
-      if (!chunk || chunk[0].length > ROWS_PER_CALL) {
-        chunk = [[keys.featureViewIndex(view.name)], [view.ttl_seconds, view.name]];
-        chunks.push(chunk);
-      }
+      if (!chunk) chunk = [[keys.featureViewIndex(view.name)], [view.ttl_seconds, view.name]];
       chunk[0].push(keys.featureRow(view.name, row.entityId));
       chunk[1].push(String(row.timestamp), row.entityId, packFields(row.features));
-      rows++;
+      if (chunk[0].length > ROWS_PER_CALL) {
+        writes.push(this.write(chunk));
+        chunk = undefined;
+      }
     }
+    if (chunk) writes.push(this.write(chunk));
     if (rejected.length > 0) FeatureMetrics.rowsRejected.inc(rejected.length);
-    if (rows === 0) return { rejected };
+    if (writes.length === 0) return { rejected };
 
-    const written = (await this.write(chunks)).flat();
+    const written = (await Promise.all(writes)).flat();
     const fresh = written.filter((flag) => flag === 1).length;
     FeatureMetrics.rowsMaterialized.inc(fresh);
     FeatureMetrics.rowsSkippedOlder.inc(written.length - fresh);
     return { rejected };
   }
 
-  /** One pipeline; if the script cache was flushed (Valkey restart), load it and replay: the writes are idempotent. */
-  private async write(writes: [string[], (string | number)[]][]): Promise<number[][]> {
-    const replies = await execIdempotent(this.valkey.command, [MATERIALIZE], (pipeline) => {
-      for (const [keys, args] of writes) MATERIALIZE.queue(pipeline, keys, args);
-    });
-    return replies.map((flags) => (flags as number[]).map(Number));
+  /** One script call; if the script cache was flushed (Valkey restart), it is loaded and the call replayed (idempotent). */
+  private async write([keys, args]: [string[], (string | number)[]]): Promise<number[]> {
+    const [flags] = await execIdempotent(this.valkey.command, [MATERIALIZE], (pipeline) =>
+      MATERIALIZE.queue(pipeline, keys, args),
+    );
+    return (flags as number[]).map(Number);
   }
 }
 
