@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { periodic, type Periodic } from '../common/periodic.js';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
@@ -17,7 +18,7 @@ const INFO_EVERY_MS = 10000;
 @Injectable()
 export class HealthService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(HealthService.name);
-  private timer?: NodeJS.Timeout;
+  private sampling?: Periodic;
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -47,17 +48,17 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   onApplicationBootstrap(): void {
-    const tick = (): void => {
-      this.sampleInfo().catch((error: Error) => this.logger.debug(`INFO sampling failed: ${error.message}`));
-      this.check().catch(() => undefined);
-    };
-    tick();
-    this.timer = setInterval(tick, INFO_EVERY_MS);
-    this.timer.unref();
+    this.sampling = periodic(
+      INFO_EVERY_MS,
+      () => Promise.all([this.sampleInfo(), this.check()]),
+      (error) => this.logger.debug(`INFO sampling failed: ${error.message}`),
+      { immediately: true },
+    );
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    // Not awaited: a sample waiting on an unreachable Valkey must not hold up shutdown.
+    void this.sampling?.stop();
   }
 
   private async ping(): Promise<boolean> {

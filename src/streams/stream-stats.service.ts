@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Metrics } from '../metrics/metrics.service.js';
+import { periodic, type Periodic } from '../common/periodic.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 
 export interface GroupStats {
@@ -35,7 +36,7 @@ export function unprocessed(stream: StreamStats): number {
 export class StreamStatsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StreamStatsService.name);
   private readonly tracked = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  private sampling?: Periodic;
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -135,14 +136,16 @@ export class StreamStatsService implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.sample().catch((error: Error) => this.logger.debug(`sampling failed: ${error.message}`));
-    }, SAMPLE_EVERY_MS);
-    this.timer.unref();
+    this.sampling = periodic(
+      SAMPLE_EVERY_MS,
+      () => this.sample(),
+      (error) => this.logger.debug(`sampling failed: ${error.message}`),
+    );
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    // Not awaited: a sample waiting on an unreachable Valkey must not hold up shutdown.
+    void this.sampling?.stop();
   }
 }
 

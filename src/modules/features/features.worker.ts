@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { AppConfig } from '../../config/config.js';
+import { periodic, type Periodic } from '../../common/periodic.js';
 import { Role } from '../../config/roles.js';
 import type { StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
 import { StreamWorkerHost } from '../../streams/stream-worker.host.js';
@@ -175,7 +176,7 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
   private readonly logger = new Logger(FeatureWorkerSupervisor.name);
   private readonly workers = new Map<string, StreamWorker>();
   private queue: Promise<void> = Promise.resolve();
-  private timer?: NodeJS.Timeout;
+  private resync?: Periodic;
   private running = false;
 
   constructor(
@@ -201,7 +202,7 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    clearInterval(this.timer);
+    await this.resync?.stop();
     await this.queue;
     const workers = [...this.workers.values()];
     this.workers.clear();
@@ -221,8 +222,12 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
   private start(): void {
     this.running = true;
     this.registry.onChange(() => void this.reconcile());
-    this.timer = setInterval(() => void this.reconcile(), RESYNC_MS);
-    this.timer.unref();
+    // reconcile logs its own failures.
+    this.resync = periodic(
+      RESYNC_MS,
+      () => this.reconcile(),
+      () => undefined,
+    );
     void this.reconcile(); // failures are logged by reconcile and retried on the next change or resync
   }
 

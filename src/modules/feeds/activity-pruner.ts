@@ -1,4 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { periodic, type Periodic } from '../../common/periodic.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FeedRepository } from '../fanout/feed.repository.js';
@@ -16,7 +17,7 @@ const PRUNE_BATCH = 1000;
 @Injectable()
 export class ActivityPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ActivityPruner.name);
-  private timer?: NodeJS.Timeout;
+  private pruning?: Periodic;
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -24,16 +25,16 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = (): void => {
-      this.prune().catch((error: Error) => this.logger.warn(`pruning users_active failed: ${error.message}`));
-    };
-    this.timer = setInterval(tick, PRUNE_EVERY_MS);
-    this.timer.unref();
-    tick();
+    this.pruning = periodic(
+      PRUNE_EVERY_MS,
+      () => this.prune(),
+      (error) => this.logger.warn(`pruning users_active failed: ${error.message}`),
+      { immediately: true },
+    );
   }
 
-  beforeApplicationShutdown(): void {
-    clearInterval(this.timer);
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.pruning?.stop();
   }
 
   /** Removes the users last active before the window; answers how many. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import Parser from 'rss-parser';
+import { periodic, type Periodic } from '../../common/periodic.js';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { ArticleDto } from './article.dto.js';
@@ -45,8 +46,7 @@ function stripTags(html: string): string {
 export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeedPoller.name);
   private readonly parser = new Parser<Record<string, unknown>, FeedItem>();
-  private timer?: NodeJS.Timeout;
-  private polling?: Promise<void>;
+  private polling?: Periodic;
 
   constructor(
     private readonly config: AppConfig,
@@ -61,20 +61,20 @@ export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown
 
   onApplicationBootstrap(): void {
     if (!this.config.has(Role.Ingest) || this.feeds.length === 0) return;
-    const tick = (): void => {
-      this.polling ??= this.pollAll()
-        .then(() => undefined)
-        .finally(() => (this.polling = undefined));
-    };
-    setImmediate(tick);
-    this.timer = setInterval(tick, this.config.env.INGEST_POLL_SECONDS * 1000);
-    this.timer.unref();
+    // pollAll logs each feed's failure itself.
+    this.polling = periodic(
+      this.config.env.INGEST_POLL_SECONDS * 1000,
+      () => this.pollAll(),
+      () => undefined,
+      {
+        immediately: true,
+      },
+    );
     this.logger.log(`polling ${this.feeds.length} feed(s) every ${this.config.env.INGEST_POLL_SECONDS} s`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.polling;
+    await this.polling?.stop();
   }
 
   /** Polls every feed once; answers how many new articles were accepted. */
