@@ -94,7 +94,7 @@ describe('the news pipeline end to end', () => {
     for (const uid of Object.keys(USERS)) expect([...(await feedIds(app, uid))].sort()).toEqual(expected[uid]);
   });
 
-  it('gives a producer that only XADDs to news_raw (with body or text) the same result, and dead-letters a malformed entry without blocking the rest', async () => {
+  it('gives a producer that only XADDs to news_raw (with body or text) the same result, and dead-letters malformed entries (no title; an id that cannot be a key) at intake without blocking the rest', async () => {
     await client.flushall();
     for (const [uid, topics] of Object.entries(USERS)) {
       await json(`${app.url}/users/${uid}/topics`, { method: 'PUT', body: { topics } });
@@ -103,6 +103,16 @@ describe('the news pipeline end to end', () => {
     const rows = sample.slice(40, 60);
     const pipeline = client.pipeline();
     pipeline.xadd('news_raw', '*', 'id', 'no-title', 'body', 'An entry without a title cannot be classified.');
+    pipeline.xadd(
+      'news_raw',
+      '*',
+      'id',
+      'has space',
+      'title',
+      'An id that cannot be a key',
+      'body',
+      'Refused at intake.',
+    );
     rows.forEach((article, i) => {
       const text = i % 2 === 0 ? 'body' : 'text';
       pipeline.xadd('news_raw', '*', 'id', `raw-${i}`, 'title', article.title, text, article.body);
@@ -116,8 +126,12 @@ describe('the news pipeline end to end', () => {
     for (const uid of Object.keys(USERS)) expect([...(await feedIds(app, uid))].sort()).toEqual(expected[uid]);
 
     const dead = await client.xrange('dlq:classify', '-', '+');
-    expect(dead).toHaveLength(1);
+    expect(dead).toHaveLength(2);
     expect(dead[0][1]).toEqual(expect.arrayContaining(['dlq_error', 'missing field "title"', 'id', 'no-title']));
+    expect(dead[1][1]).toEqual(
+      expect.arrayContaining(['dlq_error', 'id must be 1-128 characters of letters, digits, . _ : -, got "has space"']),
+    );
+    expect(await client.exists('dlq:enrich', 'dlq:fanout')).toBe(0);
   });
 
   it('records when each stage saw an article', async () => {

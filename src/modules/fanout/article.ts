@@ -1,4 +1,5 @@
 import { isTopic, type Topic } from '../classify/topics.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../ingest/article-id.js';
 
 /** An enriched article as the enrich stage writes it to `enriched_stream` (`data` field), plus fan-out's time. */
 export interface FeedArticle {
@@ -22,8 +23,6 @@ export interface FeedArticle {
   [field: string]: unknown;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
 /** Parses an `enriched_stream` entry's `data`; answers the reason when it can never be fanned out. */
 export function parseEnriched(data: string | undefined): FeedArticle | string {
   if (data === undefined) return 'entry has no data field';
@@ -35,8 +34,7 @@ export function parseEnriched(data: string | undefined): FeedArticle | string {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'data is not a JSON object';
   const article = value as Record<string, unknown>;
-  if (typeof article.id !== 'string' || !ID_PATTERN.test(article.id))
-    return 'id is missing or not 1-128 of [A-Za-z0-9._:-]';
+  if (typeof article.id !== 'string' || !ARTICLE_ID_PATTERN.test(article.id)) return ARTICLE_ID_RULE;
   if (typeof article.title !== 'string') return 'title is missing';
   if (typeof article.topic !== 'string' || !isTopic(article.topic))
     return `topic ${JSON.stringify(article.topic)} is not a known topic`;

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Param, Put, Query } from '@
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StreamStats } from '../../streams/stream-stats.service.js';
 import type { FeedArticle } from '../fanout/article.js';
-import { ARTICLE_ID_PATTERN } from '../ingest/article.dto.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../ingest/article-id.js';
 import {
   ArticleListDto,
   FeedPageDto,
@@ -76,8 +76,7 @@ export class ArticleReadController {
   @ApiOkResponse({ description: 'The enriched article', schema: { type: 'object' } })
   @ApiNotFoundResponse({ description: 'Unknown (or not yet fanned out, or expired)' })
   article(@Param('id') id: string): Promise<FeedArticle> {
-    if (!ARTICLE_ID_PATTERN.test(id))
-      throw new BadRequestException('id must be 1-128 characters of letters, digits, . _ : -');
+    if (!ARTICLE_ID_PATTERN.test(id)) throw new BadRequestException(ARTICLE_ID_RULE);
     return this.feeds.article(id);
   }
 }

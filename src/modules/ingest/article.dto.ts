@@ -13,8 +13,8 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from './article-id.js';
 
-export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export const MAX_BATCH = 500;
 
 export class ArticleDto {
@@ -24,7 +24,7 @@ export class ArticleDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(ARTICLE_ID_PATTERN, { message: 'id must be 1-128 characters of letters, digits, . _ : -' })
+  @Matches(ARTICLE_ID_PATTERN, { message: ARTICLE_ID_RULE })
   id?: string;
 
   @ApiProperty({ example: 'Parliament passes the budget after a late-night session' })

@@ -1,5 +1,5 @@
 import type { Fields } from '../../streams/stream-entry.js';
-import { articleIdFor } from './article-id.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, articleIdFor } from './article-id.js';
 
 /** The article as it travels the pipeline, JSON in the `data` field of classified_stream and enriched_stream. */
 export interface PipelineArticle {
@@ -33,6 +33,10 @@ export function articleFromRawEntry(fields: Fields, maxBodyChars: number): Pipel
   const body = (fields.body ?? fields.text)?.trim();
   if (!title) throw new MalformedEntryError('missing field "title"');
   if (!body) throw new MalformedEntryError('missing field "body" (or "text")');
+  // Checked here, at the first stage, rather than after two stages' work in fanout.
+  if (fields.id && !ARTICLE_ID_PATTERN.test(fields.id)) {
+    throw new MalformedEntryError(`${ARTICLE_ID_RULE}, got ${JSON.stringify(fields.id.slice(0, 140))}`);
+  }
   if (body.length > maxBodyChars) {
     throw new MalformedEntryError(`body is ${body.length} characters, over ARTICLE_MAX_BODY_CHARS (${maxBodyChars})`);
   }

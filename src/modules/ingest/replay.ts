@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJsonLines } from '../../common/json-lines.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, copyId } from './article-id.js';
 import type { ArticleDto } from './article.dto.js';
 
 export const SAMPLE_CORPUS = new URL('./sample/articles.jsonl', import.meta.url);
@@ -9,6 +10,8 @@ export function readArticles(path: string | URL): ArticleDto[] {
   return readJsonLines(path, (row) => {
     const body = row.body ?? row.text;
     if (typeof row.title !== 'string' || typeof body !== 'string') return 'needs string "title" and "body" (or "text")';
+    if (row.id !== undefined && (typeof row.id !== 'string' || !ARTICLE_ID_PATTERN.test(row.id)))
+      return ARTICLE_ID_RULE;
     const article: ArticleDto = { title: row.title, body };
     for (const key of ['id', 'url', 'source', 'published_at'] as const) {
       if (typeof row[key] === 'string') article[key] = row[key];
@@ -20,7 +23,7 @@ export function readArticles(path: string | URL): ArticleDto[] {
 export interface ReplayOptions {
   /** Articles per second, sent on schedule (open loop), not after the previous send returns. */
   rate: number;
-  /** Passes over the corpus; 0 = forever. Later passes get new ids (`id~2`) so they are new articles. */
+  /** Passes over the corpus; 0 = forever. Later passes get new ids (`{id}.p2`) so they are new articles. */
   passes: number;
   signal?: AbortSignal;
   onProgress?: (sent: number) => void;
@@ -38,10 +41,7 @@ export async function replay(
   const started = Date.now();
   let sent = 0;
   for (let pass = 1; options.passes === 0 || pass <= options.passes; pass++) {
-    const round =
-      pass === 1
-        ? articles
-        : articles.map((a) => ({ ...a, id: `${a.id ?? a.title.slice(0, 40)}~${pass}`, url: undefined }));
+    const round = pass === 1 ? articles : articles.map((a) => ({ ...a, id: copyId(a, `p${pass}`), url: undefined }));
     for (let i = 0; i < round.length;) {
       if (options.signal?.aborted) return sent;
       const due = Math.floor(((Date.now() - started) / 1000) * options.rate) - sent;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
+import { copyId } from './article-id.js';
 import { IngestService } from './ingest.service.js';
 import { readArticles, replay, SAMPLE_CORPUS } from './replay.js';
 
@@ -34,7 +35,7 @@ export class SampleReplay implements OnApplicationBootstrap, OnApplicationShutdo
     };
     // After the burst, ids are unique to this run: a restart keeps delivering new articles instead of duplicates.
     const run = Date.now().toString(36);
-    const steady = articles.map((article) => ({ ...article, id: `${article.id ?? 'sample'}~${run}`, url: undefined }));
+    const steady = articles.map((article) => ({ ...article, id: copyId(article, run), url: undefined }));
     this.running = send(articles.slice(0, FIRST_BURST))
       .then(() =>
         replay(steady, send, {
