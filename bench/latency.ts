@@ -202,6 +202,7 @@ async function measure(topology: Topology, seconds: number): Promise<Record<stri
     });
     // Cost per article, far less sensitive to a shared machine than the latencies: the app's CPU (both processes, with
     // the load generator thread and sampler) and Valkey commands (the sampler's XRANGEs excluded).
+    if (fanout) results.e2e_fanout_process_cpu_ms_per_article = Number((fanoutCpuMs / ids.length).toFixed(3));
     results.e2e_process_cpu_ms_per_article = Number(
       ((cpu.user + cpu.system) / 1000 / ids.length + fanoutCpuMs / ids.length).toFixed(3),
     );
