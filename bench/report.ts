@@ -402,8 +402,9 @@ export function markdown(r: Results, info: RunInfo, images: Record<string, strin
           '',
         ],
         [
-          'Node CPU per article, ms (both processes + load generator; one process)',
-          `${fmt(r.e2e_process_cpu_ms_per_article, 3)}; ${fmt(r.e2e_one_process_process_cpu_ms_per_article, 3)}`,
+          'Node CPU per article, ms (both processes + load generator, of which the fanout process; one process)',
+          `${fmt(r.e2e_process_cpu_ms_per_article, 3)}, ${fmt(r.e2e_fanout_process_cpu_ms_per_article, 3)}; ` +
+            fmt(r.e2e_one_process_process_cpu_ms_per_article, 3),
           '',
         ],
         ['Valkey time per article, ms (command usec, Lua bodies once)', fmt(r.e2e_valkey_ms_per_article, 3), ''],
