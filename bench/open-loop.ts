@@ -44,7 +44,7 @@ export function openLoop(plan: OpenLoopPlan): Promise<OpenLoopResult> {
  */
 class Connection {
   private readonly socket: Socket;
-  private buffered = Buffer.alloc(0);
+  private buffered: Buffer = Buffer.alloc(0);
   private waiting?: { status: number; resolve: () => void; reject: (error: Error) => void };
 
   constructor(url: URL, onError: (error: Error) => void) {
