@@ -90,7 +90,12 @@ describe('REST ingest', () => {
     valkey = await TestValkey.start();
     client = valkey.client();
     // Only the api role: nothing consumes news_raw, so what was written stays visible.
-    app = await startTestApp(valkey.url, { ROLES: 'api', INGEST_MAX_BACKLOG: '1000', HTTP_BODY_LIMIT: '64kb' });
+    app = await startTestApp(valkey.url, {
+      ROLES: 'api',
+      INGEST_MAX_BACKLOG: '1000',
+      HTTP_BODY_LIMIT: '64kb',
+      ARTICLE_MAX_BODY_CHARS: '1000',
+    });
   });
 
   afterAll(async () => {
@@ -170,6 +175,7 @@ describe('REST ingest', () => {
     ['an unknown field', { title: 't', body: 'b', colour: 'red' }, 'colour'],
     ['a malformed url', { title: 't', body: 'b', url: 'not a url' }, 'url'],
     ['a malformed published_at', { title: 't', body: 'b', published_at: 'yesterday' }, 'published_at'],
+    ['an id that URL clients resolve away', { id: '..', title: 't', body: 'b' }, 'id'],
   ])('rejects %s with 400 naming the field and writes nothing', async (_case, body, field) => {
     const res = await json<{ message: string[] }>(`${app.url}/articles`, { body });
     expect(res.status).toBe(400);
@@ -187,6 +193,23 @@ describe('REST ingest', () => {
     const res = await json(`${app.url}/articles`, { body: { title: 't', body: 'x'.repeat(70 * 1024) } });
     expect(res.status).toBe(413);
     expect(await client.exists('news_raw')).toBe(0);
+  });
+
+  it('rejects a body over ARTICLE_MAX_BODY_CHARS with 400 naming it, and the id stays free for a corrected resend', async () => {
+    const long = { id: 'long', title: 't', body: 'word '.repeat(201) };
+    const one = await json<{ message: string[] }>(`${app.url}/articles`, { body: long });
+    expect(one.status).toBe(400);
+    expect(one.body.message).toEqual(['body must be at most 1000 characters (ARTICLE_MAX_BODY_CHARS), got 1004']);
+    const batch = await json<{ message: string[] }>(`${app.url}/articles/batch`, {
+      body: { articles: [{ id: 'short', title: 't', body: 'fine' }, long] },
+    });
+    expect(batch.status).toBe(400);
+    expect(JSON.stringify(batch.body.message)).toContain('articles.1.body must be at most 1000 characters');
+    expect(await client.exists('news_raw')).toBe(0);
+
+    expect((await json(`${app.url}/articles`, { body: { ...long, body: 'The team won.' } })).status).toBe(202);
+    const [[, fields]] = await client.xrange('news_raw', '-', '+');
+    expect(fields).toEqual(expect.arrayContaining(['id', 'long', 'body', 'The team won.']));
   });
 
   it('rejects a whole batch when one article is bad, naming it, and writes nothing', async () => {

@@ -129,7 +129,10 @@ describe('the news pipeline end to end', () => {
     expect(dead).toHaveLength(2);
     expect(dead[0][1]).toEqual(expect.arrayContaining(['dlq_error', 'missing field "title"', 'id', 'no-title']));
     expect(dead[1][1]).toEqual(
-      expect.arrayContaining(['dlq_error', 'id must be 1-128 characters of letters, digits, . _ : -, got "has space"']),
+      expect.arrayContaining([
+        'dlq_error',
+        'id must be 1-128 characters of letters, digits, . _ : - (and not . or ..), got "has space"',
+      ]),
     );
     expect(await client.exists('dlq:enrich', 'dlq:fanout')).toBe(0);
   });

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 
-/** What an article id may be: it is part of keys (`article:{id}`) and feed entries, so letters, digits, . _ : - only. */
-export const ARTICLE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-export const ARTICLE_ID_RULE = 'id must be 1-128 characters of letters, digits, . _ : -';
+/**
+ * What an article id may be: it is part of keys (`article:{id}`) and of URLs (`GET /articles/{id}`), so letters,
+ * digits, . _ : - only, and not `.` or `..` (which URL clients resolve away).
+ */
+export const ARTICLE_ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._:-]{1,128}$/;
+export const ARTICLE_ID_RULE = 'id must be 1-128 characters of letters, digits, . _ : - (and not . or ..)';
 
 /** A stable id for an article without one: a hash of its url, or of source + title. */
 export function articleIdFor(article: { id?: string; url?: string; source?: string; title: string }): string {

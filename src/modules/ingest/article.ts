@@ -1,3 +1,4 @@
+import { isISO8601 } from 'class-validator';
 import type { Fields } from '../../streams/stream-entry.js';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, articleIdFor } from './article-id.js';
 
@@ -51,8 +52,22 @@ export function articleFromRawEntry(fields: Fields, maxBodyChars: number): Pipel
   };
   if (fields.url) article.url = fields.url;
   if (fields.source) article.source = fields.source;
-  if (fields.published_at) article.published_at = fields.published_at;
+  if (fields.published_at) article.published_at = publishedAt(fields.published_at);
   return article;
+}
+
+/** A raw producer's `published_at`: ISO 8601 as REST takes it, or epoch seconds or ms (made ISO 8601). */
+function publishedAt(value: string): string {
+  if (isISO8601(value)) return value;
+  if (/^\d{1,15}$/.test(value)) {
+    const epoch = Number(value);
+    // Below 1e11 it is seconds (until the year 5138); above, milliseconds.
+    const date = new Date(epoch < 1e11 ? epoch * 1000 : epoch);
+    if (!Number.isNaN(date.getTime())) return date.toISOString();
+  }
+  throw new MalformedEntryError(
+    `published_at must be an ISO 8601 date or epoch seconds, got ${JSON.stringify(value.slice(0, 100))}`,
+  );
 }
 
 /** Reads the `data` field of classified_stream / enriched_stream entries. */

@@ -23,7 +23,7 @@ export class IngestController {
   @ApiBadRequestResponse({ description: 'A field is missing, of the wrong type, or unknown' })
   @ApiServiceUnavailableResponse({ description: 'Backlog over INGEST_MAX_BACKLOG; see Retry-After' })
   async create(@Body() article: ArticleDto): Promise<AcceptedDto> {
-    const { ids } = await this.ingest.accept([article]);
+    const { ids } = await this.ingest.acceptRequest([article], false);
     return { id: ids[0] };
   }
 
@@ -34,7 +34,7 @@ export class IngestController {
   @ApiBadRequestResponse({ description: 'An article is invalid; nothing was written' })
   @ApiServiceUnavailableResponse({ description: 'Backlog over INGEST_MAX_BACKLOG; see Retry-After' })
   async createBatch(@Body() batch: ArticleBatchDto): Promise<AcceptedBatchDto> {
-    const { ids } = await this.ingest.accept(batch.articles);
+    const { ids } = await this.ingest.acceptRequest(batch.articles, true);
     return { ids };
   }
 }

@@ -17,7 +17,7 @@ export class IngestRoute extends FastRoute<ArticleDto> {
   }
 
   protected async handle(article: ArticleDto): Promise<AcceptedDto> {
-    const { ids } = await this.ingest.accept([article]);
+    const { ids } = await this.ingest.acceptRequest([article], false);
     return { id: ids[0] };
   }
 }

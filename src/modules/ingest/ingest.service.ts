@@ -1,4 +1,4 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import type { HeaderedException } from '../../http/fast-route.js';
@@ -41,6 +41,25 @@ export class IngestService {
   /** Opened on first use: every replica has this service, few of them ingest. */
   private get appends(): Valkey {
     return (this.appendsClient ??= this.valkey.direct('ingest'));
+  }
+
+  /**
+   * A REST request's articles: checks what the DTO cannot (the configured body limit, which classify enforces on every
+   * producer's entries) with a 400 naming the field, so nothing accepted is dead-lettered later; then accepts them.
+   */
+  acceptRequest(articles: ArticleDto[], batch: boolean): Promise<{ ids: string[]; fresh: number }> {
+    const max = this.config.env.ARTICLE_MAX_BODY_CHARS;
+    const errors: string[] = [];
+    articles.forEach((article, i) => {
+      const length = article.body.trim().length;
+      if (length > max) {
+        errors.push(
+          `${batch ? `articles.${i}.` : ''}body must be at most ${max} characters (ARTICLE_MAX_BODY_CHARS), got ${length}`,
+        );
+      }
+    });
+    if (errors.length > 0) throw new BadRequestException(errors);
+    return this.accept(articles, 'rest');
   }
 
   /** Appends articles to `news_raw`, once per id; answers the ids in order and how many were new. */

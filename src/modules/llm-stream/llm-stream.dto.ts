@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
 import { PROVIDERS, type ProviderName } from './providers/token-provider.js';
 
-export const STREAM_ID_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
+export const STREAM_ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._-]{1,128}$/;
 
 export class CreateStreamDto {
   @ApiProperty({
@@ -19,7 +19,7 @@ export class CreateStreamDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(STREAM_ID_PATTERN, { message: 'id must be 1-128 characters of letters, digits, . _ -' })
+  @Matches(STREAM_ID_PATTERN, { message: 'id must be 1-128 characters of letters, digits, . _ - (and not . or ..)' })
   id?: string;
 
   @ApiPropertyOptional({ enum: PROVIDERS, default: 'simulated' })
