@@ -93,4 +93,23 @@ describe('/feeds socket across replicas (api and fanout in different processes)'
     await eventually(() => live.some((item) => item.id === 'live-2'), 15000);
     expect(live.map((item) => item.id)).toEqual(['live-2']);
   });
+
+  it('answers a feed:sync sent after live pushes began with only what came before them: no item twice', async () => {
+    const live: FeedItem[] = [];
+    socket.on('feed:item', (item: FeedItem) => live.push(item));
+    const before = await client.xrevrange('feed_stream:{u1}', '+', '-', 'COUNT', 1);
+    const cursor = before[0][0];
+    socket.disconnect();
+    await client.xadd('enriched_stream', '*', 'data', article('gap-1'));
+    await eventually(async () => (await client.xlen('feed_stream:{u1}')) === 6, 15000);
+
+    socket.connect();
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    // Delivered after the reconnect, so pushed live, before the client gets round to syncing.
+    await client.xadd('enriched_stream', '*', 'data', article('after-connect'));
+    await eventually(() => live.some((item) => item.id === 'after-connect'), 15000);
+    const reply = (await socket.timeout(5000).emitWithAck('feed:sync', { after: cursor })) as { items: FeedItem[] };
+    expect(reply.items.map((item) => item.id)).toEqual(['gap-1']);
+    expect(live.map((item) => item.id)).toEqual(['after-connect']);
+  });
 });

@@ -168,8 +168,24 @@ describe('fanout to per-user feeds', () => {
     ).toBe(200);
     await client.xadd('enriched_stream', '*', 'data', after.data);
     await eventually(drained);
-    expect(await feedIds('erin')).toEqual(['art-205']);
+    // Back-filled with technology's recent articles when subscribing (art-200 among them), then given art-205.
+    expect((await feedIds('erin')).slice(0, 2)).toEqual(['art-205', 'art-200']);
     expect((await feedIds('alice')).slice(0, 2)).toEqual(['art-205', 'art-200']);
+  });
+
+  it('an active user who follows another topic gets its recent articles at once, merged newest first', async () => {
+    const ofTopics = (topics: string[]): string[] =>
+      articles
+        .filter((a) => topics.includes(a.topic))
+        .map((a) => a.id)
+        .reverse();
+    expect(await feedIds('gina')).toEqual([]); // active, following nothing
+    await json(`${app.url}/users/gina/topics`, { method: 'PUT', body: { topics: ['sports'] } });
+    expect(await feedIds('gina')).toEqual(ofTopics(['sports']));
+    await json(`${app.url}/users/gina/topics`, { method: 'PUT', body: { topics: ['sports', 'finance'] } });
+    const feed = await feedIds('gina');
+    expect(feed).toEqual(ofTopics(['sports', 'finance']));
+    expect(await raw('gina')).toEqual([feed.length, feed.length, feed.length]);
   });
 
   it('delivers a batch of several script calls, once per feed, after the server lost its scripts (SCRIPT FLUSH)', async () => {

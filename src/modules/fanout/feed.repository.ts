@@ -14,6 +14,7 @@ const DELIVERIES_PER_CALL = 128;
 
 const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url));
 const PAGE = LuaScript.from(new URL('./feed-page.lua', import.meta.url));
+const REFILL = LuaScript.from(new URL('./feed-refill.lua', import.meta.url));
 
 /**
  * How stale fan-out's cached activity times may be: a user's touch bumps `subscribers_version` only when their last
@@ -172,9 +173,9 @@ export class FeedRepository {
     return (reply as (string | number)[]).map(String);
   }
 
-  /** Feed stream entries strictly after `after`, oldest first. */
-  async since(uid: string, after: string): Promise<FeedStreamEntry[]> {
-    const raw = (await this.valkey.command.xrange(this.valkey.keys.feedStream(uid), `(${after}`, '+')) as [
+  /** Feed stream entries strictly after `after` (and up to `until`, inclusive), oldest first. */
+  async since(uid: string, after: string, until = '+'): Promise<FeedStreamEntry[]> {
+    const raw = (await this.valkey.command.xrange(this.valkey.keys.feedStream(uid), `(${after}`, until)) as [
       string,
       string[],
     ][];
@@ -191,8 +192,8 @@ export class FeedRepository {
   }
 
   /**
-   * Refills a feed from the topic streams: the newest FEED_MAX entries across the user's topics, delivered oldest
-   * first through the same dedupe script (what the feed already holds is skipped). Answers how many were added.
+   * Refills a feed from the topic streams (a returning user, a change of topics): the feed becomes the newest FEED_MAX
+   * of what it holds and the topics' recent articles, in order, in one atomic script. Answers how many were added.
    */
   async rebuild(uid: string, topics: string[]): Promise<number> {
     if (topics.length === 0) return 0;
@@ -205,24 +206,24 @@ export class FeedRepository {
     );
     const recent = streams
       .flat()
-      .map(([id, fields]) => ({ at: streamIdOrder(id), short: fieldValue(fields, 'n') }))
-      .filter((entry) => /^\d+$/.test(entry.short))
-      .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0))
-      .slice(0, max)
-      .reverse();
+      .map(([, fields]) => fieldValue(fields, 'n'))
+      .filter((short) => /^\d+$/.test(short))
+      .map(Number)
+      .sort((a, b) => b - a)
+      .slice(0, max);
     if (recent.length === 0) return 0;
-    const { delivered } = await this.deliver(new Map([[uid, recent.map((entry) => entry.short)]]));
-    return [...delivered.values()].reduce((sum, count) => sum + count, 0);
+    const [added] = await execIdempotent(client, [REFILL], (pipeline) =>
+      REFILL.queue(
+        pipeline,
+        [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)],
+        [max, this.ttlSeconds, ...recent.map(String)],
+      ),
+    );
+    return Number(added);
   }
 }
 
 function fieldValue(flat: string[], name: string): string {
   for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];
   return '';
-}
-
-/** A stream id as a bigint that orders ids of different streams by time. */
-function streamIdOrder(id: string): bigint {
-  const [ms, seq] = id.split('-');
-  return (BigInt(ms) << 64n) + BigInt(seq ?? '0');
 }

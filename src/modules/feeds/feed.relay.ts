@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FeedRepository } from '../fanout/feed.repository.js';
 import { feedsMetrics } from './feeds.metrics.js';
@@ -49,13 +49,21 @@ export class FeedRelay implements BeforeApplicationShutdown {
     this.loop = this.run();
   }
 
-  /** Starts pushing a user's new deliveries (those after the current end of their feed stream). */
-  async watch(uid: string): Promise<void> {
-    if (this.cursors.has(uid)) return;
-    const cursor = await this.feedRepository.lastCursor(uid);
-    if (this.cursors.has(uid)) return;
-    this.cursors.set(uid, cursor);
-    this.changed();
+  /**
+   * Joins a socket to its user's room, watching the user's feed stream from its current end if nobody here was, and
+   * answers the cursor after which this socket gets every delivery pushed (what is up to it is for `feed:sync`).
+   */
+  async join(socket: Socket, uid: string): Promise<string> {
+    if (!this.cursors.has(uid)) {
+      const cursor = await this.feedRepository.lastCursor(uid);
+      if (!this.cursors.has(uid)) {
+        this.cursors.set(uid, cursor);
+        this.changed();
+      }
+    }
+    // Joined and read in one synchronous step: the relay moves a cursor and emits up to it in one step too.
+    void socket.join(feedRoom(uid));
+    return this.cursors.get(uid)!;
   }
 
   unwatch(uid: string): void {
@@ -132,11 +140,13 @@ export class FeedRelay implements BeforeApplicationShutdown {
       const watched = read.get(key);
       // Unwatched, or re-watched from another cursor while we read: the next read covers it.
       if (!watched || this.cursors.get(watched.uid) !== watched.cursor || entries.length === 0) continue;
-      this.cursors.set(watched.uid, entries[entries.length - 1][0]);
       const items = await this.feeds.hydrate(
         watched.uid,
         entries.map(([cursor, fields]) => ({ cursor, short: fields[fields.indexOf('id') + 1] ?? '' })),
       );
+      if (this.cursors.get(watched.uid) !== watched.cursor) continue;
+      // The cursor moves with the emit, in one synchronous step: a socket that joins sees either both or neither.
+      this.cursors.set(watched.uid, entries[entries.length - 1][0]);
       // Local only: every api replica relays for the sockets it holds, so the adapter must not fan this out again.
       for (const item of items) this.namespace?.local.to(feedRoom(watched.uid)).emit('feed:item', item);
       feedsMetrics.liveItems.inc(items.length);

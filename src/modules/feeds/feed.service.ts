@@ -56,7 +56,14 @@ export class FeedService implements OnModuleInit {
     for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
     for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
     pipeline.incr(keys.subscribersVersion); // fan-out's cached topic members are out of date
-    await execOrThrow(pipeline.exec());
+    pipeline.zscore(keys.activeUsers, uid);
+    const replies = await execOrThrow(pipeline.exec());
+    // An active user who follows a new topic gets its recent articles now (after the bump: none is missed); an
+    // inactive one gets them with the rebuild on their next read.
+    const activeAt = replies[replies.length - 1] as string | null;
+    if (this.feeds.isActive(activeAt === null ? null : Number(activeAt)) && wanted.some((t) => !previous.includes(t))) {
+      await this.refill(uid, wanted);
+    }
     return this.user(uid);
   }
 
@@ -87,6 +94,10 @@ export class FeedService implements OnModuleInit {
     // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
     if (topics.length > 0 && this.feeds.activityChanges(previous, now)) await client.incr(keys.subscribersVersion);
     if (topics.length === 0 || this.feeds.isActive(previous, now)) return;
+    await this.refill(uid, topics);
+  }
+
+  private async refill(uid: string, topics: string[]): Promise<void> {
     const added = await this.feeds.rebuild(uid, topics);
     fanoutMetrics.rebuilds.inc();
     fanoutMetrics.deliveries.inc(added);
@@ -101,9 +112,9 @@ export class FeedService implements OnModuleInit {
     return shorts.length > limit ? { items, next_before: page[page.length - 1] } : { items };
   }
 
-  /** Every delivery after the feed stream cursor `after`, oldest first, each with its cursor. */
-  async since(uid: string, after: string): Promise<FeedItem[]> {
-    return this.hydrate(uid, await this.feeds.since(uid, after));
+  /** Every delivery after the feed stream cursor `after` (and up to `until`), oldest first, each with its cursor. */
+  async since(uid: string, after: string, until?: string): Promise<FeedItem[]> {
+    return this.hydrate(uid, await this.feeds.since(uid, after, until));
   }
 
   /** Hydrates feed stream entries; an entry whose article has expired is left out. */

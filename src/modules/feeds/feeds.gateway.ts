@@ -18,6 +18,8 @@ const NAMESPACE = '/feeds';
 
 interface SocketData {
   userId?: string;
+  /** The feed stream cursor after which every delivery is pushed to this socket; `feed:sync` answers up to it. */
+  liveFrom?: string;
 }
 
 interface SyncReply {
@@ -77,7 +79,9 @@ export class FeedsGateway
       );
     }
     try {
-      return { items: await this.feeds.since(uid, after) };
+      // Up to where live pushes to this socket began: what came later was (or will be) pushed, never twice.
+      const liveFrom = (socket.data as SocketData).liveFrom!;
+      return { items: await this.feeds.since(uid, after, liveFrom) };
     } catch (error) {
       this.logger.warn(`feed:sync for ${uid} failed: ${(error as Error).message}`);
       return this.refuse(socket, 'feed:sync', 'sync failed; retry');
@@ -95,8 +99,7 @@ export class FeedsGateway
     try {
       // Marking the user active rebuilds a returning user's feed before any item is pushed.
       await this.feeds.touch(uid);
-      await socket.join(feedRoom(uid));
-      await this.relay.watch(uid);
+      (socket.data as SocketData).liveFrom = await this.relay.join(socket, uid);
     } catch (error) {
       this.logger.warn(`feed socket for ${uid} refused: ${(error as Error).message}`);
       this.refuse(socket, 'connect', 'feed unavailable; reconnect');
