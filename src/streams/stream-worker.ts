@@ -73,7 +73,8 @@ export class StreamWorker {
     return this.valkey.command;
   }
 
-  private get stream(): string {
+  /** The input stream (prefixed key). */
+  get stream(): string {
     return this.stage.definition.stream;
   }
 
@@ -336,7 +337,8 @@ export class StreamWorker {
       .xack(this.stream, this.group, entry.id)
       .exec();
     this.metrics.deadLetters.labels(this.name, kind).inc();
-    this.logger.error(`entry ${entry.id} moved to ${this.keys.deadLetter(this.name)}: ${error}`);
+    // A warning, not an error: the entry is kept with its reason, and the stage carries on.
+    this.logger.warn(`entry ${entry.id} moved to ${this.keys.deadLetter(this.name)}: ${error}`);
   }
 
   /** Reads how many times each entry has been delivered, for entries read from a pending list. */
