@@ -151,6 +151,11 @@ describe('llm token streams', () => {
     expect(resumed.events[resumed.events.length - 1].event).toBe('end');
     const text = tokens.map((e) => (JSON.parse(e.data) as Token).content).join('');
     expect(text).toBe((await status(body.id)).body.text);
+
+    // An event id this stream never sent is a 400 naming the header, not a silent replay from the start.
+    const bad = await fetch(`${app.url}/llm/streams/${body.id}/events`, { headers: { 'Last-Event-ID': 'abc' } });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Last-Event-ID must be a token index');
   });
 
   it('DELETE cancels a running stream: viewers get end with reason cancelled and the status is cancelled', async () => {

@@ -31,6 +31,7 @@ export class UsersController {
   @Get(':uid')
   @ApiOperation({ summary: 'A user: topics and last activity (an unknown user has no topics)' })
   @ApiOkResponse({ type: UserDto })
+  @ApiBadRequestResponse({ description: 'Bad user id' })
   user(@Param('uid', UserIdPipe) uid: string): Promise<UserDto> {
     return this.feeds.user(uid);
   }
@@ -40,6 +41,7 @@ export class UsersController {
     summary: "A user's feed, newest first; marks the user active (a returning user's feed is rebuilt first)",
   })
   @ApiOkResponse({ type: FeedPageDto })
+  @ApiBadRequestResponse({ description: 'Bad user id, limit or before (named in the message)' })
   feed(@Param('uid', UserIdPipe) uid: string, @Query() query: FeedQueryDto): Promise<FeedPageDto> {
     return this.feeds.feed(uid, query.limit, query.before);
   }
@@ -60,6 +62,7 @@ export class TopicsController {
   @Get(':topic/articles')
   @ApiOperation({ summary: "A topic's latest articles, newest first" })
   @ApiOkResponse({ type: ArticleListDto })
+  @ApiBadRequestResponse({ description: 'Bad limit' })
   @ApiNotFoundResponse({ description: 'Not one of the 10 topics' })
   async articles(@Param('topic') topic: string, @Query() query: LimitQueryDto): Promise<ArticleListDto> {
     return { items: await this.feeds.topicArticles(topic, query.limit) };
@@ -74,6 +77,7 @@ export class ArticleReadController {
   @Get(':id')
   @ApiOperation({ summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it' })
   @ApiOkResponse({ description: 'The enriched article', schema: { type: 'object' } })
+  @ApiBadRequestResponse({ description: 'Not a valid article id' })
   @ApiNotFoundResponse({ description: 'Unknown (or not yet fanned out, or expired)' })
   article(@Param('id') id: string): Promise<FeedArticle> {
     if (!ARTICLE_ID_PATTERN.test(id)) throw new BadRequestException(ARTICLE_ID_RULE);

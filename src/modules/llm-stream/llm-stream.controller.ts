@@ -85,6 +85,7 @@ export class LlmStreamController {
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this token index' })
   @ApiQuery({ name: 'from', required: false, type: Number, description: 'First token index to send (default 0)' })
   @ApiOkResponse({ description: 'An event stream' })
+  @ApiBadRequestResponse({ description: 'from or Last-Event-ID is not a token index' })
   @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
   async events(
     @Param('id') id: string,
@@ -103,7 +104,12 @@ export class LlmStreamController {
 
 /** Last-Event-ID n resumes at n + 1; otherwise `from`, otherwise 0. */
 function firstIndex(lastEventId: string | undefined, from: string | undefined): number {
-  if (lastEventId !== undefined && /^\d+$/.test(lastEventId.trim())) return Number(lastEventId.trim()) + 1;
+  const last = lastEventId?.trim();
+  if (last) {
+    // Our event ids are token indexes: anything else did not come from this stream.
+    if (!/^\d{1,9}$/.test(last)) throw new BadRequestException('Last-Event-ID must be a token index (an integer)');
+    return Number(last) + 1;
+  }
   if (from === undefined) return 0;
   if (!/^\d{1,9}$/.test(from)) throw new BadRequestException('from must be a non-negative integer');
   return Number(from);
