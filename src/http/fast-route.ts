@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   HttpException,
   HttpStatus,
   InternalServerErrorException,
@@ -98,10 +99,10 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
     try {
       parsed = PROTO_KEYS.test(raw) ? JSON.parse(raw, dropProtoKeys) : JSON.parse(raw);
     } catch (error) {
-      throw new HttpException(`malformed JSON body: ${(error as Error).message}`, HttpStatus.BAD_REQUEST);
+      throw new BadRequestException(`malformed JSON body: ${(error as Error).message}`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new HttpException('the body must be a JSON object', HttpStatus.BAD_REQUEST);
+      throw new BadRequestException('the body must be a JSON object');
     }
     const body = new this.dto();
     for (const [key, value] of Object.entries(parsed)) {
