@@ -481,6 +481,305 @@ describe('feature store', () => {
     expect(trimmed.status).toBe(200);
     expect(trimmed.body.length).toBeLessThanOrEqual(1); // the engine keeps the last delivered id's successor as MINID
   });
+
+  /** The reason `dlq:features` gives for the raw entry of `entityId`, once it is there. */
+  const deadLetterReason = (entityId: string) =>
+    eventually(async () => {
+      const entries = await client.xrange('dlq:features', '-', '+');
+      const flat = entries
+        .map(([, fields]) => fields)
+        .find((fields) => fields[fields.indexOf('entity_id') + 1] === entityId);
+      return flat ? flat[flat.indexOf('dlq_error') + 1] : undefined;
+    });
+  const messageOf = (res: { body: unknown }): string => JSON.stringify((res.body as { message?: unknown }).message);
+
+  it('rejects an event_timestamp past 9999-12-31T23:59:59Z, negative, or in milliseconds with 400 and writes nothing', async () => {
+    await drained(app.url, 'user_profile');
+    const before = await client.xlen('fs:stream:user_profile');
+    const cases: [unknown, string][] = [
+      [1e20, 'rows[0].event_timestamp: 100000000000000000000 is out of range'],
+      [1795958052599, 'rows[0].event_timestamp: 1795958052599 looks like milliseconds (2026-11-29T13:14:12.599Z)'],
+      ['1795958052599', 'rows[0].event_timestamp: 1795958052599 looks like milliseconds'],
+      [-5, 'rows[0].event_timestamp: -5 is out of range'],
+      ['1969-12-31T00:00:00Z', 'rows[0].event_timestamp: 1969-12-31T00:00:00Z is out of range'],
+    ];
+    for (const [at, message] of cases) {
+      const res = await json(`${app.url}/features/push`, {
+        body: { feature_view: 'user_profile', rows: [{ entity_id: 'far', features: { age: 1 }, event_timestamp: at }] },
+      });
+      expect([res.status, messageOf(res)]).toEqual([400, expect.stringContaining(message)]);
+    }
+    expect(await client.xlen('fs:stream:user_profile')).toBe(before);
+  });
+
+  it('dead-letters a raw entry whose timestamp is out of range or in milliseconds, with the reason', async () => {
+    for (const [id, timestamp] of [
+      ['ts_ms', '1795958052599'],
+      ['ts_far', '100000000000000000000'],
+    ]) {
+      await client.xadd(
+        'fs:stream:user_profile',
+        '*',
+        'entity_id',
+        id,
+        'features',
+        '{"age": 1}',
+        'timestamp',
+        timestamp,
+      );
+    }
+    expect(await deadLetterReason('ts_ms')).toBe(
+      'timestamp: 1795958052599 looks like milliseconds (2026-11-29T13:14:12.599Z); epoch seconds expected',
+    );
+    expect(await deadLetterReason('ts_far')).toMatch(/^timestamp: 100000000000000000000 is out of range/);
+    expect(await client.exists('fs:v1:user_profile:ts_ms', 'fs:v1:user_profile:ts_far')).toBe(0);
+  });
+
+  it('serves a row whose stored _updated_at is no date as PRESENT at epoch 0 instead of answering 500', async () => {
+    const stored = ['garbage', '100000000000000000000', '1795958052599', '-3'];
+    for (const [i, at] of stored.entries())
+      await client.hset(`fs:v1:user_profile:odd_time_${i}`, 'age', '7', '_updated_at', at);
+    const { status, body } = await read({
+      features: ['user_profile:age'],
+      entities: { user_id: stored.map((_, i) => `odd_time_${i}`) },
+    });
+    expect(status).toBe(200);
+    expect(body.results[1]).toEqual({
+      values: Array(4).fill(7),
+      statuses: Array(4).fill('PRESENT'),
+      event_timestamps: Array(4).fill('1970-01-01T00:00:00.000Z'),
+    });
+  });
+
+  it('overwrites a row frozen by an out-of-range or unreadable _updated_at with the next valid event', async () => {
+    await client.hset('fs:v1:user_profile:frozen_ms', 'age', '1', '_updated_at', '1795958052599');
+    await client.hset('fs:v1:user_profile:frozen_text', 'age', '1', '_updated_at', 'garbage');
+    const at = Math.floor(Date.now() / 1000);
+    const pushed = await json(`${app.url}/features/push`, {
+      body: {
+        feature_view: 'user_profile',
+        rows: [
+          { entity_id: 'frozen_ms', features: { age: 2 }, event_timestamp: at },
+          { entity_id: 'frozen_text', features: { age: 2 }, event_timestamp: at },
+        ],
+      },
+    });
+    expect(pushed.status).toBe(202);
+    await drained(app.url, 'user_profile');
+    expect(await client.hmget('fs:v1:user_profile:frozen_ms', 'age', '_updated_at')).toEqual(['2', String(at)]);
+    expect(await client.hmget('fs:v1:user_profile:frozen_text', 'age', '_updated_at')).toEqual(['2', String(at)]);
+  });
+
+  it('answers freshness for entity_ids given as repeated parameters, as a comma list, or both', async () => {
+    const now = String(Date.now() / 1000);
+    await client.hset('fs:v1:user_profile:fresh_a', 'age', '1', '_updated_at', now);
+    await client.hset('fs:v1:user_profile:fresh_b', 'age', '1', '_updated_at', now);
+    const freshness = (query: string) => json(`${app.url}/features/views/user_profile/freshness?${query}`);
+    expect(await freshness('entity_ids=fresh_a&entity_ids=nobody')).toMatchObject({
+      status: 200,
+      body: { fresh: 1, stale: 0, missing: 1 },
+    });
+    expect(await freshness('entity_ids=fresh_a,nobody&entity_ids=fresh_b')).toMatchObject({
+      status: 200,
+      body: { fresh: 2, stale: 0, missing: 1 },
+    });
+    expect(await freshness('entity_ids=fresh_a,fresh_b,nobody')).toMatchObject({
+      status: 200,
+      body: { fresh: 2, stale: 0, missing: 1 },
+    });
+  });
+
+  it('rejects a join key or a feature name given twice with 400 naming both, on create and on PUT', async () => {
+    const entity = await json(`${app.url}/features/entities`, { body: { name: 'twice', join_keys: ['k', 'k'] } });
+    expect([entity.status, messageOf(entity)]).toEqual([
+      400,
+      expect.stringContaining('join_keys[1]: duplicates join_keys[0]'),
+    ]);
+    const entities = await json<{ name: string }[]>(`${app.url}/features/entities`);
+    expect(entities.body.map((e) => e.name)).not.toContain('twice');
+
+    const features = [
+      { name: 'a', type: 'INT' },
+      { name: 'b', type: 'INT' },
+      { name: 'a', type: 'STRING' },
+    ];
+    const created = await json(`${app.url}/features/views`, { body: { ...PROFILE, name: 'twice', features } });
+    expect([created.status, messageOf(created)]).toEqual([
+      400,
+      expect.stringContaining('features[2].name: duplicates features[0]'),
+    ]);
+    expect((await json(`${app.url}/features/views/twice`)).status).toBe(404);
+
+    const base = { entity: 'user', ttl_seconds: 60, features: [{ name: 'a', type: 'INT' }] };
+    expect((await json(`${app.url}/features/views`, { body: { ...base, name: 'twice_put' } })).status).toBe(201);
+    const put = await json(`${app.url}/features/views/twice_put`, { method: 'PUT', body: { ...base, features } });
+    expect([put.status, messageOf(put)]).toEqual([
+      400,
+      expect.stringContaining('features[2].name: duplicates features[0]'),
+    ]);
+    expect((await json<{ features: unknown[] }>(`${app.url}/features/views/twice_put`)).body.features).toEqual(
+      base.features,
+    );
+  });
+
+  it('rejects a view tag whose value is not a string with 400 naming the tag', async () => {
+    const created = await json(`${app.url}/features/views`, {
+      body: { ...PROFILE, name: 'tagged', tags: { team: 'x', a: 5 } },
+    });
+    expect([created.status, messageOf(created)]).toEqual([400, expect.stringContaining('tags.a: string expected')]);
+    expect((await json(`${app.url}/features/views/tagged`)).status).toBe(404);
+    const put = await json(`${app.url}/features/views/user_profile`, {
+      method: 'PUT',
+      body: { ...PROFILE, name: undefined, tags: { nested: { x: 1 } } },
+    });
+    expect([put.status, messageOf(put)]).toEqual([400, expect.stringContaining('tags.nested: string expected')]);
+  });
+
+  it('answers 400 to an online read that names both features and a feature service', async () => {
+    const res = await read({
+      features: ['user_profile:age'],
+      feature_service: 'ranking',
+      entities: { user_id: ['a'] },
+    });
+    expect([res.status, messageOf(res)]).toEqual([
+      400,
+      expect.stringContaining('features: give either features or feature_service, not both'),
+    ]);
+  });
+
+  it('answers 409 to a feature service registered again with another definition, and 201 to the same one', async () => {
+    const service = { name: 'registered_once', features: ['user_profile:age'] };
+    expect((await json(`${app.url}/features/services`, { body: service })).status).toBe(201);
+    expect((await json(`${app.url}/features/services`, { body: service })).status).toBe(201);
+    const other = await json(`${app.url}/features/services`, { body: { ...service, features: ['user_profile:tier'] } });
+    expect([other.status, messageOf(other)]).toEqual([409, expect.stringContaining('registered_once already exists')]);
+    expect((await json(`${app.url}/features/services/registered_once`)).body).toEqual(service);
+  });
+
+  it('rejects maxlen without force on a stream trim with 400 and removes nothing', async () => {
+    await client.xgroup('CREATE', 'fs:stream:user_profile', 'trim_audit', '$');
+    try {
+      await json(`${app.url}/features/push`, {
+        body: { feature_view: 'user_profile', rows: [{ entity_id: 'trim_1', features: { age: 1 } }] },
+      });
+      await drained(app.url, 'user_profile');
+      const before = await client.xlen('fs:stream:user_profile');
+      expect(before).toBeGreaterThan(0);
+      const res = await json(`${app.url}/features/views/user_profile/stream/trim`, { body: { maxlen: 1 } });
+      expect([res.status, messageOf(res)]).toEqual([400, expect.stringContaining('maxlen: only with force: true')]);
+      expect(await client.xlen('fs:stream:user_profile')).toBe(before);
+    } finally {
+      await client.xgroup('DESTROY', 'fs:stream:user_profile', 'trim_audit');
+    }
+  });
+
+  it('says why entries are left after a trim without force: a consumer group has not acknowledged them', async () => {
+    // A second group that never reads: the materializer acknowledges every entry, this group none.
+    await client.xgroup('CREATE', 'fs:stream:user_profile', 'trim_audit', '$');
+    try {
+      await json(`${app.url}/features/push`, {
+        body: {
+          feature_view: 'user_profile',
+          rows: [
+            { entity_id: 'trim_2', features: { age: 1 } },
+            { entity_id: 'trim_3', features: { age: 1 } },
+          ],
+        },
+      });
+      await drained(app.url, 'user_profile');
+      const res = await json<{ removed: number; length: number; reason?: string }>(
+        `${app.url}/features/views/user_profile/stream/trim`,
+        { body: {} },
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBe(2);
+      expect(res.body.reason).toBe(
+        '2 entries kept: from the oldest entry a consumer group has not acknowledged on; force: true trims them',
+      );
+    } finally {
+      await client.xgroup('DESTROY', 'fs:stream:user_profile', 'trim_audit');
+    }
+  });
+
+  it('documents a 400 answer for every features route that takes a body or a query', async () => {
+    type Operation = { parameters?: { in: string }[]; requestBody?: unknown; responses: Record<string, unknown> };
+    const spec = await json<{ paths: Record<string, Record<string, Operation>> }>(`${app.url}/docs-json`);
+    const undocumented = Object.entries(spec.body.paths)
+      .filter(([path]) => path.startsWith('/features'))
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method} ${path}`, op })))
+      .filter(({ op }) => op.requestBody !== undefined || op.parameters?.some((p) => p.in === 'query'))
+      .filter(({ op }) => op.responses['400'] === undefined)
+      .map(({ route }) => route);
+    expect(undocumented).toEqual([]);
+  });
+
+  describe('composite entities', () => {
+    beforeAll(async () => {
+      expect(
+        (await json(`${app.url}/features/entities`, { body: { name: 'edge', join_keys: ['src', 'dst'] } })).status,
+      ).toBe(201);
+      const view = { name: 'edge_stats', entity: 'edge', ttl_seconds: 0, features: [{ name: 'w', type: 'INT' }] };
+      expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    });
+
+    it('rejects a pushed entity_id without exactly one non-empty value per join key with 400, writing nothing', async () => {
+      const before = await client.xlen('fs:stream:edge_stats');
+      for (const id of ['ab', 'a:b:c', 'a:', ':b', 7]) {
+        const res = await json(`${app.url}/features/push`, {
+          body: { feature_view: 'edge_stats', rows: [{ entity_id: id, features: { w: 1 } }] },
+        });
+        expect([res.status, messageOf(res)]).toEqual([
+          400,
+          expect.stringContaining(
+            "rows[0].entity_id: one non-empty value per join key of entity edge, joined by ':' (src:dst)",
+          ),
+        ]);
+      }
+      expect(await client.xlen('fs:stream:edge_stats')).toBe(before);
+      // One join key: any id, ':' included, as before.
+      const single = await json(`${app.url}/features/push`, {
+        body: { feature_view: 'user_profile', rows: [{ entity_id: 'a:b:c', features: { age: 1 } }] },
+      });
+      expect(single.status).toBe(202);
+    });
+
+    it("reads a composite row by its join keys and rejects a join-key value holding ':' with 400 naming the key", async () => {
+      const pushed = await json(`${app.url}/features/push`, {
+        body: { feature_view: 'edge_stats', rows: [{ entity_id: 'a:b', features: { w: 3 } }] },
+      });
+      expect(pushed.status).toBe(202);
+      await eventually(() => client.exists('fs:v1:edge_stats:a:b'));
+      const ok = await read({ features: ['edge_stats:w'], entities: { src: ['a'], dst: ['b'] } });
+      expect([ok.status, ok.body.results[2].values]).toEqual([200, [3]]);
+      for (const [entities, key] of [
+        [{ src: ['a:b'], dst: ['c'] }, 'src'],
+        [{ src: ['a'], dst: ['b:c'] }, 'dst'],
+      ] as const) {
+        const res = await read({ features: ['edge_stats:w'], entities });
+        expect([res.status, messageOf(res)]).toEqual([
+          400,
+          expect.stringContaining(`entities.${key}: values cannot contain ':' (entity edge joins src:dst)`),
+        ]);
+      }
+    });
+
+    it('dead-letters a raw entry whose composite entity_id has the wrong number of parts, with the reason', async () => {
+      await client.xadd(
+        'fs:stream:edge_stats',
+        '*',
+        'entity_id',
+        'ab',
+        'features',
+        '{"w": 1}',
+        'feature_view',
+        'edge_stats',
+      );
+      expect(await deadLetterReason('ab')).toBe(
+        "entity_id: one non-empty value per join key of entity edge, joined by ':' (src:dst), expected",
+      );
+      expect(await client.exists('fs:v1:edge_stats:ab')).toBe(0);
+    });
+  });
 });
 
 describe('feature push backlog', () => {

@@ -388,6 +388,28 @@ describe('observability: metrics, dashboard, alerts and a real Prometheus', () =
     }
   });
 
+  it('drops the backlog series of a destroyed group and of a deleted feature view’s stream', async () => {
+    const stats = app.app.get(StreamStatsService);
+    const series = async (stream: string): Promise<string[]> => {
+      await stats.sample();
+      return (await scrape()).samples
+        .filter((s) => s.name.startsWith('skein_stream_') && s.labels.stream === stream)
+        .map((s) => `${s.name}${s.labels.group ? `/${s.labels.group}` : ''}`);
+    };
+    await client.xgroup('CREATE', 'news_raw', 'by_hand', '0');
+    expect(await series('news_raw')).toContain('skein_stream_lag/by_hand');
+    await client.xgroup('DESTROY', 'news_raw', 'by_hand');
+    const left = await series('news_raw');
+    expect(left.filter((name) => name.endsWith('/by_hand'))).toEqual([]);
+    expect(left).toContain('skein_stream_pending/classifiers');
+
+    const view = { name: 'obs_gone', entity: 'obs_user', ttl_seconds: 60, features: [{ name: 'x', type: 'INT' }] };
+    expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    await eventually(async () => (await series('fs:stream:obs_gone')).includes('skein_stream_lag/feature_writers'));
+    expect((await json(`${app.url}/features/views/obs_gone`, { method: 'DELETE' })).status).toBe(200);
+    await eventually(async () => (await series('fs:stream:obs_gone')).length === 0);
+  });
+
   it('every skein_ metric used in the dashboard and in the alert rules is exported by the app', () => {
     const exprs = [
       ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)),

@@ -36,6 +36,8 @@ export function unprocessed(stream: StreamStats): number {
 export class StreamStatsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StreamStatsService.name);
   private readonly tracked = new Set<string>();
+  /** The stream and group label values the last sample set. */
+  private reported = new Map<string, Set<string>>();
   private sampling?: Periodic;
 
   constructor(
@@ -46,6 +48,11 @@ export class StreamStatsService implements OnApplicationBootstrap, OnApplication
   /** Adds a stream (prefixed key) to the sampled set. Only streams of bounded number belong here. */
   track(...streams: string[]): void {
     for (const stream of streams) this.tracked.add(stream);
+  }
+
+  /** Stops sampling streams (a deleted feature view's); their gauges are removed at the next sample. */
+  untrack(...streams: string[]): void {
+    for (const stream of streams) this.tracked.delete(stream);
   }
 
   get trackedStreams(): string[] {
@@ -94,18 +101,43 @@ export class StreamStatsService implements OnApplicationBootstrap, OnApplication
     const streams = this.trackedStreams;
     const stats = await this.stats(streams);
     const live = await this.liveConsumers(streams, stats);
+    const reported = new Map<string, Set<string>>();
     stats.forEach((stream, i) => {
       this.metrics.streamLength.labels(stream.stream).set(stream.length);
+      const groups = new Set<string>();
+      reported.set(stream.stream, groups);
       for (const group of stream.groups) {
+        groups.add(group.name);
         this.metrics.streamPending.labels(stream.stream, group.name).set(group.pending);
         this.metrics.streamConsumers.labels(stream.stream, group.name).set(group.consumers);
         this.metrics.streamConsumersLive
           .labels(stream.stream, group.name)
           .set(live.get(`${streams[i]}\n${group.name}`) ?? 0);
         if (group.lag !== null) this.metrics.streamLag.labels(stream.stream, group.name).set(group.lag);
+        else this.metrics.streamLag.remove(stream.stream, group.name);
       }
     });
+    this.removeGone(reported);
     return stats;
+  }
+
+  /** Series of streams no longer tracked, or groups no longer there, go: a frozen backlog would keep alerts firing. */
+  private removeGone(reported: Map<string, Set<string>>): void {
+    for (const [stream, groups] of this.reported) {
+      const now = reported.get(stream);
+      if (!now) this.metrics.streamLength.remove(stream);
+      for (const group of groups) {
+        if (now?.has(group)) continue;
+        for (const gauge of [
+          this.metrics.streamPending,
+          this.metrics.streamConsumers,
+          this.metrics.streamConsumersLive,
+          this.metrics.streamLag,
+        ])
+          gauge.remove(stream, group);
+      }
+    }
+    this.reported = reported;
   }
 
   /**

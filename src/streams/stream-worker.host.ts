@@ -55,6 +55,12 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
     });
   }
 
+  /** Stops a worker made by `create` for good (its stream is gone, e.g. a deleted feature view): no more backlog gauges. */
+  async retire(worker: StreamWorker): Promise<void> {
+    await worker.stop();
+    this.stats.untrack(worker.stream);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.stop()));
     this.workers.length = 0;

@@ -5,6 +5,7 @@ import { StreamStatsService, unprocessed } from '../../streams/stream-stats.serv
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import {
+  checkEntityId,
   checkFeatures,
   nonIntegerLiteralPaths,
   parseEventTime,
@@ -44,6 +45,7 @@ export class FeaturePushService {
   /** `rawBody` is the request's JSON text: the only place where an INT written as `3.0` can still be told from `3`. */
   async push(request: PushDto, rawBody?: Buffer): Promise<string[]> {
     const view = await this.registry.view(request.feature_view);
+    const entity = await this.registry.entityOf(view);
     const floatLiterals = rawBody ? floatLiteralsByRow(view, rawBody) : undefined;
     const now = Date.now() / 1000;
     const errors: string[] = [];
@@ -54,12 +56,15 @@ export class FeaturePushService {
           : row.entity_id;
       if (!validEntityId(entityId))
         errors.push(`rows[${i}].entity_id: a non-empty string (or integer) of at most 512 characters expected`);
+      else {
+        const problem = checkEntityId(entity, entityId);
+        if (problem) errors.push(`rows[${i}].entity_id: ${problem}`);
+      }
       errors.push(...checkFeatures(view, row.features, `rows[${i}].features`, floatLiterals?.get(i)));
-      let timestamp: number | undefined = now;
+      let timestamp: number | string = now;
       if (row.event_timestamp !== undefined && row.event_timestamp !== null) {
         timestamp = parseEventTime(row.event_timestamp);
-        if (timestamp === undefined)
-          errors.push(`rows[${i}].event_timestamp: epoch seconds or an ISO 8601 string expected`);
+        if (typeof timestamp === 'string') errors.push(`rows[${i}].event_timestamp: ${timestamp}`);
       }
       return [
         'entity_id',

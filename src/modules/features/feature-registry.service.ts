@@ -73,6 +73,11 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
     return view;
   }
 
+  /** The entity of a view's rows (entities are never removed, so a registered view has one). */
+  async entityOf(view: FeatureView): Promise<FeatureEntity> {
+    return (await this.snapshot()).entities.get(view.entity) ?? { name: view.entity, join_keys: [] };
+  }
+
   async createEntity(entity: FeatureEntity): Promise<FeatureEntity> {
     const created = await this.valkey.command.hsetnx(
       this.valkey.keys.featureEntities,
@@ -147,7 +152,18 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
       return problem ? [`features[${i}]: ${problem}`] : [];
     });
     if (errors.length > 0) throw new BadRequestException(errors);
-    await this.valkey.command.hset(this.valkey.keys.featureServices, service.name, JSON.stringify(service));
+    const created = await this.valkey.command.hsetnx(
+      this.valkey.keys.featureServices,
+      service.name,
+      JSON.stringify(service),
+    );
+    if (created === 0) {
+      // Read from Valkey, not the cache: another replica may have registered it a moment ago.
+      const stored = await this.valkey.command.hget(this.valkey.keys.featureServices, service.name);
+      const existing = stored === null ? undefined : (JSON.parse(stored) as FeatureService);
+      if (existing && sameService(existing, service)) return existing;
+      throw new ConflictException(`feature service ${service.name} already exists with another definition`);
+    }
     await this.changed();
     return service;
   }
@@ -200,6 +216,10 @@ export function checkReference(registry: Registry, ref: string): string | undefi
   if (!view) return `feature view ${viewName} is not registered`;
   if (!view.features.some((field) => field.name === feature)) return `feature ${feature} is not in view ${viewName}`;
   return undefined;
+}
+
+function sameService(a: FeatureService, b: FeatureService): boolean {
+  return JSON.stringify(a.features) === JSON.stringify(b.features) && a.description === b.description;
 }
 
 function describeType(field: FeatureField): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  checkEntityId,
   checkFeatures,
   floatLiteralKeys,
   nonIntegerLiteralPaths,
@@ -62,8 +63,35 @@ describe('feature schema', () => {
     expect(parseEventTime('1700000000')).toBe(1700000000);
     expect(parseEventTime('2023-11-14T22:13:20Z')).toBe(1700000000);
     expect(parseEventTime('2023-11-14T23:13:20+01:00')).toBe(1700000000);
-    expect(parseEventTime('yesterday')).toBeUndefined();
-    expect(parseEventTime(true)).toBeUndefined();
-    expect(parseEventTime(-1)).toBeUndefined();
+    expect(parseEventTime('yesterday')).toBe('epoch seconds or an ISO 8601 string expected');
+    expect(parseEventTime(true)).toBe('epoch seconds or an ISO 8601 string expected');
+    expect(parseEventTime(-1)).toMatch(/^-1 is out of range/);
+  });
+
+  it('accepts event times up to 9999-12-31T23:59:59Z and says when seconds look like milliseconds', () => {
+    expect(parseEventTime(0)).toBe(0);
+    expect(parseEventTime(253402300799)).toBe(253402300799);
+    expect(parseEventTime('9999-12-31T23:59:59Z')).toBe(253402300799);
+    expect(parseEventTime(253402300800)).toBe(
+      '253402300800 looks like milliseconds (1978-01-11T21:31:40.800Z); epoch seconds expected',
+    );
+    expect(parseEventTime('1795958052599')).toBe(
+      '1795958052599 looks like milliseconds (2026-11-29T13:14:12.599Z); epoch seconds expected',
+    );
+    expect(parseEventTime(1e20)).toMatch(/^100000000000000000000 is out of range: .* to 9999-12-31T23:59:59Z/);
+    expect(parseEventTime(Infinity)).toMatch(/^Infinity is out of range/);
+    expect(parseEventTime('1969-12-31T23:59:59Z')).toMatch(/^1969-12-31T23:59:59Z is out of range/);
+    expect(parseEventTime('9999-12-31T23:59:59-01:00')).toMatch(/is out of range/);
+  });
+
+  it('accepts any id for one join key and exactly one non-empty value per key for several', () => {
+    const user = { name: 'user', join_keys: ['user_id'] };
+    const edge = { name: 'edge', join_keys: ['src', 'dst'] };
+    expect(checkEntityId(user, 'a:b:c')).toBeUndefined();
+    expect(checkEntityId(edge, 'a:b')).toBeUndefined();
+    for (const id of ['ab', 'a:b:c', 'a:', ':b'])
+      expect(checkEntityId(edge, id)).toBe(
+        "one non-empty value per join key of entity edge, joined by ':' (src:dst), expected",
+      );
   });
 });

@@ -102,15 +102,34 @@ export function fieldsByName(view: FeatureView): Map<string, FeatureField> {
   return index;
 }
 
-/** Epoch seconds from a number (epoch seconds) or an ISO 8601 string; undefined when neither. */
-export function parseEventTime(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
-  if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (!/^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isFinite(ms) && ms >= 0 ? ms / 1000 : undefined;
+/** The last event time a response can write as ISO 8601 with a four-digit year: 9999-12-31T23:59:59Z. */
+export const MAX_EVENT_TIME = 253402300799;
+
+/**
+ * Epoch seconds from a number (epoch seconds) or an ISO 8601 string, within 0 ..= MAX_EVENT_TIME; otherwise why not
+ * (a string, for the caller to prefix with the field: `rows[2].event_timestamp: ...`).
+ */
+export function parseEventTime(value: unknown): number | string {
+  const text = typeof value === 'string' ? value.trim() : String(value);
+  let seconds: number;
+  let numeric = true;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string' && /^\d+(\.\d+)?$/.test(text)) seconds = Number(text);
+  else if (
+    typeof value === 'string' &&
+    /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/.test(text) &&
+    Number.isFinite(Date.parse(text))
+  ) {
+    seconds = Date.parse(text) / 1000;
+    numeric = false;
+  } else {
+    return 'epoch seconds or an ISO 8601 string expected';
+  }
+  if (seconds >= 0 && seconds <= MAX_EVENT_TIME) return seconds;
+  if (numeric && seconds > MAX_EVENT_TIME && seconds / 1000 <= MAX_EVENT_TIME) {
+    return `${text} looks like milliseconds (${new Date(seconds).toISOString()}); epoch seconds expected`;
+  }
+  return `${text} is out of range: a time from 1970-01-01T00:00:00Z (0) to 9999-12-31T23:59:59Z (${MAX_EVENT_TIME}) expected`;
 }
 
 const TOKEN = /"(?:[^"\\]|\\.)*"(\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?))?/g;
@@ -203,4 +222,16 @@ export function entityIdOf(values: unknown[]): string {
 
 export function validEntityId(id: unknown): id is string {
   return typeof id === 'string' && id.length > 0 && id.length <= MAX_ENTITY_ID_LENGTH;
+}
+
+/**
+ * Why `id` cannot name a row of `entity`, or undefined when it can. A composite id is one value per join key joined by
+ * ':', so it must split back into exactly one non-empty value per key (else `a:b` + `c` and `a` + `b:c` share a row).
+ */
+export function checkEntityId(entity: FeatureEntity, id: string): string | undefined {
+  const keys = entity.join_keys;
+  if (keys.length < 2) return undefined;
+  const parts = id.split(':');
+  if (parts.length === keys.length && parts.every((part) => part.length > 0)) return undefined;
+  return `one non-empty value per join key of entity ${entity.name}, joined by ':' (${keys.join(':')}), expected`;
 }

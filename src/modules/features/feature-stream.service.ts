@@ -25,13 +25,31 @@ export class FeatureStreamService {
     return stats;
   }
 
-  /** Trims acknowledged entries only; `force` cuts to `maxlen` entries whether materialized or not. */
-  async trim(name: string, force = false, maxlen = 0): Promise<TrimResultDto> {
+  /**
+   * Trims acknowledged entries only, and says why entries are left; `force` cuts to `maxlen` entries whether
+   * materialized or not.
+   */
+  async trim(name: string, force = false, maxlen?: number): Promise<TrimResultDto> {
+    if (maxlen !== undefined && !force) {
+      throw new BadRequestException([
+        'maxlen: only with force: true (without force, every entry all consumer groups acknowledged is trimmed)',
+      ]);
+    }
     const view = await this.registry.view(name);
     const stream = this.valkey.keys.featureStream(view.name);
     const client = this.valkey.command;
-    const removed = force ? await client.xtrim(stream, 'MAXLEN', maxlen) : Number(await TRIM.run(client, [stream], []));
-    return { removed, length: await client.xlen(stream) };
+    if (force) {
+      const removed = await client.xtrim(stream, 'MAXLEN', maxlen ?? 0);
+      return { removed, length: await client.xlen(stream) };
+    }
+    const removed = Number(await TRIM.run(client, [stream], []));
+    const [{ length, groups }] = await this.stats.stats([stream]);
+    if (length === 0) return { removed, length };
+    const reason =
+      groups.length === 0
+        ? `${length} entries kept: no consumer group reads this stream, so none is acknowledged; force: true trims them`
+        : `${length} entries kept: from the oldest entry a consumer group has not acknowledged on; force: true trims them`;
+    return { removed, length, reason };
   }
 
   /** Counts of the given entities whose row is within ttl, older than ttl, or absent; one pipeline. */

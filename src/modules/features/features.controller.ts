@@ -61,7 +61,7 @@ export class FeaturesController {
   @Post('entities')
   @ApiOperation({ summary: 'Register an entity and its join keys (the same definition again is a no-op)' })
   @ApiCreatedResponse({ type: EntityDto })
-  @ApiBadRequestResponse({ description: 'Invalid name or join keys' })
+  @ApiBadRequestResponse({ description: 'Invalid name or join keys (e.g. a join key twice)' })
   @ApiConflictResponse({ description: 'The entity exists with other join keys' })
   createEntity(@Body() entity: EntityDto): Promise<EntityDto> {
     return this.registry.createEntity({ ...entity });
@@ -77,7 +77,7 @@ export class FeaturesController {
   @Post('views')
   @ApiOperation({ summary: 'Register a feature view; its materializer starts on every features replica' })
   @ApiCreatedResponse({ type: ViewDto })
-  @ApiBadRequestResponse({ description: 'Invalid definition, or unknown entity' })
+  @ApiBadRequestResponse({ description: 'Invalid definition (e.g. a feature name twice), or unknown entity' })
   @ApiConflictResponse({ description: 'A view of that name exists (use PUT)' })
   createView(@Body() view: CreateViewDto): Promise<FeatureView> {
     return this.registry.createView(viewInput(view.name, view));
@@ -101,6 +101,7 @@ export class FeaturesController {
   @Put('views/:name')
   @ApiOperation({ summary: 'Change a feature view: add features, change ttl, description or tags' })
   @ApiOkResponse({ type: ViewDto })
+  @ApiBadRequestResponse({ description: 'Invalid definition (e.g. a feature name twice, a tag that is no string)' })
   @ApiNotFoundResponse({ description: 'No such view' })
   @ApiConflictResponse({ description: 'A feature was removed or retyped, or the entity changed' })
   updateView(@Param('name') name: string, @Body() view: ViewDefinitionDto): Promise<FeatureView> {
@@ -121,7 +122,11 @@ export class FeaturesController {
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Append up to 1000 rows to fs:stream:{view}; one invalid row rejects the request' })
   @ApiAcceptedResponse({ type: PushAcceptedDto })
-  @ApiBadRequestResponse({ description: 'A row does not match the view (the message names rows[i].features.x)' })
+  @ApiBadRequestResponse({
+    description:
+      'A row does not match the view: the message names rows[i].features.x, rows[i].event_timestamp (out of ' +
+      'range, or milliseconds) or rows[i].entity_id (a composite id needs one value per join key)',
+  })
   @ApiNotFoundResponse({ description: 'No such view' })
   @ApiServiceUnavailableResponse({ description: 'Unmaterialized backlog at FEATURE_STREAM_MAXLEN; see Retry-After' })
   async push(
@@ -142,16 +147,24 @@ export class FeaturesController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Latest feature values for entity rows, in Feast's response shape" })
   @ApiOkResponse({ type: OnlineFeaturesResponseDto })
-  @ApiBadRequestResponse({ description: 'Unknown feature, missing join key, or too many entities' })
+  @ApiBadRequestResponse({
+    description:
+      "Unknown feature, missing join key, ':' in a composite entity's join key, both features and " +
+      'feature_service, or too many entities',
+  })
   @ApiNotFoundResponse({ description: 'No such feature view or feature service' })
   getOnlineFeatures(@Body() request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
     return this.online.read(request);
   }
 
   @Post('services')
-  @ApiOperation({ summary: 'Register (or replace) a feature service: a named list of view:feature references' })
+  @ApiOperation({
+    summary:
+      'Register a feature service: a named list of view:feature references (the same definition again is a no-op)',
+  })
   @ApiCreatedResponse({ type: FeatureServiceDto })
   @ApiBadRequestResponse({ description: 'A reference names no registered feature' })
+  @ApiConflictResponse({ description: 'A feature service of that name exists with another definition' })
   createService(@Body() service: FeatureServiceDto): Promise<FeatureServiceDto> {
     return this.registry.createService({ ...service });
   }
@@ -176,26 +189,35 @@ export class FeaturesController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Trim entries every group has acknowledged (force: also unmaterialized ones)' })
   @ApiOkResponse({ type: TrimResultDto })
+  @ApiBadRequestResponse({ description: 'Invalid force or maxlen, or maxlen without force' })
   @ApiNotFoundResponse({ description: 'No such view' })
   trim(@Param('name') name: string, @Body() request: TrimDto): Promise<TrimResultDto> {
-    return this.streams.trim(name, request.force ?? false, request.maxlen ?? 0);
+    return this.streams.trim(name, request.force ?? false, request.maxlen);
   }
 
   @Get('views/:name/freshness')
   @ApiOperation({ summary: 'How many of the given entities have a row within ttl, older than ttl, or none' })
-  @ApiQuery({ name: 'entity_ids', description: 'Comma-separated entity ids', example: 'user_001,user_002' })
+  @ApiQuery({
+    name: 'entity_ids',
+    description: 'Comma-separated entity ids; the parameter may repeat (entity_ids=a&entity_ids=b,c)',
+    example: 'user_001,user_002',
+  })
   @ApiOkResponse({ type: FreshnessDto })
   @ApiBadRequestResponse({ description: 'No ids, or more than FEATURE_MAX_ENTITIES' })
   @ApiNotFoundResponse({ description: 'No such view' })
-  freshness(@Param('name') name: string, @Query('entity_ids') ids = ''): Promise<FreshnessDto> {
-    return this.streams.freshness(
-      name,
-      ids
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id.length > 0),
-    );
+  freshness(@Param('name') name: string, @Query('entity_ids') ids: string | string[] = ''): Promise<FreshnessDto> {
+    return this.streams.freshness(name, entityIds(ids));
   }
+}
+
+/** Ids of a query parameter given as a comma list, repeated (Express then gives an array), or both. */
+function entityIds(param: unknown): string[] {
+  return [param]
+    .flat()
+    .filter((part): part is string => typeof part === 'string')
+    .flatMap((part) => part.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
 }
 
 function viewInput(name: string, view: ViewDefinitionDto): Omit<FeatureView, 'created_at' | 'updated_at'> {

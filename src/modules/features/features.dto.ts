@@ -16,13 +16,58 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
+  type ValidationArguments,
 } from 'class-validator';
 import { FEATURE_TYPES, NAME_PATTERN, type FeatureType } from './feature-schema.js';
 
 export const MAX_PUSH_ROWS = 1000;
 const NAME_MESSAGE = (field: string): string => `${field} must match ${NAME_PATTERN.source}`;
+
+/** Index of the first item whose key (a string) repeats an earlier item's, with that earlier index. */
+function firstRepeat(items: unknown, key: (item: unknown) => unknown): [number, number] | undefined {
+  if (!Array.isArray(items)) return undefined;
+  const seen = new Map<string, number>();
+  for (let i = 0; i < items.length; i++) {
+    const name = key(items[i]);
+    if (typeof name !== 'string') continue;
+    const first = seen.get(name);
+    if (first !== undefined) return [i, first];
+    seen.set(name, i);
+  }
+  return undefined;
+}
+
+/** No two items with the same key; the message names both: `features[1].name: duplicates features[0]`. */
+function NoDuplicates(key: (item: unknown) => unknown = (item) => item, suffix = ''): PropertyDecorator {
+  return ValidateBy({
+    name: 'noDuplicates',
+    validator: {
+      validate: (items: unknown) => firstRepeat(items, key) === undefined,
+      defaultMessage: (args?: ValidationArguments) => {
+        const [i, first] = firstRepeat(args?.value, key) ?? [0, 0];
+        return `${args?.property}[${i}]${suffix}: duplicates ${args?.property}[${first}]`;
+      },
+    },
+  });
+}
+
+/** Every value of the object is a string; the message names the first that is not: `tags.a: string expected`. */
+function StringValues(): PropertyDecorator {
+  const offending = (value: unknown): string | undefined =>
+    typeof value === 'object' && value !== null
+      ? Object.entries(value).find(([, item]) => typeof item !== 'string')?.[0]
+      : undefined;
+  return ValidateBy({
+    name: 'stringValues',
+    validator: {
+      validate: (value: unknown) => offending(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) => `${args?.property}.${offending(args?.value)}: string expected`,
+    },
+  });
+}
 
 export class EntityDto {
   @ApiProperty({ example: 'user' })
@@ -41,6 +86,7 @@ export class EntityDto {
   @ArrayMaxSize(8)
   @IsString({ each: true })
   @Matches(NAME_PATTERN, { each: true, message: NAME_MESSAGE('each join key') })
+  @NoDuplicates()
   join_keys!: string[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
@@ -77,6 +123,7 @@ export class ViewDefinitionDto {
   @ArrayMaxSize(1000)
   @ValidateNested({ each: true })
   @Type(() => FeatureFieldDto)
+  @NoDuplicates((field) => (field as Partial<FeatureFieldDto> | null)?.name, '.name')
   features!: FeatureFieldDto[];
 
   @ApiProperty({
@@ -93,6 +140,7 @@ export class ViewDefinitionDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'ranking' } })
   @IsOptional()
   @IsObject()
+  @StringValues()
   tags?: Record<string, string>;
 }
 
@@ -115,7 +163,11 @@ export class DeletedViewDto {
 }
 
 export class PushRowDto {
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: 'user_001' })
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
+    example: 'user_001',
+    description: "For an entity with several join keys: one non-empty value per key, joined by ':' (a:b)",
+  })
   @IsDefined()
   entity_id!: string | number;
 
@@ -125,7 +177,7 @@ export class PushRowDto {
 
   @ApiPropertyOptional({
     oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }],
-    description: 'Event time: epoch seconds or ISO 8601 (default: now)',
+    description: 'Event time: epoch seconds or ISO 8601, up to 9999-12-31T23:59:59Z = 253402300799 (default: now)',
   })
   @Allow()
   event_timestamp?: number | string;
@@ -219,7 +271,7 @@ export class TrimDto {
   @IsBoolean()
   force?: boolean;
 
-  @ApiPropertyOptional({ description: 'With force: entries to keep (default 0)', example: 0 })
+  @ApiPropertyOptional({ description: 'Entries to keep (default 0); only with force: true', example: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -229,6 +281,8 @@ export class TrimDto {
 export class TrimResultDto {
   @ApiProperty() removed!: number;
   @ApiProperty() length!: number;
+  @ApiPropertyOptional({ description: 'Without force: why entries are left (not acknowledged by every group)' })
+  reason?: string;
 }
 
 export class GroupStatsDto {

@@ -11,11 +11,13 @@ import { LuaScript } from '../../valkey/lua-script.js';
 import { execIdempotent } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import {
+  checkEntityId,
   checkFeatures,
   encodeValue,
   floatLiteralKeys,
   parseEventTime,
   validEntityId,
+  type FeatureEntity,
   type FeatureView,
 } from './feature-schema.js';
 import { FeatureRegistry } from './feature-registry.service.js';
@@ -66,17 +68,19 @@ export class FeatureMaterializer {
   }
 
   async materialize(viewName: string, entries: StreamEntry[]): Promise<StageOutcome> {
-    const view = (await this.registry.snapshot()).views.get(viewName);
+    const registry = await this.registry.snapshot();
+    const view = registry.views.get(viewName);
     if (!view) {
       return { rejected: entries.map((entry) => ({ entry, reason: `feature view ${viewName} is not registered` })) };
     }
+    const entity = registry.entities.get(view.entity) ?? { name: view.entity, join_keys: [] };
     const keys = this.valkey.keys;
     const rejected: Rejection[] = [];
     // Each chunk is written as soon as it is full, so Valkey runs it while Node parses the next one.
     const writes: Promise<number[]>[] = [];
     let chunk: [string[], (string | number)[]] | undefined;
     for (const entry of entries) {
-      const row = parseEntry(view, entry);
+      const row = parseEntry(view, entity, entry);
       if (typeof row === 'string') {
         rejected.push({ entry, reason: row });
         continue;
@@ -126,13 +130,15 @@ function packFields(features: Record<string, unknown>): string {
   return JSON.stringify(items);
 }
 
-/** Validates one entry against its view; answers the row or why it can never be materialized. */
-export function parseEntry(view: FeatureView, entry: StreamEntry): ParsedRow | string {
+/** Validates one entry against its view and entity; answers the row or why it can never be materialized. */
+export function parseEntry(view: FeatureView, entity: FeatureEntity, entry: StreamEntry): ParsedRow | string {
   const { fields } = entry;
   if (fields.feature_view !== undefined && fields.feature_view !== view.name) {
     return `feature_view ${fields.feature_view} does not match the stream of view ${view.name}`;
   }
   if (!validEntityId(fields.entity_id)) return 'entity_id: a non-empty string of at most 512 characters expected';
+  const idProblem = checkEntityId(entity, fields.entity_id);
+  if (idProblem) return `entity_id: ${idProblem}`;
   if (fields.features === undefined) return 'features: missing';
   let features: unknown;
   try {
@@ -143,14 +149,13 @@ export function parseEntry(view: FeatureView, entry: StreamEntry): ParsedRow | s
   const floats = intGivenAsFloat(view).test(fields.features) ? floatLiteralKeys(fields.features) : undefined;
   const errors = checkFeatures(view, features, 'features', floats);
   if (errors.length > 0) return errors.join('; ');
-  let timestamp: number | undefined;
+  let timestamp: number | string;
   if (fields.timestamp === undefined || fields.timestamp === '') {
     // No event time given: the time the entry was appended.
     timestamp = Number(entry.id.split('-')[0]) / 1000;
   } else {
     timestamp = parseEventTime(fields.timestamp);
-    if (timestamp === undefined)
-      return `timestamp: epoch seconds or ISO 8601 expected, got ${JSON.stringify(fields.timestamp)}`;
+    if (typeof timestamp === 'string') return `timestamp: ${timestamp}`;
   }
   return { entityId: fields.entity_id, features: features as Record<string, unknown>, timestamp };
 }
@@ -250,7 +255,7 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
     for (const [name, worker] of this.workers) {
       if (views.has(name)) continue;
       this.workers.delete(name);
-      await worker.stop();
+      await this.host.retire(worker);
       this.logger.log(`stopped materializing deleted view ${name}`);
     }
   }

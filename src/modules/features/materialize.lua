@@ -6,13 +6,15 @@
 local ttl = tonumber(ARGV[1])
 local view = ARGV[2]
 local decode = cjson.decode
+-- MAX_EVENT_TIME (feature-schema.ts): a stored time past it, or not a number, was never valid and is overwritten.
+local max_time = 253402300799
 local results = {}
 local written = {}
 for k = 2, #KEYS do
   local at = 3 * (k - 1)
   local ts = ARGV[at]
-  local stored = redis.call('HGET', KEYS[k], '_updated_at')
-  if stored and tonumber(stored) > tonumber(ts) then
+  local stored = tonumber(redis.call('HGET', KEYS[k], '_updated_at'))
+  if stored and stored <= max_time and stored > tonumber(ts) then
     results[k - 1] = 0
   else
     redis.call('HSET', KEYS[k], '_updated_at', ts, '_feature_view', view, unpack(decode(ARGV[at + 2])))

@@ -3,7 +3,7 @@ import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { decodeValue, entityIdOf, UPDATED_AT_FIELD, type FeatureView } from './feature-schema.js';
+import { decodeValue, entityIdOf, MAX_EVENT_TIME, UPDATED_AT_FIELD, type FeatureView } from './feature-schema.js';
 import { checkReference, FeatureRegistry } from './feature-registry.service.js';
 import type { OnlineColumnDto, OnlineFeaturesRequestDto, OnlineFeaturesResponseDto } from './features.dto.js';
 import { FeatureMetrics } from './features.metrics.js';
@@ -45,6 +45,9 @@ export class OnlineFeaturesService {
   }
 
   private async answer(request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
+    if (request.feature_service !== undefined && request.features !== undefined) {
+      throw new BadRequestException(['features: give either features or feature_service, not both']);
+    }
     const registry = await this.registry.snapshot();
     let refs = request.features ?? [];
     if (request.feature_service !== undefined) {
@@ -89,6 +92,7 @@ export class OnlineFeaturesService {
     const full = request.full_feature_names === true;
     const names = [...joinKeys];
     const reads = new Map<string, ViewRead>();
+    const compositeChecked = new Set<string>();
     refs.forEach((ref, i) => {
       const problem = checkReference(registry, ref);
       if (problem) {
@@ -102,6 +106,18 @@ export class OnlineFeaturesService {
         const entityKeys = registry.entities.get(view.entity)?.join_keys ?? [];
         const absent = entityKeys.filter((key) => !joinKeys.includes(key));
         if (absent.length > 0) errors.push(`entities.${absent[0]}: required by feature view ${viewName}`);
+        // A composite row id joins the values with ':', so a value holding one would name another entity's row.
+        if (entityKeys.length > 1 && !compositeChecked.has(view.entity)) {
+          compositeChecked.add(view.entity);
+          for (const key of entityKeys) {
+            const values = request.entities[key];
+            if (Array.isArray(values) && values.some((value) => typeof value === 'string' && value.includes(':'))) {
+              errors.push(
+                `entities.${key}: values cannot contain ':' (entity ${view.entity} joins ${entityKeys.join(':')})`,
+              );
+            }
+          }
+        }
         read = { view, joinKeys: entityKeys, features: [], columns: [] };
         reads.set(viewName, read);
       }
@@ -146,8 +162,10 @@ export class OnlineFeaturesService {
         const values = replies[reply++];
         const updated = values[values.length - 1];
         const updatedAt = updated === null ? undefined : Number(updated);
-        const stale = updatedAt !== undefined && ttl > 0 && now - updatedAt > ttl;
-        const at = updatedAt === undefined ? EPOCH : new Date(updatedAt * 1000).toISOString();
+        // _updated_at no date (hand-written, or pre range check): the values are real, their time unknown (epoch 0).
+        const known = updatedAt !== undefined && updatedAt >= 0 && updatedAt <= MAX_EVENT_TIME;
+        const stale = known && ttl > 0 && now - updatedAt > ttl;
+        const at = known ? new Date(updatedAt * 1000).toISOString() : EPOCH;
         read.columns.forEach((column, f) => {
           const stored = values[f];
           let status: FeatureStatus;
