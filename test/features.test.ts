@@ -656,6 +656,13 @@ describe('feature store', () => {
     expect((await json(`${app.url}/features/services/registered_once`)).body).toEqual(service);
   });
 
+  it('rejects a feature service that names a feature twice with 400 naming both (every read through it would fail)', async () => {
+    const twice = { name: 'twice', features: ['user_profile:age', 'user_profile:tier', 'user_profile:age'] };
+    const res = await json(`${app.url}/features/services`, { body: twice });
+    expect([res.status, messageOf(res)]).toEqual([400, expect.stringContaining('features[2]: duplicates features[0]')]);
+    expect((await json(`${app.url}/features/services/twice`)).status).toBe(404);
+  });
+
   it('rejects maxlen without force on a stream trim with 400 and removes nothing', async () => {
     await client.xgroup('CREATE', 'fs:stream:user_profile', 'trim_audit', '$');
     try {

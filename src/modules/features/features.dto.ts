@@ -260,6 +260,7 @@ export class FeatureServiceDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
   @IsString({ each: true })
+  @NoDuplicates()
   features!: string[];
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
