@@ -105,7 +105,9 @@ describe('/feeds socket across replicas (api and fanout in different processes)'
 
     socket.connect();
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    // Delivered after the reconnect, so pushed live, before the client gets round to syncing.
+    // Messages wait for admission: once a malformed sync is refused, live pushes to this socket have begun.
+    expect(await socket.timeout(5000).emitWithAck('feed:sync', {})).toEqual({ error: expect.any(String) });
+    // Delivered after admission, so pushed live, before the client gets round to syncing.
     await client.xadd('enriched_stream', '*', 'data', article('after-connect'));
     await eventually(() => live.some((item) => item.id === 'after-connect'), 15000);
     const reply = (await socket.timeout(5000).emitWithAck('feed:sync', { after: cursor })) as { items: FeedItem[] };
