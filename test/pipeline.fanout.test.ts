@@ -271,4 +271,22 @@ describe('feed cap and expiry', () => {
     await feedIds(); // ... and the user's next read (or socket connect) renews it
     for (const key of keys) expect(await client.ttl(key)).toBeGreaterThan(2 * 86400 - 60);
   });
+
+  it('after Valkey lost its data (FLUSHALL), a feed shows the new articles behind the reused short ids', async () => {
+    expect((await feedIds()).length).toBeGreaterThan(0); // this replica has cached short id → article id
+    await client.flushall();
+    await json(`${app.url}/users/erin/topics`, { method: 'PUT', body: { topics: ['technology'] } });
+    expect(await feedIds()).toEqual([]);
+    // Fanned out by another replica (this one's cache is not told), with short ids from 1 again.
+    const other = await startTestApp(valkey.url, { ROLES: 'api', FEED_MAX: String(CAP), ARTICLE_TTL_DAYS: '2' });
+    try {
+      const fresh = technology(300, 320);
+      await other.app
+        .get(FanoutWorker)
+        .handle(fresh.map((a, i) => ({ id: `2-${i}`, fields: { data: a.data }, deliveries: 1 })));
+      expect(await feedIds()).toEqual(fresh.map((a) => a.id).reverse());
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -22,7 +22,7 @@ export interface StoredArticle {
  */
 @Injectable()
 export class ArticleRepository {
-  /** Short id → article id; the mapping never changes, so a bounded cache is always right. */
+  /** Short id → article id, checked on use (the mapping changes only if Valkey loses its data). */
   private readonly refs = new Map<string, string>();
 
   constructor(
@@ -79,30 +79,48 @@ export class ArticleRepository {
     return json ? (JSON.parse(json) as FeedArticle) : undefined;
   }
 
-  /** Articles for short ids, in order (undefined where expired): ids from cache or one pipeline, then one pipeline. */
-  async byShortIds(shorts: string[]): Promise<(FeedArticle | undefined)[]> {
+  /**
+   * Articles for short ids, in order (undefined where expired): ids from cache or one pipeline, then one pipeline.
+   * Each article's stored short id is checked against the one asked for: if Valkey lost its data (a flush, a restore),
+   * short ids are handed out again from 1 and a cached mapping is stale; those are dropped and resolved afresh.
+   */
+  async byShortIds(shorts: string[], uncached = false): Promise<(FeedArticle | undefined)[]> {
     if (shorts.length === 0) return [];
     const { command: client, keys } = this.valkey;
-    const missing = [...new Set(shorts.filter((short) => !this.refs.has(short)))];
-    if (missing.length > 0) {
+    if (uncached) for (const short of shorts) this.refs.delete(short);
+    const missing = new Set(shorts.filter((short) => !this.refs.has(short)));
+    if (missing.size > 0) {
       const pipeline = client.pipeline();
       for (const short of missing) pipeline.hget(keys.articleRef(Math.floor(Number(short) / REF_BLOCK)), short);
       const replies = (await pipeline.exec()) ?? [];
-      missing.forEach((short, i) => {
+      [...missing].forEach((short, i) => {
         const [error, id] = replies[i] ?? [];
         if (!error && typeof id === 'string') this.remember(short, id);
       });
     }
     const ids = shorts.map((short) => this.refs.get(short));
     const pipeline = client.pipeline();
-    for (const id of ids) if (id !== undefined) pipeline.hget(keys.article(id), 'a');
+    for (const id of ids) if (id !== undefined) pipeline.hmget(keys.article(id), 'n', 'a');
     const replies = (await pipeline.exec()) ?? [];
     let at = 0;
-    return ids.map((id) => {
+    // Cached mappings to check again (those just read from Valkey are current).
+    const stale: number[] = [];
+    const articles = ids.map((id, i) => {
       if (id === undefined) return undefined;
-      const [error, json] = replies[at++] ?? [];
-      return !error && typeof json === 'string' ? (JSON.parse(json) as FeedArticle) : undefined;
+      const [error, reply] = replies[at++] ?? [];
+      const [short, json] = (error ? [] : reply) as (string | null)[];
+      // Another short id, or no article (expired, or lost with a flush): ask Valkey for the mapping again, once.
+      if (short !== shorts[i] && !missing.has(shorts[i])) stale.push(i);
+      return short === shorts[i] && typeof json === 'string' ? (JSON.parse(json) as FeedArticle) : undefined;
     });
+    if (stale.length > 0) {
+      const again = await this.byShortIds(
+        stale.map((i) => shorts[i]),
+        true,
+      );
+      stale.forEach((i, k) => (articles[i] = again[k]));
+    }
+    return articles;
   }
 
   private remember(short: string, id: string): void {
