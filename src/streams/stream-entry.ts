@@ -27,6 +27,8 @@ export interface StreamStage {
   readonly definition: StageDefinition;
   /** Writes the batch's output. Throwing leaves the batch unacknowledged, to be retried entry by entry. */
   handle(entries: StreamEntry[]): Promise<StageOutcome | void>;
+  /** Told once an entry was moved to `dlq:{stage}` (rejected, or failed too often), e.g. to end what waits on it. */
+  deadLettered?(entry: StreamEntry, reason: string): Promise<void>;
 }
 
 export function fieldsFromArray(raw: string[] | null | undefined): Fields | undefined {

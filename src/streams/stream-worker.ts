@@ -339,6 +339,9 @@ export class StreamWorker {
     this.metrics.deadLetters.labels(this.name, kind).inc();
     // A warning, not an error: the entry is kept with its reason, and the stage carries on.
     this.logger.warn(`entry ${entry.id} moved to ${this.keys.deadLetter(this.name)}: ${error}`);
+    await this.stage.deadLettered?.(entry, error).catch((hookError: Error) => {
+      this.logger.warn(`after dead-lettering entry ${entry.id}: ${hookError.message}`);
+    });
   }
 
   /** Reads how many times each entry has been delivered, for entries read from a pending list. */

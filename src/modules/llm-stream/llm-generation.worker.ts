@@ -86,6 +86,27 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     return { rejected };
   }
 
+  /**
+   * A request the engine gave up on (delivered too often, e.g. its replicas kept dying mid-generation) ends its
+   * stream with an `error`, so viewers and status reads are not left at `running` for good.
+   */
+  async deadLettered(entry: StreamEntry, reason: string): Promise<void> {
+    const id = entry.fields.id;
+    if (!id || !(await this.log.exists(id))) return;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const snapshot = await this.log.snapshot(id);
+      if (snapshot.terminal) return;
+      const count = snapshot.tokens.length;
+      const last = count > 0 ? LogId.token(count - 1) : snapshot.started ? LogId.start : '';
+      const message = `generation abandoned: ${reason}`;
+      const error: LlmMessage = { type: 'error', message, request_id: id, total_tokens: count, timestamp: Date.now() };
+      if ((await this.log.append(id, last, LogId.terminal, error)).appended) {
+        LlmStreamMetrics.ended.labels('error').inc();
+        return;
+      }
+    }
+  }
+
   private async generate(meta: StreamMeta): Promise<void> {
     if (this.stopping) throw new Error('replica shutting down');
     const { id } = meta;
