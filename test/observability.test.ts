@@ -410,6 +410,23 @@ describe('observability: metrics, dashboard, alerts and a real Prometheus', () =
     await eventually(async () => (await series('fs:stream:obs_gone')).length === 0);
   });
 
+  it('an api replica reports the backlog of every stage, even those with no replica running; a worker only its own', async () => {
+    const api = await startTestApp(valkey.url, { ROLES: 'api' });
+    const llm = await startTestApp(valkey.url, { ROLES: 'llm' });
+    try {
+      const apiStreams = await eventually(() => {
+        const streams = api.app.get(StreamStatsService).trackedStreams;
+        return streams.includes(`fs:stream:${VIEW}`) ? streams : undefined;
+      });
+      expect(apiStreams).toEqual(
+        expect.arrayContaining(['news_raw', 'enriched_stream', 'llm:requests', 'dlq:llm', 'dlq:features']),
+      );
+      expect(llm.app.get(StreamStatsService).trackedStreams.sort()).toEqual(['dlq:llm', 'llm:requests']);
+    } finally {
+      await Promise.all([api.close(), llm.close()]);
+    }
+  });
+
   it('every skein_ metric used in the dashboard and in the alert rules is exported by the app', () => {
     const exprs = [
       ...dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr)),

@@ -1,23 +1,44 @@
-import { BadRequestException, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { StreamStatsService, type StreamStats } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { UPDATED_AT_FIELD } from './feature-schema.js';
 import { FeatureRegistry } from './feature-registry.service.js';
+import { FEATURES_STAGE } from './features.worker.js';
 import type { FreshnessDto, TrimResultDto } from './features.dto.js';
 
 const TRIM = LuaScript.from(new URL('../../streams/trim.lua', import.meta.url));
 
 /** Operations on a view's stream and rows: backlog stats, trimming, freshness of given entities. */
 @Injectable()
-export class FeatureStreamService {
+export class FeatureStreamService implements OnApplicationBootstrap {
+  /** View streams this (api) replica reports the backlog of. */
+  private readonly tracked = new Set<string>();
+
   constructor(
     private readonly valkey: ValkeyService,
     private readonly registry: FeatureRegistry,
     private readonly stats: StreamStatsService,
     private readonly config: AppConfig,
   ) {}
+
+  /** The api replica reports every view's backlog, even with no features replica left to report it. */
+  onApplicationBootstrap(): void {
+    this.registry.onChange(() => void this.trackViews());
+    void this.trackViews();
+  }
+
+  private async trackViews(): Promise<void> {
+    const keys = this.valkey.keys;
+    const views = await this.registry.snapshot().catch(() => undefined);
+    if (!views) return; // Valkey unreachable: the next registry change (or reconnect) tries again
+    const streams = new Set([...views.views.keys()].map((name) => keys.featureStream(name)));
+    for (const stream of this.tracked) if (!streams.has(stream)) this.stats.untrack(stream);
+    this.stats.track(...streams, keys.deadLetter(FEATURES_STAGE));
+    this.tracked.clear();
+    for (const stream of streams) this.tracked.add(stream);
+  }
 
   async streamStats(name: string): Promise<StreamStats> {
     const view = await this.registry.view(name);

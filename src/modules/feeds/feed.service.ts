@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
 import { StreamStatsService, type StreamStats } from '../../streams/stream-stats.service.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
@@ -28,7 +29,8 @@ export class FeedService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.stats.track(...this.pipelineStreams);
+    // The api replica reports the pipeline's backlog, whichever stage replicas are running (or none is).
+    if (this.config.has(Role.Api)) this.stats.track(...this.pipelineStreams);
   }
 
   private get pipelineStreams(): string[] {

@@ -12,6 +12,8 @@ import { UpstreamError, withoutRepeatedPrefix, type ProviderName } from './provi
 import { TokenLogRepository, type StreamMeta } from './token-log.repository.js';
 
 /** Why a generation's upstream request was aborted. */
+export const LLM_STAGE = 'llm';
+
 class Stop extends Error {
   constructor(readonly kind: 'cancelled' | 'timeout' | 'shutdown' | 'superseded') {
     super(kind);
@@ -40,7 +42,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     private readonly channels: LlmChannels,
   ) {
     this.definition = {
-      stage: 'llm',
+      stage: LLM_STAGE,
       stream: valkey.keys.llmRequests,
       group: 'llm_workers',
       batchSize: 1,

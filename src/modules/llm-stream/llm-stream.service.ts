@@ -1,8 +1,17 @@
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
+import { StreamStatsService } from '../../streams/stream-stats.service.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
+import { LLM_STAGE } from './llm-generation.worker.js';
 import type { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmProviders } from './providers/llm-providers.js';
@@ -13,7 +22,7 @@ import { TokenLogRepository } from './token-log.repository.js';
 
 /** Starts, reads and cancels token streams, and attaches viewers to them. */
 @Injectable()
-export class LlmStreamService {
+export class LlmStreamService implements OnModuleInit {
   constructor(
     private readonly config: AppConfig,
     private readonly valkey: ValkeyService,
@@ -21,7 +30,14 @@ export class LlmStreamService {
     private readonly providers: LlmProviders,
     private readonly channels: LlmChannels,
     private readonly relays: StreamRelays,
+    private readonly stats: StreamStatsService,
   ) {}
+
+  onModuleInit(): void {
+    // The api replica reports the generation queue's backlog, even with no llm replica left to report it.
+    const keys = this.valkey.keys;
+    if (this.config.has(Role.Api)) this.stats.track(keys.llmRequests, keys.deadLetter(LLM_STAGE));
+  }
 
   /** Validates the request, creates the stream and queues its generation on `llm:requests`. */
   async start(request: CreateStreamDto): Promise<CreatedStreamDto> {
