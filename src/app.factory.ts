@@ -15,12 +15,16 @@ import { ValkeyService } from './valkey/valkey.service.js';
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
     bufferLogs: true,
+    // A failed start reaches the caller (main.ts prints one line) instead of Nest's handler printing a stack and exiting;
+    // the logs buffered until then are dropped with it.
+    abortOnError: false,
+    autoFlushLogs: false,
     bodyParser: false,
     rawBody: true,
   });
   app.useLogger(app.get(PinoLogger));
+  app.flushLogs();
   app.useBodyParser('json', { limit: config.env.HTTP_BODY_LIMIT });
-  app.enableShutdownHooks();
   if (config.has(Role.Api)) {
     app.useGlobalPipes(new ValidationPipe({ ...VALIDATION_RULES, transform: true }));
     app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService)));
@@ -37,8 +41,39 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   return app;
 }
 
-/** Listens, then starts the stream workers: workers run only once the app is ready. */
+/** The HTTP server could not listen on HOST:PORT; the message says which variable to change. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+/**
+ * Listens, then starts the stream workers: workers run only once the app is ready. Shutdown hooks come after init:
+ * installed before, a SIGTERM during a start that waits on Valkey would wait with it instead of ending the process.
+ */
 export async function startApp(app: NestExpressApplication, config: AppConfig): Promise<void> {
-  await app.listen(config.env.PORT, config.env.HOST);
+  try {
+    await app.listen(config.env.PORT, config.env.HOST);
+  } catch (error) {
+    throw listenError(error as NodeJS.ErrnoException, config);
+  }
+  app.enableShutdownHooks();
   await app.get(StreamWorkerHost).startAll();
+}
+
+function listenError(error: NodeJS.ErrnoException, config: AppConfig): Error {
+  const { HOST, PORT } = config.env;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ListenError(`PORT=${PORT} is already in use on HOST=${HOST} (EADDRINUSE)`);
+    case 'EACCES':
+      return new ListenError(`not allowed to listen on PORT=${PORT} (EACCES): choose a port above 1023`);
+    case 'EADDRNOTAVAIL':
+      return new ListenError(`HOST=${HOST} is not an address of this machine (EADDRNOTAVAIL)`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return new ListenError(`HOST=${HOST} does not resolve to an address (${error.code})`);
+    default:
+      return error.code ? new ListenError(`cannot listen on HOST=${HOST} PORT=${PORT}: ${error.message}`) : error;
+  }
 }

@@ -1,8 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { createApp, startApp } from './app.factory.js';
+import { createApp, ListenError, startApp } from './app.factory.js';
 import { loadConfig, type AppConfig } from './config/config.js';
+import { ValkeyUnavailableError } from './valkey/connection-check.js';
 import { ValkeyBinaryMissingError } from './valkey/embedded-valkey.js';
+
+/** Failures whose message already names the cause and what to change: printed without a stack. */
+const EXPECTED_FAILURES = [ListenError, ValkeyUnavailableError, ValkeyBinaryMissingError];
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
@@ -20,7 +24,7 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: Error) => {
-  const message = error instanceof ValkeyBinaryMissingError ? error.message : (error.stack ?? error.message);
-  process.stderr.write(`skein: failed to start: ${message}\n`);
+  const expected = EXPECTED_FAILURES.some((kind) => error instanceof kind);
+  process.stderr.write(`skein: failed to start: ${expected ? error.message : (error.stack ?? error.message)}\n`);
   process.exit(1);
 });

@@ -52,6 +52,15 @@ export function redactSecret(name: string, value: string | undefined): string | 
   return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1<redacted>@');
 }
 
+/** Checks that say what kind of value a variable takes; when one fails, range checks on it would only contradict it. */
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isString'];
+
+/** One message per variable: the failed type check if there is one, else the first failed constraint. */
+function firstMessage(constraints: Record<string, string>): string {
+  const type = TYPE_CONSTRAINTS.find((name) => name in constraints);
+  return type ? constraints[type] : (Object.values(constraints)[0] ?? 'is invalid');
+}
+
 /** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const raw: Record<string, unknown> = {};
@@ -65,15 +74,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   if (errors.length > 0) {
     const lines = errors.map((e) => {
       const given = redactSecret(e.property, source[e.property]);
-      return `  ${e.property}=${JSON.stringify(given)}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      return `  ${e.property}=${JSON.stringify(given)}: ${firstMessage(e.constraints ?? {})}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  // Empty means unset for every variable but ROLES: an empty ROLES would silently run every role.
+  const rolesGiven = source.ROLES ?? env.ROLES;
   let roles: ReadonlySet<Role>;
   try {
-    roles = parseRoles(env.ROLES);
+    roles = parseRoles(rolesGiven);
   } catch (error) {
-    throw new ConfigError(`invalid configuration:\n  ROLES=${JSON.stringify(env.ROLES)}: ${(error as Error).message}`);
+    throw new ConfigError(`invalid configuration:\n  ROLES=${JSON.stringify(rolesGiven)}: ${(error as Error).message}`);
   }
   return new LoadedConfig(Object.freeze(env), roles, env.CONSUMER_NAME ?? hostname());
 }

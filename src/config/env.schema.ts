@@ -1,8 +1,12 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsPositive, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 
+const BOOLEAN_VALUES: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false };
+
+/** The one rule for every boolean variable: true/false/1/0; anything else stays a string and fails `@IsBoolean`. */
 const toBoolean = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+  typeof value === 'string' ? (BOOLEAN_VALUES[value.trim().toLowerCase()] ?? value) : value;
+const BOOLEAN_MESSAGE = ({ property }: { property: string }): string => `${property} must be true, false, 1 or 0`;
 
 /**
  * Every environment variable Skein reads, with its default. Validated once at boot;
@@ -13,15 +17,21 @@ export class EnvironmentVariables {
   @IsString() HOST = '0.0.0.0';
   @IsString() ROLES = 'all';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
-  @IsString() HTTP_BODY_LIMIT = '1mb';
+  /** A byte size as body-parser reads it: a number of bytes, or a number with b, kb, mb, gb or tb. */
+  @Matches(/^\d+(\.\d+)? *(b|kb|mb|gb|tb)?$/i, {
+    message: 'HTTP_BODY_LIMIT must be a byte size such as 1mb, 64kb or 1048576',
+  })
+  HTTP_BODY_LIMIT = '1mb';
   /** Seed demo users and replay the sample corpus at start (make run turns it on). */
-  @Transform(toBoolean) @IsBoolean() SAMPLE_DATA = false;
+  @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) SAMPLE_DATA = false;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/([^@/]*@)?[^/:@]+(:\d{1,5})?(\/\d{1,2})?$/, {
     message: 'VALKEY_URL must look like redis://[user:password@]host[:port][/db] (or rediss://)',
   })
   VALKEY_URL?: string;
+  /** How long start waits for VALKEY_URL to answer before it exits naming the last connection error. */
+  @IsInt() @Min(100) VALKEY_CONNECT_TIMEOUT_MS = 10000;
   @IsString() VALKEY_DATA_DIR = './data/valkey';
   @IsString() VALKEY_SERVER_BIN = 'valkey-server';
   @IsString()

@@ -10,13 +10,17 @@ export enum Role {
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);
 
-/** Parses `ROLES` ("all" or a comma list); an unknown name throws with that name. */
+/**
+ * Parses `ROLES` ("all" or a comma list; unset means all); an unknown name throws with that name, and so does a value
+ * that names no role: a replica meant for one stage must not silently run every role.
+ */
 export function parseRoles(raw: string | undefined): ReadonlySet<Role> {
   const names = (raw ?? 'all')
     .split(',')
     .map((name) => name.trim().toLowerCase())
     .filter((name) => name.length > 0);
-  if (names.length === 0 || names.includes('all')) return new Set(ALL_ROLES);
+  if (names.length === 0) throw new Error('names no role (leave it unset or set it to all to run every role)');
+  if (names.includes('all')) return new Set(ALL_ROLES);
   const unknown = names.filter((name) => !(ALL_ROLES as readonly string[]).includes(name));
   if (unknown.length > 0) {
     throw new Error(`unknown role ${unknown.map((n) => `"${n}"`).join(', ')} (known: all, ${ALL_ROLES.join(', ')})`);

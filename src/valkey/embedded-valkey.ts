@@ -9,10 +9,10 @@ export class ValkeyBinaryMissingError extends Error {
 }
 
 const INSTALL_HINT = [
-  'Install it with `bash scripts/ensure-valkey.sh` (as root on Debian/Ubuntu; it adds bookworm-backports and runs',
+  'install it with `bash scripts/ensure-valkey.sh` (as root on Debian/Ubuntu; it adds bookworm-backports and runs',
   '`apt-get install -y -t bookworm-backports valkey-server valkey-tools`), or point Skein at a running',
   'Valkey 8+/Redis 7+ server with VALKEY_URL=redis://host:port.',
-].join('\n');
+].join(' ');
 
 export function findBinary(bin: string): string | undefined {
   if (bin.includes('/')) return existsSync(bin) ? resolve(bin) : undefined;
@@ -61,11 +61,11 @@ export class EmbeddedValkey {
   }
 
   async start(): Promise<void> {
-    const bin = findBinary(this.options.bin ?? 'valkey-server');
+    const name = this.options.bin ?? 'valkey-server';
+    const bin = findBinary(name);
     if (!bin) {
-      throw new ValkeyBinaryMissingError(
-        `valkey-server was not found on PATH, and VALKEY_URL is not set.\n${INSTALL_HINT}`,
-      );
+      const missing = name.includes('/') ? `VALKEY_SERVER_BIN=${name} does not exist` : `${name} was not found on PATH`;
+      throw new ValkeyBinaryMissingError(`${missing} and VALKEY_URL is not set: ${INSTALL_HINT}`);
     }
     const dataDir = resolve(this.options.dataDir);
     mkdirSync(dataDir, { recursive: true });

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Valkey, type RedisOptions } from 'iovalkey';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { checkValkeyConnection } from './connection-check.js';
 import { EmbeddedValkey } from './embedded-valkey.js';
 import { Keys } from './keys.js';
 
@@ -13,7 +14,10 @@ export class ValkeyConnection {
   ) {}
 
   static async open(config: AppConfig, logger = new Logger('Valkey')): Promise<ValkeyConnection> {
-    if (config.env.VALKEY_URL) return new ValkeyConnection(config.env.VALKEY_URL);
+    if (config.env.VALKEY_URL) {
+      await checkValkeyConnection(config.env.VALKEY_URL, config.env.VALKEY_CONNECT_TIMEOUT_MS);
+      return new ValkeyConnection(config.env.VALKEY_URL);
+    }
     const embedded = new EmbeddedValkey({
       bin: config.env.VALKEY_SERVER_BIN,
       dataDir: config.env.VALKEY_DATA_DIR,

@@ -1,0 +1,84 @@
+import { ReplyError, Valkey } from 'iovalkey';
+import { redactSecret } from '../config/config.js';
+
+/** Start cannot use VALKEY_URL: nothing answered in time, or the server refused the credentials or the database. */
+export class ValkeyUnavailableError extends Error {
+  override name = 'ValkeyUnavailableError';
+}
+
+const RETRY_MS = 250;
+
+/**
+ * Waits until the server at `url` answers, with AUTH and SELECT done as the app's clients will do them. Network errors
+ * are retried until `timeoutMs` (the server may still be starting); a refused password or database fails at once.
+ * Only start is bounded this way: once running, the app's clients wait out a Valkey restart.
+ */
+export async function checkValkeyConnection(url: string, timeoutMs: number): Promise<void> {
+  const shown = `VALKEY_URL=${redactSecret('VALKEY_URL', url)}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outcome = await attempt(url, deadline - Date.now());
+    if (outcome.refusal) throw new ValkeyUnavailableError(describeRefusal(shown, outcome.refusal));
+    if (!outcome.error) return;
+    if (Date.now() + RETRY_MS >= deadline) {
+      throw new ValkeyUnavailableError(
+        `cannot reach Valkey at ${shown} within ${timeoutMs} ms (VALKEY_CONNECT_TIMEOUT_MS): ${outcome.error.message}`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, RETRY_MS));
+  }
+}
+
+interface Outcome {
+  /** The server answered with a refusal no retry changes. */
+  refusal?: Error;
+  /** The first network error: worth another try until the deadline. */
+  error?: Error;
+}
+
+/** One connection and one INFO, all within `timeoutMs`. */
+async function attempt(url: string, timeoutMs: number): Promise<Outcome> {
+  const client = new Valkey(url, {
+    connectionName: 'skein:startup-check',
+    lazyConnect: true,
+    // One try per attempt; the caller retries. No ready check: a server still loading its data counts as up.
+    retryStrategy: () => null,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: Math.max(timeoutMs, 1),
+    commandTimeout: Math.max(timeoutMs, 1),
+  });
+  const outcome: Outcome = {};
+  const record = (error: Error): void => {
+    if (isRefusal(error)) outcome.refusal ??= error;
+    else if (!(error instanceof ReplyError)) outcome.error ??= error;
+  };
+  client.on('error', record);
+  try {
+    await client.connect();
+    // Replies come in order: once INFO is answered (or refused), so are the AUTH and SELECT sent on connect.
+    await client.info('server').catch(record);
+    await new Promise((done) => setImmediate(done));
+  } catch (error) {
+    record(error as Error);
+  } finally {
+    client.disconnect();
+  }
+  return outcome;
+}
+
+/** A server's answer that no retry changes: bad credentials, or a database it does not have. */
+function isRefusal(error: Error): boolean {
+  if (!(error instanceof ReplyError)) return false;
+  const command = (error as { command?: { name?: string } }).command?.name;
+  return command === 'auth' || command === 'select' || /^(WRONGPASS|NOAUTH)\b/.test(error.message);
+}
+
+function describeRefusal(shown: string, refusal: Error): string {
+  const command = (refusal as { command?: { name?: string; args?: unknown[] } }).command;
+  if (command?.name === 'select') {
+    return `Valkey at ${shown} has no database ${String(command.args?.[0])} (the /db in VALKEY_URL): ${refusal.message}`;
+  }
+  return `Valkey at ${shown} refused the connection (check the user and password in VALKEY_URL): ${refusal.message}`;
+}
