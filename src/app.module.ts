@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ValkeyAvailableGuard } from './http/valkey-available.guard.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ClassifyModule } from './modules/classify/classify.module.js';
 import { EnrichModule } from './modules/enrich/enrich.module.js';
@@ -51,6 +53,8 @@ export class AppModule {
         ClassifyModule.register(config),
         EnrichModule.register(config),
       ],
+      // While Valkey is unreachable, HTTP requests are a 503 with Retry-After at once.
+      providers: [{ provide: APP_GUARD, useClass: ValkeyAvailableGuard }],
     };
   }
 }

@@ -243,6 +243,37 @@ describe('REST ingest', () => {
     expect(await client.xlen('news_raw')).toBe(1000);
   });
 
+  it('answers requests with 503 and Retry-After at once while Valkey is unreachable, and serves again once it is back', async () => {
+    const other = await TestValkey.start();
+    const lonely = await startTestApp(other.url, { ROLES: 'api' });
+    try {
+      expect((await json(`${lonely.url}/pipeline/stats`)).status).toBe(200);
+      const restarted = other.restart(5000); // down for 5 s, then back on the same port
+      await eventually(async () => (await json(`${lonely.url}/health`)).status === 503);
+      for (const [path, body] of [
+        ['/articles', { title: 't', body: 'b' }],
+        ['/features/get-online-features', { features: ['v:f'], entities: { id: ['1'] } }],
+        ['/pipeline/stats', undefined],
+        ['/users/u1/feed', undefined],
+      ] as const) {
+        const started = Date.now();
+        const res = await json<{ message: string }>(`${lonely.url}${path}`, body ? { body } : {});
+        expect([path, res.status, res.headers.get('retry-after'), res.body.message]).toEqual([
+          path,
+          503,
+          '1',
+          'Valkey is unreachable; retry shortly',
+        ]);
+        expect(Date.now() - started).toBeLessThan(1000);
+      }
+      await restarted;
+      await eventually(async () => (await json(`${lonely.url}/pipeline/stats`)).status === 200, 15000);
+    } finally {
+      await lonely.close();
+      await other.stop();
+    }
+  });
+
   it('answers /health 200 while Valkey is up and 503 naming it when it is down', async () => {
     expect((await json(`${app.url}/health`)).status).toBe(200);
     const other = await TestValkey.start();

@@ -12,6 +12,8 @@ import { validate, type ValidatorOptions } from 'class-validator';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import type { AppConfig } from '../config/config.js';
+import type { ValkeyService } from '../valkey/valkey.service.js';
+import { ValkeyUnreachableException } from './valkey-available.guard.js';
 
 /** The app's validation rules: its global ValidationPipe (src/app.factory.ts) and fast routes apply the same. */
 export const VALIDATION_RULES = {
@@ -43,6 +45,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
   protected constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
+    private readonly valkey: ValkeyService,
     readonly path: string,
     private readonly dto: new () => Dto,
     private readonly status: HttpStatus,
@@ -73,6 +76,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
+      if (!this.valkey.reachable) throw new ValkeyUnreachableException();
       send(res, this.status, await this.handle(await this.body(req)));
     } catch (error) {
       const http = error instanceof HttpException ? error : new InternalServerErrorException();

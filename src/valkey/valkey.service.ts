@@ -77,6 +77,15 @@ export class ValkeyService implements OnApplicationShutdown {
     return this.create('command', name);
   }
 
+  /**
+   * False while the command connection is down after having been up (a Valkey restart or outage): requests can fail
+   * at once instead of waiting out the client's retries. The first connect counts as reachable.
+   */
+  get reachable(): boolean {
+    const status = this.command.status;
+    return status !== 'reconnecting' && status !== 'close' && status !== 'end';
+  }
+
   async release(client: Valkey): Promise<void> {
     this.clients.delete(client);
     await client.quit().catch(() => client.disconnect());

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '../../config/config.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FastRoute } from '../../http/fast-route.js';
 import { OnlineFeaturesRequestDto, type OnlineFeaturesResponseDto } from './features.dto.js';
 import { OnlineFeaturesService } from './online-features.service.js';
@@ -11,9 +12,10 @@ export class OnlineReadRoute extends FastRoute<OnlineFeaturesRequestDto> {
   constructor(
     adapterHost: HttpAdapterHost,
     config: AppConfig,
+    valkey: ValkeyService,
     private readonly online: OnlineFeaturesService,
   ) {
-    super(adapterHost, config, '/features/get-online-features', OnlineFeaturesRequestDto, HttpStatus.OK);
+    super(adapterHost, config, valkey, '/features/get-online-features', OnlineFeaturesRequestDto, HttpStatus.OK);
   }
 
   protected handle(request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '../../config/config.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FastRoute } from '../../http/fast-route.js';
 import { ArticleDto, type AcceptedDto } from './article.dto.js';
 import { IngestService } from './ingest.service.js';
@@ -11,9 +12,10 @@ export class IngestRoute extends FastRoute<ArticleDto> {
   constructor(
     adapterHost: HttpAdapterHost,
     config: AppConfig,
+    valkey: ValkeyService,
     private readonly ingest: IngestService,
   ) {
-    super(adapterHost, config, '/articles', ArticleDto, HttpStatus.ACCEPTED);
+    super(adapterHost, config, valkey, '/articles', ArticleDto, HttpStatus.ACCEPTED);
   }
 
   protected async handle(article: ArticleDto): Promise<AcceptedDto> {
