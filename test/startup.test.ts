@@ -2,21 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from '../src/config/config.js';
+import { loadConfig } from '../src/config/config.js';
 import { ALL_ROLES, Role } from '../src/config/roles.js';
 import { freePort } from '../src/valkey/embedded-valkey.js';
 import { spawnApp, type AppProcess } from './support/process.js';
+import { configError } from './support/config.js';
 import { TestValkey } from './support/valkey.js';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('configuration was accepted');
-}
 
 describe('configuration', () => {
   it('reports a PORT that is not a number with one message, not contradictory range messages', () => {
