@@ -75,7 +75,7 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
 
   /** The entity of a view's rows (entities are never removed, so a registered view has one). */
   async entityOf(view: FeatureView): Promise<FeatureEntity> {
-    return (await this.snapshot()).entities.get(view.entity) ?? { name: view.entity, join_keys: [] };
+    return entityOfView(await this.snapshot(), view);
   }
 
   async createEntity(entity: FeatureEntity): Promise<FeatureEntity> {
@@ -216,6 +216,11 @@ export function checkReference(registry: Registry, ref: string): string | undefi
   if (!view) return `feature view ${viewName} is not registered`;
   if (!view.features.some((field) => field.name === feature)) return `feature ${feature} is not in view ${viewName}`;
   return undefined;
+}
+
+/** The entity of a view's rows in a registry snapshot (one without join keys if it were ever missing). */
+export function entityOfView(registry: Registry, view: FeatureView): FeatureEntity {
+  return registry.entities.get(view.entity) ?? { name: view.entity, join_keys: [] };
 }
 
 function sameService(a: FeatureService, b: FeatureService): boolean {

@@ -20,7 +20,7 @@ import {
   type FeatureEntity,
   type FeatureView,
 } from './feature-schema.js';
-import { FeatureRegistry } from './feature-registry.service.js';
+import { entityOfView, FeatureRegistry } from './feature-registry.service.js';
 import { FeatureMetrics } from './features.metrics.js';
 
 const MATERIALIZE = LuaScript.from(new URL('./materialize.lua', import.meta.url));
@@ -73,7 +73,7 @@ export class FeatureMaterializer {
     if (!view) {
       return { rejected: entries.map((entry) => ({ entry, reason: `feature view ${viewName} is not registered` })) };
     }
-    const entity = registry.entities.get(view.entity) ?? { name: view.entity, join_keys: [] };
+    const entity = entityOfView(registry, view);
     const keys = this.valkey.keys;
     const rejected: Rejection[] = [];
     // Each chunk is written as soon as it is full, so Valkey runs it while Node parses the next one.

@@ -4,7 +4,7 @@ import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { decodeValue, entityIdOf, MAX_EVENT_TIME, UPDATED_AT_FIELD, type FeatureView } from './feature-schema.js';
-import { checkReference, FeatureRegistry } from './feature-registry.service.js';
+import { checkReference, entityOfView, FeatureRegistry } from './feature-registry.service.js';
 import type { OnlineColumnDto, OnlineFeaturesRequestDto, OnlineFeaturesResponseDto } from './features.dto.js';
 import { FeatureMetrics } from './features.metrics.js';
 
@@ -103,7 +103,7 @@ export class OnlineFeaturesService {
       let read = reads.get(viewName);
       if (!read) {
         const view = registry.views.get(viewName) as FeatureView;
-        const entityKeys = registry.entities.get(view.entity)?.join_keys ?? [];
+        const entityKeys = entityOfView(registry, view).join_keys;
         const absent = entityKeys.filter((key) => !joinKeys.includes(key));
         if (absent.length > 0) errors.push(`entities.${absent[0]}: required by feature view ${viewName}`);
         // A composite row id joins the values with ':', so a value holding one would name another entity's row.
