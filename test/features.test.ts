@@ -147,6 +147,21 @@ describe('feature store', () => {
     expect(body.results[1].event_timestamps[0]).toBe(new Date(now * 1000).toISOString());
   });
 
+  it('reads back an entity id and a STRING holding quotes, backslashes, newlines and non-ASCII exactly as pushed', async () => {
+    const entityId = 'q"\\ \u00e9\u{1F600}';
+    const tier = 'a "b" \\c\nd\t\u00e9\u{1F600} \u2028';
+    const at = Math.floor(Date.now() / 1000);
+    const push = await json(`${app.url}/features/push`, {
+      body: { feature_view: 'user_profile', rows: [{ entity_id: entityId, features: { tier }, event_timestamp: at }] },
+    });
+    expect(push.status).toBe(202);
+    await eventually(async () => ((await client.hget(`fs:v1:user_profile:${entityId}`, 'tier')) ? true : undefined));
+    expect(await client.sismember('fs:index:user_profile', entityId)).toBe(1);
+    const { body } = await read({ features: ['user_profile:tier'], entities: { user_id: [entityId] } });
+    expect(body.results.map((column) => column.values[0])).toEqual([entityId, tier]);
+    expect(body.results[1].statuses[0]).toBe('PRESENT');
+  });
+
   it('writes a batch of several script calls after the server lost its scripts (SCRIPT FLUSH)', async () => {
     await client.script('FLUSH');
     const at = Date.now() / 1000;

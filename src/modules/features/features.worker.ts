@@ -87,7 +87,7 @@ export class FeatureMaterializer {
       }
       if (!chunk) chunk = [[keys.featureViewIndex(view.name)], [view.ttl_seconds, view.name]];
       chunk[0].push(keys.featureRow(view.name, row.entityId));
-      chunk[1].push(String(row.timestamp), row.entityId, packFields(row.features));
+      chunk[1].push(packRow(row));
       if (chunk[0].length > ROWS_PER_CALL) {
         writes.push(this.write(chunk));
         chunk = undefined;
@@ -119,15 +119,21 @@ interface ParsedRow {
   timestamp: number;
 }
 
-/** A row's field/value items for the script: a JSON array of strings, values in the stored encoding. */
-function packFields(features: Record<string, unknown>): string {
-  const items: string[] = [];
+/**
+ * A row as the script's one argument: a JSON array of strings, `[event time, entity id, field, value, ...]`, values
+ * in their stored encoding. Built as text: feature names match NAME_PATTERN and numbers and booleans print as JSON
+ * without escapes, so only entity ids, strings, vectors and null go through JSON.stringify.
+ */
+function packRow({ timestamp, entityId, features }: ParsedRow): string {
+  let row = `["${timestamp}",${JSON.stringify(entityId)}`;
   for (const name in features) {
     const value = features[name];
-    // Numbers and booleans print as their JSON; only strings, vectors and null need JSON.stringify.
-    items.push(name, typeof value === 'number' || typeof value === 'boolean' ? String(value) : encodeValue(value));
+    row +=
+      typeof value === 'number' || typeof value === 'boolean'
+        ? `,"${name}","${value}"`
+        : `,"${name}",${JSON.stringify(encodeValue(value))}`;
   }
-  return JSON.stringify(items);
+  return row + ']';
 }
 
 /** Validates one entry against its view and entity; answers the row or why it can never be materialized. */

@@ -1,7 +1,7 @@
 -- Compare-and-write of a chunk of feature rows of one view: a row never goes back in time, whoever writes.
 -- KEYS[1] fs:index:{view}; KEYS[2..] fs:v1:{view}:{entity_id}, one per row.
--- ARGV[1] ttl s (0 = no expiry); ARGV[2] view; then per row: event time (epoch s), entity id, and the row's
--- field/value items as a JSON array of strings (values already in their stored encoding; cjson decodes in C).
+-- ARGV[1] ttl s (0 = no expiry); ARGV[2] view; then one per row: a JSON array of strings, [event time (epoch s),
+-- entity id, field, value, ...], values already in their stored encoding (cjson decodes in C).
 -- Returns per row 1 when written, 0 when the stored row is newer (skipped).
 local ttl = tonumber(ARGV[1])
 local view = ARGV[2]
@@ -11,15 +11,15 @@ local max_time = 253402300799
 local results = {}
 local written = {}
 for k = 2, #KEYS do
-  local at = 3 * (k - 1)
-  local ts = ARGV[at]
+  local row = decode(ARGV[k + 1])
+  local ts = row[1]
   local stored = tonumber(redis.call('HGET', KEYS[k], '_updated_at'))
   if stored and stored <= max_time and stored > tonumber(ts) then
     results[k - 1] = 0
   else
-    redis.call('HSET', KEYS[k], '_updated_at', ts, '_feature_view', view, unpack(decode(ARGV[at + 2])))
+    redis.call('HSET', KEYS[k], '_updated_at', ts, '_feature_view', view, unpack(row, 3))
     if ttl > 0 then redis.call('EXPIRE', KEYS[k], ttl) end
-    written[#written + 1] = ARGV[at + 1]
+    written[#written + 1] = row[2]
     results[k - 1] = 1
   end
 end
