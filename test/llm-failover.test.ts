@@ -58,6 +58,40 @@ describe('llm generation failover (needs `npx nest build`)', () => {
     expect(read.body).toMatchObject({ status: 'done', text, tokens: 120 });
   });
 
+  it('a graceful stop (SIGTERM) of the llm replica mid-generation hands the request over: not a failed delivery, the text completes', async () => {
+    // One delivery allowed: if a graceful stop counted as a failed delivery, the request would be dead-lettered.
+    const env = { ...LLM_ENV, VALKEY_URL: valkey.url, STREAM_MAX_DELIVERIES: '1', STREAM_CLAIM_IDLE_MS: '2000' };
+    const first = await spawnApp({ ...env, CONSUMER_NAME: 'llm-c' });
+    replicas.push(first);
+    const second = await spawnApp({ ...env, CONSUMER_NAME: 'llm-d' });
+    replicas.push(second);
+    const prompt = 'Hand it over on a rolling restart';
+    // Both replicas are idle: whichever takes the request is stopped once tokens flow.
+    const { body } = await json<{ id: string }>(`${api.url}/llm/streams`, {
+      body: { id: 'handover-1', prompt, max_tokens: 150 },
+    });
+    const client = valkey.client();
+    const holder = await eventually(async () => {
+      const pending = (await client.xpending('llm:requests', 'llm_workers', '-', '+', 10)) as [string, string][];
+      return pending[0]?.[1];
+    });
+    await eventually(
+      async () => (await json<{ tokens: number }>(`${api.url}/llm/streams/${body.id}`)).body.tokens >= 10,
+    );
+    expect(await (holder.startsWith('llm-c') ? first : second).stop()).toBe('SIGTERM'); // a clean stop
+
+    const done = await eventually(async () => {
+      const res = await json<{ status: string; text: string; tokens: number }>(`${api.url}/llm/streams/${body.id}`);
+      return res.body.status !== 'running' ? res.body : undefined;
+    }, 20000);
+    expect(done).toMatchObject({
+      status: 'done',
+      tokens: 150,
+      text: simulatedAnswer(prompt, 150, '\nsimulated-1').join(''),
+    });
+    expect(await client.xlen('dlq:llm')).toBe(0);
+  });
+
   it('a request whose replicas kept dying is dead-lettered, and its stream ends with an error instead of running for good', async () => {
     await Promise.all(replicas.map((replica) => replica.kill9())); // no llm replica: the request waits
     const { body } = await json<{ id: string }>(`${api.url}/llm/streams`, {

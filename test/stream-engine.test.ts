@@ -1,6 +1,6 @@
 import { loadConfig } from '../src/config/config.js';
 import { Metrics } from '../src/metrics/metrics.service.js';
-import type { StageOutcome, StreamEntry, StreamStage } from '../src/streams/stream-entry.js';
+import { ReplicaStopping, type StageOutcome, type StreamEntry, type StreamStage } from '../src/streams/stream-entry.js';
 import { StreamWorker, type StreamWorkerOptions } from '../src/streams/stream-worker.js';
 import { ValkeyConnection, ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually } from './support/app.js';
@@ -199,6 +199,46 @@ describe('stream-worker engine', () => {
     await w.stop();
     expect(await outputs('shutdown')).toEqual(range(5));
     expect(Number((await server.client().xpending('s:shutdown', 'g'))[0])).toBe(0);
+  });
+
+  it('hands an entry its stage gives up at stop (ReplicaStopping) to another consumer at once, not counted as a delivery', async () => {
+    const claimIdleMs = 4000; // the other consumer reclaims every 2 s; without a hand-over it waits the full 4 s
+    const definition = { stage: 'handover', stream: 's:handover', group: 'g', batchSize: 1 };
+    let release!: () => void;
+    const stopping = new Promise<void>((resolve) => (release = resolve));
+    const seen: { consumer: string; deliveries: number }[] = [];
+    const giver: StreamStage = {
+      definition,
+      handle: async ([entry]) => {
+        seen.push({ consumer: 'a', deliveries: entry.deliveries });
+        await stopping;
+        throw new ReplicaStopping();
+      },
+    };
+    const taker: StreamStage = {
+      definition,
+      handle: ([entry]) => {
+        seen.push({ consumer: 'b', deliveries: entry.deliveries });
+        return Promise.resolve();
+      },
+    };
+    const a = worker(giver, service(), { claimIdleMs });
+    await a.start();
+    await produce('s:handover', 1);
+    await eventually(() => seen.length === 1);
+    await worker(taker, service(), { claimIdleMs }).start();
+
+    release();
+    const stoppedAt = Date.now();
+    await a.stop();
+    await eventually(() => seen.length === 2, 10000);
+    expect(Date.now() - stoppedAt).toBeLessThan(claimIdleMs);
+    expect(seen).toEqual([
+      { consumer: 'a', deliveries: 1 },
+      { consumer: 'b', deliveries: 1 },
+    ]);
+    await eventually(async () => Number((await server.client().xpending('s:handover', 'g'))[0]) === 0);
+    expect(await server.client().xlen('dlq:handover')).toBe(0);
   });
 
   it('splits the work between two consumers of one group, each entry handled once', async () => {

@@ -31,6 +31,16 @@ export interface StreamStage {
   deadLettered?(entry: StreamEntry, reason: string): Promise<void>;
 }
 
+/**
+ * Thrown by a stage that gives up entries because its replica is stopping (e.g. a long generation cut short): the
+ * engine hands them to another consumer at once, and the stop does not count as a failed delivery.
+ */
+export class ReplicaStopping extends Error {
+  constructor(options?: ErrorOptions) {
+    super('replica stopping', options);
+  }
+}
+
 export function fieldsFromArray(raw: string[] | null | undefined): Fields | undefined {
   if (!raw) return undefined;
   const fields: Fields = {};

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics/metrics.service.js';
 import type { Keys } from '../valkey/keys.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
-import { fieldsFromArray, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
+import { fieldsFromArray, ReplicaStopping, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
 
 export interface StreamWorkerOptions {
   /** Stable part of the consumer names (host name by default); a lease makes each name unique. */
@@ -46,6 +46,8 @@ export class StreamWorker {
   private readonly timers: NodeJS.Timeout[] = [];
   private consumers: string[] = [];
   private running = false;
+  /** Set once the stage gave entries up because the replica stops: no more reads or reclaims until stop(). */
+  private handingOver = false;
   private reclaiming?: Promise<void>;
 
   constructor(
@@ -89,6 +91,7 @@ export class StreamWorker {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    this.handingOver = false;
     await this.ensureGroup();
     const count = this.stage.definition.concurrency ?? this.options.concurrency;
     for (let i = 0; i < count; i++) this.consumers.push(await this.leaseConsumerName(i));
@@ -141,7 +144,7 @@ export class StreamWorker {
     let drainFrom: string | undefined = '0';
     // Ids of the last batch, handled and written: acknowledged with the next read, in one round trip.
     const acks: string[] = [];
-    while (this.running) {
+    while (this.running && !this.handingOver) {
       try {
         reader.id ??= Number(await client.client('ID'));
         if (drainFrom !== undefined) {
@@ -211,7 +214,7 @@ export class StreamWorker {
   /** Claims entries idle longer than the claim time (their consumer died or kept failing) and handles them. */
   private async reclaim(): Promise<void> {
     const consumer = this.consumers[0];
-    if (!consumer || !this.running) return;
+    if (!consumer || !this.running || this.handingOver) return;
     let cursor = '0-0';
     try {
       do {
@@ -241,7 +244,7 @@ export class StreamWorker {
           entries.filter((entry) => entry.deliveries <= this.options.maxDeliveries),
           consumer,
         );
-      } while (cursor !== '0-0' && this.running);
+      } while (cursor !== '0-0' && this.running && !this.handingOver);
     } catch (error) {
       if (this.running) await this.recover(error as Error);
     }
@@ -256,6 +259,7 @@ export class StreamWorker {
     const done: StreamEntry[] = [];
     const failures: Failure[] = [];
     const rejected: Failure[] = [];
+    const givenUp: StreamEntry[] = [];
     const stopTimer = this.metrics.stageDuration.labels(this.name).startTimer();
     this.metrics.stageBatchSize.labels(this.name).observe(entries.length);
     // A batch in hand longer than the claim time (a long generation, a slow model) stays ours while we are alive.
@@ -277,7 +281,9 @@ export class StreamWorker {
       }
       done.push(...entries.filter((entry) => !bad.has(entry.id)));
     } catch (error) {
-      if (entries.length === 1) {
+      if (error instanceof ReplicaStopping) {
+        givenUp.push(...entries);
+      } else if (entries.length === 1) {
         failures.push({ entry: entries[0], reason: describe(error) });
       } else {
         for (const entry of entries) {
@@ -287,7 +293,8 @@ export class StreamWorker {
             if (reason !== undefined) rejected.push({ entry, reason });
             else done.push(entry);
           } catch (entryError) {
-            failures.push({ entry, reason: describe(entryError) });
+            if (entryError instanceof ReplicaStopping) givenUp.push(entry);
+            else failures.push({ entry, reason: describe(entryError) });
           }
         }
       }
@@ -302,6 +309,7 @@ export class StreamWorker {
       else await this.command.xack(this.stream, this.group, ...ids);
       this.metrics.stageProcessed.labels(this.name).inc(done.length);
     }
+    if (givenUp.length > 0) await this.handOver(givenUp, consumer);
     for (const failure of rejected) await this.deadLetter(failure, 'rejected');
     for (const failure of failures) {
       this.metrics.stageFailed.labels(this.name).inc();
@@ -314,6 +322,36 @@ export class StreamWorker {
         );
       }
     }
+  }
+
+  /**
+   * Entries given up because this replica stops: marked idle past the claim time, so another consumer's next
+   * XAUTOCLAIM takes them at once, with the delivery count this one added taken back (XAUTOCLAIM adds it again).
+   */
+  private async handOver(entries: StreamEntry[], consumer: string): Promise<void> {
+    this.handingOver = true;
+    const pipeline = this.command.pipeline();
+    for (const entry of entries) {
+      pipeline.xclaim(
+        this.stream,
+        this.group,
+        consumer,
+        0,
+        entry.id,
+        'IDLE',
+        this.options.claimIdleMs,
+        'RETRYCOUNT',
+        Math.max(0, entry.deliveries - 1),
+        'JUSTID',
+      );
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    const failed = replies.find(([error]) => error);
+    if (failed)
+      this.logger.warn(
+        `handing over ${entries.length} entries failed: ${describe(failed[0])}; they are reclaimed after the claim time`,
+      );
+    else this.logger.log(`handed over ${entries.length} entries in hand: this replica is stopping`);
   }
 
   /** Moves an entry to `dlq:{stage}` with the error and its original fields, and acknowledges it, atomically. */

@@ -2,7 +2,13 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
-import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import {
+  ReplicaStopping,
+  type StageDefinition,
+  type StageOutcome,
+  type StreamEntry,
+  type StreamStage,
+} from '../../streams/stream-entry.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LogId, type EndReason, type LlmMessage } from './llm-message.js';
@@ -63,7 +69,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     });
   }
 
-  /** On shutdown, generations stop without finishing: their entries stay pending and resume from the log elsewhere. */
+  /** On shutdown, generations stop without finishing: the engine hands their entries over, to resume from the log. */
   onModuleDestroy(): void {
     this.stopping = true;
     for (const controller of this.active.values()) controller.abort(new Stop('shutdown'));
@@ -110,7 +116,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
   }
 
   private async generate(meta: StreamMeta): Promise<void> {
-    if (this.stopping) throw new Error('replica shutting down');
+    if (this.stopping) throw new ReplicaStopping();
     const { id } = meta;
     const snapshot = await this.log.snapshot(id);
     if (snapshot.terminal) return;
@@ -148,8 +154,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
           step = await iterator.next();
         } catch (error) {
           const stop = controller.signal.reason as unknown;
-          if (stop instanceof Stop && stop.kind === 'shutdown')
-            throw new Error('replica shutting down', { cause: error });
+          if (stop instanceof Stop && stop.kind === 'shutdown') throw new ReplicaStopping({ cause: error });
           if (stop instanceof Stop && (stop.kind === 'cancelled' || stop.kind === 'superseded')) return;
           failure =
             stop instanceof Stop && stop.kind === 'timeout'
