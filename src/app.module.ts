@@ -17,6 +17,7 @@ import { FeedsModule } from './modules/feeds/feeds.module.js';
 import { WebModule } from './modules/feeds/web/web.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
 import { LlmStreamModule } from './modules/llm-stream/llm-stream.module.js';
+import { DeadLettersModule } from './streams/dead-letters.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { ValkeyModule } from './valkey/valkey.module.js';
 
@@ -43,6 +44,7 @@ export class AppModule {
         MetricsModule,
         ValkeyModule,
         StreamsModule,
+        DeadLettersModule.register(config),
         HealthModule,
         IngestModule.register(config),
         LlmStreamModule.register(config),

@@ -9,6 +9,8 @@ export enum Role {
 }
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);
+/** Roles that run a stream stage of the same name, which dead-letters to `dlq:{name}`. */
+export const STAGE_ROLES: readonly Role[] = [Role.Classify, Role.Enrich, Role.Fanout, Role.Features, Role.Llm];
 
 /**
  * Parses `ROLES` ("all" or a comma list; unset means all); an unknown name throws with that name, and so does a value

@@ -124,6 +124,10 @@ export class Keys {
   }
 
   /** Strips the prefix from a key read back from Valkey. */
+  /** A key recorded without the prefix (a dead letter's `dlq_stream`), with the prefix back. */
+  prefixed(name: string): string {
+    return this.key(name);
+  }
   unprefixed(key: string): string {
     return key.startsWith(this.prefix) ? key.slice(this.prefix.length) : key;
   }

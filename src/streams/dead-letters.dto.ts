@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+/** A stream entry id, `ms-seq`. */
+export const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
+
+export class DeadLetterQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'An entry id: `next_after` of the previous page', example: '1764421234567-0' })
+  @IsOptional()
+  @Matches(ENTRY_ID, { message: 'after must be a stream entry id (ms-seq)' })
+  after?: string;
+}
+
+export class DeadLetterIdsDto {
+  @ApiPropertyOptional({
+    description: 'Entry ids of dlq:{stage} (at most 1,000); absent: every entry there when the request starts',
+    type: [String],
+    example: ['1764421234567-0'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @Matches(ENTRY_ID, { each: true, message: 'each of ids must be a stream entry id (ms-seq)' })
+  ids?: string[];
+}
+
+export class DeadLetterDto {
+  @ApiProperty({ description: 'Entry id in dlq:{stage}' }) id!: string;
+  @ApiProperty({ nullable: true, description: 'Why it was dead-lettered' }) error!: string | null;
+  @ApiProperty({ nullable: true, description: 'The stream it came from (without KEY_PREFIX)' }) stream!: string | null;
+  @ApiProperty({ nullable: true, description: 'Its id in that stream' }) source_id!: string | null;
+  @ApiProperty({ nullable: true }) group!: string | null;
+  @ApiProperty({ nullable: true, description: 'Deliveries when it was dead-lettered' }) deliveries!: number | null;
+  @ApiProperty({ nullable: true, description: 'When it was dead-lettered (ISO 8601)' }) at!: string | null;
+  @ApiProperty({ description: 'The original fields', type: 'object', additionalProperties: { type: 'string' } })
+  fields!: Record<string, string>;
+}
+
+export class DeadLetterPageDto {
+  @ApiProperty() stage!: string;
+  @ApiProperty({ description: 'Entries in dlq:{stage}' }) length!: number;
+  @ApiProperty({ type: [DeadLetterDto], description: 'Oldest first' }) entries!: DeadLetterDto[];
+  @ApiPropertyOptional({ description: 'Pass as `after` for the next page; absent on the last one' })
+  next_after?: string;
+}
+
+class NotReplayedDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() reason!: string;
+}
+
+export class ReplayResultDto {
+  @ApiProperty({ description: 'Entries appended again to the stream they came from' }) replayed!: number;
+  @ApiProperty({ type: [NotReplayedDto] }) not_replayed!: NotReplayedDto[];
+}
+
+export class DiscardResultDto {
+  @ApiProperty() deleted!: number;
+}

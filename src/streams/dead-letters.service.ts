@@ -1,0 +1,154 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { STAGE_ROLES } from '../config/roles.js';
+import { Metrics } from '../metrics/metrics.service.js';
+import { LuaScript } from '../valkey/lua-script.js';
+import { execOrThrow } from '../valkey/pipeline.js';
+import { ValkeyService } from '../valkey/valkey.service.js';
+import { fieldsFromArray, nextId, type Fields } from './stream-entry.js';
+
+const REDRIVE = LuaScript.from(new URL('./redrive.lua', import.meta.url));
+/** Entries read and moved per step of a replay of a whole dead-letter stream. */
+const PAGE = 500;
+
+export interface DeadLetter {
+  id: string;
+  error: string | null;
+  /** The stream the entry came from (without KEY_PREFIX), where a replay appends it again. */
+  stream: string | null;
+  source_id: string | null;
+  group: string | null;
+  deliveries: number | null;
+  at: string | null;
+  /** The entry's original fields. */
+  fields: Fields;
+}
+
+export interface DeadLetterPage {
+  stage: string;
+  length: number;
+  entries: DeadLetter[];
+  /** Pass as `after` for the next page; absent on the last one. */
+  next_after?: string;
+}
+
+export interface ReplayResult {
+  replayed: number;
+  not_replayed: { id: string; reason: string }[];
+}
+
+type RawEntry = [string, string[] | null];
+
+/**
+ * Reads, replays and discards the entries a stage dead-lettered (`dlq:{stage}`), so that once the cause is fixed (a
+ * view registered, a producer corrected, a model endpoint back) nothing accepted stays lost.
+ */
+@Injectable()
+export class DeadLetterService {
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Oldest first, `limit` entries after the id `after` (exclusive). */
+  async list(stage: string, limit: number, after?: string): Promise<DeadLetterPage> {
+    const key = this.key(stage);
+    const [length, raw] = (await execOrThrow(
+      this.valkey.command
+        .pipeline()
+        .xlen(key)
+        .xrange(key, after ? `(${after}` : '-', '+', 'COUNT', limit + 1)
+        .exec(),
+    )) as [number, RawEntry[]];
+    const entries = raw.slice(0, limit).map(([id, flat]) => describe(id, fieldsFromArray(flat) ?? {}));
+    const page: DeadLetterPage = { stage, length: Number(length), entries };
+    if (raw.length > limit) page.next_after = entries[entries.length - 1].id;
+    return page;
+  }
+
+  /**
+   * Appends the entries again to the streams they came from and removes them from `dlq:{stage}`: the ids given, or
+   * every entry there when the replay starts (entries dead-lettered again meanwhile stay for the next look).
+   */
+  async replay(stage: string, ids?: string[]): Promise<ReplayResult> {
+    const key = this.key(stage);
+    const result: ReplayResult = { replayed: 0, not_replayed: [] };
+    if (ids) {
+      const pipeline = this.valkey.command.pipeline();
+      for (const id of ids) pipeline.xrange(key, id, id);
+      const found = (await execOrThrow(pipeline.exec())) as RawEntry[][];
+      const entries = found.flatMap((match, i) => {
+        if (match.length === 0) result.not_replayed.push({ id: ids[i], reason: 'not in the dead-letter stream' });
+        return match;
+      });
+      await this.move(stage, entries, result);
+      return result;
+    }
+    const [last] = (await this.valkey.command.xrevrange(key, '+', '-', 'COUNT', 1)) as RawEntry[];
+    let from = '-';
+    while (last) {
+      const page = (await this.valkey.command.xrange(key, from, last[0], 'COUNT', PAGE)) as RawEntry[];
+      if (page.length === 0) break;
+      await this.move(stage, page, result);
+      from = nextId(page[page.length - 1][0]);
+    }
+    return result;
+  }
+
+  /** Deletes the ids given, or every entry there now; answers how many were deleted. */
+  async discard(stage: string, ids?: string[]): Promise<number> {
+    const key = this.key(stage);
+    if (ids) return Number(await this.valkey.command.xdel(key, ...ids));
+    const [last] = (await this.valkey.command.xrevrange(key, '+', '-', 'COUNT', 1)) as RawEntry[];
+    if (!last) return 0;
+    return Number(await this.valkey.command.xtrim(key, 'MINID', nextId(last[0])));
+  }
+
+  private key(stage: string): string {
+    if (!(STAGE_ROLES as readonly string[]).includes(stage)) {
+      throw new NotFoundException(`unknown stage ${stage} (stages: ${STAGE_ROLES.join(', ')})`);
+    }
+    return this.valkey.keys.deadLetter(stage);
+  }
+
+  /** One script call per stream of origin: each entry is appended there and deleted here atomically. */
+  private async move(stage: string, entries: RawEntry[], result: ReplayResult): Promise<void> {
+    const bySource = new Map<string, string[]>();
+    for (const [id, flat] of entries) {
+      const source = fieldsFromArray(flat)?.dlq_stream;
+      if (!source) {
+        result.not_replayed.push({ id, reason: 'no dlq_stream field: not dead-lettered by Skein' });
+        continue;
+      }
+      bySource.set(source, [...(bySource.get(source) ?? []), id]);
+    }
+    for (const [source, ids] of bySource) {
+      const moved = (await REDRIVE.run(
+        this.valkey.command,
+        [this.valkey.keys.deadLetter(stage), this.valkey.keys.prefixed(source)],
+        ids,
+      )) as string[];
+      const left = new Set(ids);
+      for (const id of moved) left.delete(id);
+      for (const id of left) result.not_replayed.push({ id, reason: 'no original fields, or gone meanwhile' });
+      result.replayed += moved.length;
+      this.metrics.deadLettersReplayed.labels(stage).inc(moved.length);
+    }
+  }
+}
+
+/** A dead letter as the API shows it: the engine's `dlq_*` fields apart from the entry's own. */
+function describe(id: string, all: Fields): DeadLetter {
+  const fields: Fields = {};
+  for (const name in all) if (!name.startsWith('dlq_')) fields[name] = all[name];
+  const deliveries = all.dlq_deliveries === undefined ? null : Number(all.dlq_deliveries);
+  return {
+    id,
+    error: all.dlq_error ?? null,
+    stream: all.dlq_stream ?? null,
+    source_id: all.dlq_id ?? null,
+    group: all.dlq_group ?? null,
+    deliveries,
+    at: all.dlq_at ?? null,
+    fields,
+  };
+}

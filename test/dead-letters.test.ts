@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Valkey } from 'iovalkey';
+import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { TestValkey } from './support/valkey.js';
+
+interface DeadLetter {
+  id: string;
+  error: string | null;
+  stream: string | null;
+  source_id: string | null;
+  deliveries: number | null;
+  fields: Record<string, string>;
+}
+interface Page {
+  stage: string;
+  length: number;
+  entries: DeadLetter[];
+  next_after?: string;
+}
+
+const VIEW = { name: 'profile', entity: 'user', ttl_seconds: 3600, features: [{ name: 'age', type: 'INT' }] };
+
+describe('dead letters: read, replay, discard', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+  let client: Valkey;
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    client = valkey.client();
+    app = await startTestApp(valkey.url, { ROLES: 'all' });
+    expect(
+      (await json(`${app.url}/features/entities`, { body: { name: 'user', join_keys: ['user_id'] } })).status,
+    ).toBe(201);
+    expect((await json(`${app.url}/features/views`, { body: VIEW })).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  const page = async (stage: string, query = ''): Promise<Page> => {
+    const res = await json<Page>(`${app.url}/dead-letters/${stage}${query}`);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+
+  it('replays a raw feature row dead-lettered for a feature its view lacked, once the view has it', async () => {
+    const at = Math.floor(Date.now() / 1000);
+    const features = JSON.stringify({ age: 41, tier: 'gold' });
+    const sourceId = await client.xadd(
+      'fs:stream:profile',
+      '*',
+      'entity_id',
+      'u1',
+      'features',
+      features,
+      'timestamp',
+      String(at),
+    );
+    const listed = await eventually(async () => {
+      const body = await page('features');
+      return body.length === 1 ? body : undefined;
+    });
+    expect(listed.entries[0]).toMatchObject({
+      error: expect.stringContaining('tier'),
+      stream: 'fs:stream:profile',
+      source_id: sourceId,
+      deliveries: 1,
+      fields: { entity_id: 'u1', features, timestamp: String(at) },
+    });
+
+    const updated = await json(`${app.url}/features/views/profile`, {
+      method: 'PUT',
+      body: { entity: 'user', ttl_seconds: 3600, features: [...VIEW.features, { name: 'tier', type: 'STRING' }] },
+    });
+    expect(updated.status).toBe(200);
+    const replay = await json(`${app.url}/dead-letters/features/replay`, { body: {} });
+    expect(replay).toMatchObject({ status: 200, body: { replayed: 1, not_replayed: [] } });
+
+    await eventually(async () => (await client.hget('fs:v1:profile:u1', 'tier')) === '"gold"');
+    expect(await client.hget('fs:v1:profile:u1', 'age')).toBe('41');
+    expect((await page('features')).length).toBe(0);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toContain('skein_dead_letters_replayed_total{stage="features"} 1');
+  });
+
+  it('pages oldest first, replays only the ids given, and an entry that fails again is dead-lettered again', async () => {
+    for (const id of ['bad id 1', 'bad id 2', 'bad id 3']) {
+      await client.xadd('news_raw', '*', 'id', id, 'title', 'T', 'body', 'B');
+    }
+    await eventually(async () => (await page('classify')).length === 3);
+    const first = await page('classify', '?limit=2');
+    expect(first.entries.map((entry) => entry.fields.id)).toEqual(['bad id 1', 'bad id 2']);
+    expect(first.entries[0]).toMatchObject({ stream: 'news_raw', error: expect.stringContaining('id') });
+    const second = await page('classify', `?limit=2&after=${first.next_after}`);
+    expect(second.entries.map((entry) => entry.fields.id)).toEqual(['bad id 3']);
+    expect(second.next_after).toBeUndefined();
+
+    const missing = '1-1';
+    const replay = await json<{ replayed: number; not_replayed: { id: string }[] }>(
+      `${app.url}/dead-letters/classify/replay`,
+      { body: { ids: [first.entries[1].id, missing] } },
+    );
+    expect(replay.body).toEqual({
+      replayed: 1,
+      not_replayed: [{ id: missing, reason: 'not in the dead-letter stream' }],
+    });
+    // Still a bad id: classify dead-letters the replayed copy again, behind the two left.
+    const again = await eventually(async () => {
+      const body = await page('classify');
+      return body.length === 3 && body.entries[2].id !== first.entries[1].id ? body : undefined;
+    });
+    expect(again.entries.map((entry) => entry.fields.id)).toEqual(['bad id 1', 'bad id 3', 'bad id 2']);
+  });
+
+  it('deletes one dead letter, then all of them', async () => {
+    const before = await page('classify');
+    expect(before.length).toBeGreaterThan(1);
+    const one = await json<{ deleted: number }>(`${app.url}/dead-letters/classify/${before.entries[0].id}`, {
+      method: 'DELETE',
+    });
+    expect(one.body).toEqual({ deleted: 1 });
+    expect((await page('classify')).length).toBe(before.length - 1);
+    const all = await json<{ deleted: number }>(`${app.url}/dead-letters/classify`, { method: 'DELETE' });
+    expect(all.body).toEqual({ deleted: before.length - 1 });
+    expect(await client.xlen('dlq:classify')).toBe(0);
+  });
+
+  it('answers 404 for a stage that does not dead-letter and 400 naming a bad limit, after or id, changing nothing', async () => {
+    await client.xadd('dlq:enrich', '*', 'dlq_error', 'x', 'dlq_stream', 'classified_stream', 'data', '{}');
+    const unknown = await json<{ message: string }>(`${app.url}/dead-letters/ingest`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toContain('unknown stage ingest');
+    expect((await json(`${app.url}/dead-letters/nope/replay`, { body: {} })).status).toBe(404);
+
+    const bad = [
+      { url: '/dead-letters/enrich?limit=0', method: 'GET', field: 'limit' },
+      { url: '/dead-letters/enrich?after=yesterday', method: 'GET', field: 'after' },
+      { url: '/dead-letters/enrich/replay', method: 'POST', body: { ids: ['x'] }, field: 'ids' },
+      { url: '/dead-letters/enrich/replay', method: 'POST', body: { ids: [] }, field: 'ids' },
+      { url: '/dead-letters/enrich/replay', method: 'POST', body: { all: true }, field: 'all' },
+      { url: '/dead-letters/enrich/not-an-id', method: 'DELETE', field: 'id' },
+    ];
+    for (const { url, method, body, field } of bad) {
+      const res = await json<{ message: string | string[] }>(`${app.url}${url}`, { method, body });
+      expect({ url, status: res.status }).toEqual({ url, status: 400 });
+      expect(String(res.body.message)).toContain(field);
+    }
+    expect(await client.xlen('dlq:enrich')).toBe(1);
+    expect(await client.xlen('classified_stream')).toBe(0);
+  });
+
+  it('documents the dead-letter routes in the OpenAPI document', async () => {
+    const { body } = await json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>(
+      `${app.url}/docs-json`,
+    );
+    expect(Object.keys(body.paths['/dead-letters/{stage}'])).toEqual(expect.arrayContaining(['get', 'delete']));
+    expect(body.paths['/dead-letters/{stage}/replay'].post.responses).toHaveProperty('400');
+    expect(body.paths['/dead-letters/{stage}/{id}'].delete.responses).toHaveProperty('404');
+  });
+});
