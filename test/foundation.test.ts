@@ -172,6 +172,8 @@ describe('REST ingest', () => {
   it.each([
     ['a missing title', { body: 'b' }, 'title'],
     ['a wrong-typed body', { title: 't', body: 42 }, 'body'],
+    ['a title of only spaces', { title: '  ', body: 'b' }, 'title should not be blank'],
+    ['a body of only spaces', { title: 't', body: ' \n ' }, 'body should not be blank'],
     ['an unknown field', { title: 't', body: 'b', colour: 'red' }, 'colour'],
     ['a malformed url', { title: 't', body: 'b', url: 'not a url' }, 'url'],
     ['a malformed published_at', { title: 't', body: 'b', published_at: 'yesterday' }, 'published_at'],

@@ -16,6 +16,8 @@ import {
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from './article-id.js';
 
 export const MAX_BATCH = 500;
+/** Classify trims title and body and dead-letters an empty one, so REST refuses them up front. */
+const NOT_BLANK = /\S/;
 
 export class ArticleDto {
   @ApiPropertyOptional({
@@ -30,12 +32,14 @@ export class ArticleDto {
   @ApiProperty({ example: 'Parliament passes the budget after a late-night session' })
   @IsString()
   @IsNotEmpty()
+  @Matches(NOT_BLANK, { message: 'title should not be blank' })
   @MaxLength(1000)
   title!: string;
 
   @ApiProperty({ example: 'Lawmakers approved the spending plan by 212 votes to 190 ...' })
   @IsString()
   @IsNotEmpty()
+  @Matches(NOT_BLANK, { message: 'body should not be blank' })
   body!: string;
 
   @ApiPropertyOptional({ example: 'https://news.example.com/budget' })
