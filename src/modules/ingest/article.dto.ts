@@ -14,6 +14,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from './article-id.js';
+import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from './article.js';
 
 export const MAX_BATCH = 500;
 /** Classify trims title and body and dead-letters an empty one, so REST refuses them up front. */
@@ -33,7 +34,7 @@ export class ArticleDto {
   @IsString()
   @IsNotEmpty()
   @Matches(NOT_BLANK, { message: 'title should not be blank' })
-  @MaxLength(1000)
+  @MaxLength(MAX_TITLE_CHARS)
   title!: string;
 
   @ApiProperty({ example: 'Lawmakers approved the spending plan by 212 votes to 190 ...' })
@@ -44,14 +45,14 @@ export class ArticleDto {
 
   @ApiPropertyOptional({ example: 'https://news.example.com/budget' })
   @IsOptional()
-  @IsUrl({ require_tld: false }, { message: 'url must be a URL' })
-  @MaxLength(2048)
+  @IsUrl(URL_OPTIONS, { message: 'url must be a URL' })
+  @MaxLength(MAX_URL_CHARS)
   url?: string;
 
   @ApiPropertyOptional({ example: 'example-news' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(MAX_SOURCE_CHARS)
   source?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601', example: '2026-11-22T08:00:00Z' })
