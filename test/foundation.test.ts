@@ -300,6 +300,14 @@ describe('REST ingest', () => {
     for (const operation of operations) expect(operation.summary).toBeTruthy();
     expect((await fetch(`${app.url}/docs`)).status).toBe(200);
   });
+
+  it('documents the shape GET /pipeline/stats answers', async () => {
+    type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>> };
+    const spec = await json<Spec>(`${app.url}/docs-json`);
+    expect(JSON.stringify(spec.body.paths['/pipeline/stats'].get.responses['200'].content)).toContain(
+      '#/components/schemas/PipelineStatsDto',
+    );
+  });
 });
 
 describe('docker-compose.yml', () => {
