@@ -172,6 +172,8 @@ describe('REST ingest', () => {
   it.each([
     ['a missing title', { body: 'b' }, 'title'],
     ['a wrong-typed body', { title: 't', body: 42 }, 'body'],
+    ['a title of only spaces', { title: '  ', body: 'b' }, 'title should not be blank'],
+    ['a body of only spaces', { title: 't', body: ' \n ' }, 'body should not be blank'],
     ['an unknown field', { title: 't', body: 'b', colour: 'red' }, 'colour'],
     ['a malformed url', { title: 't', body: 'b', url: 'not a url' }, 'url'],
     ['a malformed published_at', { title: 't', body: 'b', published_at: 'yesterday' }, 'published_at'],
@@ -297,6 +299,14 @@ describe('REST ingest', () => {
     expect(operations.length).toBeGreaterThan(3);
     for (const operation of operations) expect(operation.summary).toBeTruthy();
     expect((await fetch(`${app.url}/docs`)).status).toBe(200);
+  });
+
+  it('documents the shape GET /pipeline/stats answers', async () => {
+    type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>> };
+    const spec = await json<Spec>(`${app.url}/docs-json`);
+    expect(JSON.stringify(spec.body.paths['/pipeline/stats'].get.responses['200'].content)).toContain(
+      '#/components/schemas/PipelineStatsDto',
+    );
   });
 });
 

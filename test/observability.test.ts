@@ -444,6 +444,14 @@ describe('observability: metrics, dashboard, alerts and a real Prometheus', () =
     expect(check.status).toBe(0);
   });
 
+  it('the alert unit tests in deploy/prometheus/rules.test.yml pass (promtool test rules)', () => {
+    const check = spawnSync('promtool', ['test', 'rules', join(ROOT, 'deploy/prometheus/rules.test.yml')], {
+      encoding: 'utf8',
+    });
+    expect(`${check.stdout}${check.stderr}`).toContain('SUCCESS');
+    expect(check.status).toBe(0);
+  });
+
   it('a real Prometheus scraping the app with the deploy config returns series for the dashboard main panels', async () => {
     prometheus = await Prometheus.start(new URL(app.url).host);
     const jobs = (

@@ -122,6 +122,10 @@ export class Keys {
   get socketAdapterStream(): string {
     return this.key('socket.io');
   }
+  /** Prefix of the adapter's Pub/Sub channels (`{prefix}#{namespace}#`), so two prefixes never hear each other. */
+  get socketAdapterChannels(): string {
+    return this.key('socket.io');
+  }
 
   /** Strips the prefix from a key read back from Valkey. */
   /** A key recorded without the prefix (a dead letter's `dlq_stream`), with the prefix back. */

@@ -31,6 +31,7 @@ export class ValkeyIoAdapter extends IoAdapter {
     server.adapter(
       createAdapter(client, {
         streamName: this.valkey.keys.socketAdapterStream,
+        channelPrefix: this.valkey.keys.socketAdapterChannels,
         maxLen: 10000,
       }),
     );

@@ -8,6 +8,7 @@ import {
   FeedPageDto,
   FeedQueryDto,
   LimitQueryDto,
+  PipelineStatsDto,
   TopicListDto,
   TopicsDto,
   UserDto,
@@ -94,6 +95,7 @@ export class PipelineController {
   @ApiOperation({
     summary: 'Length, and per group pending and lag, of the pipeline streams and their dead-letter streams',
   })
+  @ApiOkResponse({ type: PipelineStatsDto })
   async stats(): Promise<{ streams: StreamStats[] }> {
     return { streams: await this.feeds.pipelineStats() };
   }

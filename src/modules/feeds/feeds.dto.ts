@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { TOPICS } from '../classify/topics.js';
+import { StreamStatsDto } from '../features/features.dto.js';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const FEED_CURSOR_PATTERN = /^\d+-\d+$/;
@@ -61,4 +62,8 @@ export class TopicListDto {
 
 export class ArticleListDto {
   @ApiProperty({ type: 'array', items: { type: 'object' } }) items!: Record<string, unknown>[];
+}
+
+export class PipelineStatsDto {
+  @ApiProperty({ type: [StreamStatsDto] }) streams!: StreamStatsDto[];
 }

@@ -14,8 +14,11 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from './article-id.js';
+import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from './article.js';
 
 export const MAX_BATCH = 500;
+/** Classify trims title and body and dead-letters an empty one, so REST refuses them up front. */
+const NOT_BLANK = /\S/;
 
 export class ArticleDto {
   @ApiPropertyOptional({
@@ -30,24 +33,26 @@ export class ArticleDto {
   @ApiProperty({ example: 'Parliament passes the budget after a late-night session' })
   @IsString()
   @IsNotEmpty()
-  @MaxLength(1000)
+  @Matches(NOT_BLANK, { message: 'title should not be blank' })
+  @MaxLength(MAX_TITLE_CHARS)
   title!: string;
 
   @ApiProperty({ example: 'Lawmakers approved the spending plan by 212 votes to 190 ...' })
   @IsString()
   @IsNotEmpty()
+  @Matches(NOT_BLANK, { message: 'body should not be blank' })
   body!: string;
 
   @ApiPropertyOptional({ example: 'https://news.example.com/budget' })
   @IsOptional()
-  @IsUrl({ require_tld: false }, { message: 'url must be a URL' })
-  @MaxLength(2048)
+  @IsUrl(URL_OPTIONS, { message: 'url must be a URL' })
+  @MaxLength(MAX_URL_CHARS)
   url?: string;
 
   @ApiPropertyOptional({ example: 'example-news' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(MAX_SOURCE_CHARS)
   source?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601', example: '2026-11-22T08:00:00Z' })

@@ -24,6 +24,21 @@ describe('articleFromRawEntry', () => {
     }
   });
 
+  it.each([
+    ['a title over 1000 characters', { title: 'x'.repeat(1001) }, /^title must be at most 1000 characters, got 1001$/],
+    ['a url that is no URL', { url: 'not a url' }, /^url must be a URL of at most 2048 characters, got "not a url"$/],
+    ['a url over 2048 characters', { url: `https://x.test/${'a'.repeat(2048)}` }, /^url must be a URL/],
+    ['a source over 200 characters', { source: 's'.repeat(201) }, /^source must be at most 200 characters, got 201$/],
+  ])('refuses %s, as REST ingest does', (_case, fields, message) => {
+    expect(() => articleFromRawEntry({ ...raw, ...fields }, 1000)).toThrow(message);
+  });
+
+  it('keeps a title, url and source at the REST limits', () => {
+    const url = `https://x.test/${'a'.repeat(2048 - 15)}`;
+    const article = articleFromRawEntry({ ...raw, title: 't'.repeat(1000), url, source: 's'.repeat(200) }, 1000);
+    expect([article.title.length, article.url, article.source?.length]).toEqual([1000, url, 200]);
+  });
+
   it('derives an id when the producer gives none (or an empty one)', () => {
     expect(articleFromRawEntry({ ...raw, id: '' }, 1000).id).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -1,4 +1,4 @@
-import { isISO8601 } from 'class-validator';
+import { isISO8601, isURL, maxLength } from 'class-validator';
 import type { Fields } from '../../streams/stream-entry.js';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, articleIdFor } from './article-id.js';
 
@@ -25,6 +25,12 @@ export interface PipelineArticle {
 
 export class MalformedEntryError extends Error {}
 
+/** Field limits of REST ingest (ArticleDto), applied to every producer's entries at intake. */
+export const MAX_TITLE_CHARS = 1000;
+export const MAX_URL_CHARS = 2048;
+export const MAX_SOURCE_CHARS = 200;
+export const URL_OPTIONS = { require_tld: false };
+
 /**
  * Reads a `news_raw` entry written by REST ingest or any producer: `title` and `body` (or `text`) are required,
  * `id` is derived like REST ingest does when missing.
@@ -40,6 +46,17 @@ export function articleFromRawEntry(fields: Fields, maxBodyChars: number): Pipel
   }
   if (body.length > maxBodyChars) {
     throw new MalformedEntryError(`body is ${body.length} characters, over ARTICLE_MAX_BODY_CHARS (${maxBodyChars})`);
+  }
+  if (!maxLength(fields.title, MAX_TITLE_CHARS)) {
+    throw new MalformedEntryError(`title must be at most ${MAX_TITLE_CHARS} characters, got ${fields.title.length}`);
+  }
+  if (fields.url && !(isURL(fields.url, URL_OPTIONS) && maxLength(fields.url, MAX_URL_CHARS))) {
+    throw new MalformedEntryError(
+      `url must be a URL of at most ${MAX_URL_CHARS} characters, got ${JSON.stringify(fields.url.slice(0, 100))}`,
+    );
+  }
+  if (fields.source && !maxLength(fields.source, MAX_SOURCE_CHARS)) {
+    throw new MalformedEntryError(`source must be at most ${MAX_SOURCE_CHARS} characters, got ${fields.source.length}`);
   }
   const ingestedAt = Number(fields.ingested_at);
   const ingested_at = Number.isFinite(ingestedAt) && ingestedAt > 0 ? ingestedAt : Date.now();

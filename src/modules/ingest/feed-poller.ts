@@ -1,10 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { isURL } from 'class-validator';
 import Parser from 'rss-parser';
 import { periodic, type Periodic } from '../../common/periodic.js';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { ArticleDto } from './article.dto.js';
+import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from './article.js';
 import { IngestService } from './ingest.service.js';
 
 const FETCH_TIMEOUT_MS = 15000;
@@ -28,11 +30,13 @@ export function feedItemId(item: FeedItem): string | undefined {
 
 export function articleFromFeedItem(item: FeedItem, source: string): ArticleDto | undefined {
   const id = feedItemId(item);
-  const title = item.title?.trim();
+  // Cut to the limits intake applies to every producer, so a long feed title does not dead-letter the item.
+  const title = item.title?.trim().slice(0, MAX_TITLE_CHARS);
   if (!id || !title) return undefined;
   const body = (item.contentSnippet ?? item.summary ?? stripTags(item.content ?? '')).trim() || title;
-  const article: ArticleDto = { id, title, body, source };
-  if (item.link && /^https?:\/\//.test(item.link)) article.url = item.link;
+  const article: ArticleDto = { id, title, body, source: source.slice(0, MAX_SOURCE_CHARS) };
+  const link = item.link;
+  if (link && /^https?:\/\//.test(link) && link.length <= MAX_URL_CHARS && isURL(link, URL_OPTIONS)) article.url = link;
   if (item.isoDate) article.published_at = item.isoDate;
   return article;
 }
