@@ -12,7 +12,8 @@ interface Seen {
 
 /**
  * A stand-in OpenAI-compatible chat completions server. The last user message picks the behaviour:
- * "fail" errors mid-stream, "slow" streams one piece every 50 ms until the client goes away, else five pieces.
+ * "fail" errors mid-stream, "slow" streams one piece every 50 ms until the client goes away, "think" streams reasoning
+ * deltas without content for 2.5 s before its answer, else five pieces.
  */
 class StandInUpstream {
   readonly seen: Seen[] = [];
@@ -50,6 +51,22 @@ class StandInUpstream {
         res.end(`data: ${JSON.stringify({ error: { message: 'model overloaded' } })}\n\n`);
         return;
       }
+      if (prompt === 'think') {
+        // A reasoning model: deltas without content for longer than LLM_UPSTREAM_TIMEOUT_MS, then the answer.
+        const delta = (fields: Record<string, string>) =>
+          res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: fields }] })}\n\n`);
+        delta({ role: 'assistant' });
+        let n = 0;
+        const timer = setInterval(() => {
+          if (n++ < 25) return delta({ reasoning_content: ` step${n}` });
+          clearInterval(timer);
+          chunk('Thought');
+          chunk(' it through.');
+          res.end('data: [DONE]\n\n');
+        }, 100);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
       if (prompt === 'slow') {
         let n = 0;
         const timer = setInterval(() => chunk(` piece${n++}`), 50);
@@ -75,6 +92,7 @@ describe('llm upstream providers', () => {
       LLM_OPENAI_API_KEY: 'sk-test',
       HF_ENDPOINT_URL: upstream.url,
       HF_TOKEN: 'hf_test',
+      LLM_UPSTREAM_TIMEOUT_MS: '1000',
     });
   });
 
@@ -120,6 +138,14 @@ describe('llm upstream providers', () => {
       expect(last).toMatchObject({ type: 'error', request_id: id });
       expect(String(last.message)).toContain(provider);
       expect(String(last.message)).toContain('model overloaded');
+    },
+  );
+
+  it.each(['openai', 'huggingface'])(
+    '%s: upstream events without text (reasoning deltas) longer than LLM_UPSTREAM_TIMEOUT_MS are not a time-out',
+    async (provider) => {
+      const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, { body: { prompt: 'think', provider } });
+      expect(await finished(body.id)).toMatchObject({ status: 'done', text: 'Thought it through.', tokens: 2 });
     },
   );
 

@@ -31,7 +31,7 @@ export class HuggingFaceProvider implements TokenProvider {
       );
       for await (const chunk of chunks) {
         const content = chunk.choices?.[0]?.delta?.content;
-        if (content) yield content;
+        yield typeof content === 'string' ? content : '';
       }
     } catch (error) {
       if (request.signal.aborted) throw error;
