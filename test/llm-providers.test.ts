@@ -12,7 +12,7 @@ interface Seen {
 
 /**
  * A stand-in OpenAI-compatible chat completions server. The last user message picks the behaviour:
- * "fail" errors mid-stream, "slow" streams one piece every 50 ms until the client goes away, "think" streams reasoning
+ * "gateway" answers 502 with an HTML page, "fail" errors mid-stream, "slow" streams one piece every 50 ms until the client goes away, "think" streams reasoning
  * deltas without content for 2.5 s before its answer, else five pieces.
  */
 class StandInUpstream {
@@ -41,10 +41,14 @@ class StandInUpstream {
       const seen: Seen = { path: req.url ?? '', body: JSON.parse(raw) as Seen['body'], closedEarly: false };
       this.seen.push(seen);
       res.on('close', () => (seen.closedEarly = !res.writableFinished));
+      const prompt = seen.body.messages?.filter((m) => m.role === 'user').pop()?.content ?? '';
+      if (prompt === 'gateway') {
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const chunk = (content: string) =>
         res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
-      const prompt = seen.body.messages?.filter((m) => m.role === 'user').pop()?.content ?? '';
       if (prompt === 'fail') {
         chunk('Hello');
         chunk(' there');
@@ -138,6 +142,16 @@ describe('llm upstream providers', () => {
       expect(last).toMatchObject({ type: 'error', request_id: id });
       expect(String(last.message)).toContain(provider);
       expect(String(last.message)).toContain('model overloaded');
+    },
+  );
+
+  it.each(['openai', 'huggingface'])(
+    '%s: an upstream HTTP error without a JSON body ends the stream with an error naming the status',
+    async (provider) => {
+      const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, { body: { prompt: 'gateway', provider } });
+      const read = await finished(body.id);
+      expect(read).toMatchObject({ status: 'error', tokens: 0 });
+      expect(read.error).toContain(`${provider} upstream answered HTTP 502`);
     },
   );
 
