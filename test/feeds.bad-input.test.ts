@@ -62,6 +62,26 @@ describe('feeds: bad input', () => {
     socket.close();
   });
 
+  it('a feed:sync cursor Valkey cannot read after is refused as bad input, not answered "sync failed; retry"', async () => {
+    const socket = connect(app.url, { userId: 'u3' });
+    await next(socket, 'connect');
+    const huge = '18446744073709551616';
+    for (const after of [
+      `${huge}-0`,
+      `0-${huge}`,
+      '18446744073709551615-18446744073709551615',
+      `${'9'.repeat(40)}-0`,
+    ]) {
+      const reply = (await socket.timeout(5000).emitWithAck('feed:sync', { after })) as { error?: string };
+      expect(reply.error).toContain('payload must be {after: cursor}');
+    }
+    const reply = (await socket.timeout(5000).emitWithAck('feed:sync', { after: '18446744073709551615-0' })) as {
+      items: unknown[];
+    };
+    expect(reply).toEqual({ items: [] });
+    socket.close();
+  });
+
   it('malformed feed:sync payloads get an error event and the connection stays usable', async () => {
     const socket = connect(app.url, { userId: 'u2' });
     await next(socket, 'connect');

@@ -326,6 +326,17 @@ describe('docker-compose.yml', () => {
       expect(names.filter((name) => !known.has(name))).toEqual([]);
     }
   });
+
+  it('gives the api replica the LLM provider settings it checks on POST /llm/streams, as the llm replica has them', () => {
+    const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, unknown> }>;
+    };
+    for (const service of ['api', 'llm']) {
+      expect(Object.keys(compose.services[service].environment ?? {})).toEqual(
+        expect.arrayContaining(['LLM_OPENAI_BASE_URL', 'HF_TOKEN', 'HF_ENDPOINT_URL']),
+      );
+    }
+  });
 });
 
 describe('README', () => {

@@ -12,7 +12,8 @@ interface Seen {
 
 /**
  * A stand-in OpenAI-compatible chat completions server. The last user message picks the behaviour:
- * "fail" errors mid-stream, "slow" streams one piece every 50 ms until the client goes away, else five pieces.
+ * "gateway" answers 502 with an HTML page, "fail" errors mid-stream, "slow" streams one piece every 50 ms until the client goes away, "think" streams reasoning
+ * deltas without content for 2.5 s before its answer, else five pieces.
  */
 class StandInUpstream {
   readonly seen: Seen[] = [];
@@ -40,14 +41,34 @@ class StandInUpstream {
       const seen: Seen = { path: req.url ?? '', body: JSON.parse(raw) as Seen['body'], closedEarly: false };
       this.seen.push(seen);
       res.on('close', () => (seen.closedEarly = !res.writableFinished));
+      const prompt = seen.body.messages?.filter((m) => m.role === 'user').pop()?.content ?? '';
+      if (prompt === 'gateway') {
+        res.writeHead(502, { 'content-type': 'text/html' }).end('<html><body>502 Bad Gateway</body></html>');
+        return;
+      }
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       const chunk = (content: string) =>
         res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content } }] })}\n\n`);
-      const prompt = seen.body.messages?.filter((m) => m.role === 'user').pop()?.content ?? '';
       if (prompt === 'fail') {
         chunk('Hello');
         chunk(' there');
         res.end(`data: ${JSON.stringify({ error: { message: 'model overloaded' } })}\n\n`);
+        return;
+      }
+      if (prompt === 'think') {
+        // A reasoning model: deltas without content for longer than LLM_UPSTREAM_TIMEOUT_MS, then the answer.
+        const delta = (fields: Record<string, string>) =>
+          res.write(`data: ${JSON.stringify({ choices: [{ index: 0, delta: fields }] })}\n\n`);
+        delta({ role: 'assistant' });
+        let n = 0;
+        const timer = setInterval(() => {
+          if (n++ < 25) return delta({ reasoning_content: ` step${n}` });
+          clearInterval(timer);
+          chunk('Thought');
+          chunk(' it through.');
+          res.end('data: [DONE]\n\n');
+        }, 100);
+        res.on('close', () => clearInterval(timer));
         return;
       }
       if (prompt === 'slow') {
@@ -75,6 +96,7 @@ describe('llm upstream providers', () => {
       LLM_OPENAI_API_KEY: 'sk-test',
       HF_ENDPOINT_URL: upstream.url,
       HF_TOKEN: 'hf_test',
+      LLM_UPSTREAM_TIMEOUT_MS: '1000',
     });
   });
 
@@ -120,6 +142,24 @@ describe('llm upstream providers', () => {
       expect(last).toMatchObject({ type: 'error', request_id: id });
       expect(String(last.message)).toContain(provider);
       expect(String(last.message)).toContain('model overloaded');
+    },
+  );
+
+  it.each(['openai', 'huggingface'])(
+    '%s: an upstream HTTP error without a JSON body ends the stream with an error naming the status',
+    async (provider) => {
+      const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, { body: { prompt: 'gateway', provider } });
+      const read = await finished(body.id);
+      expect(read).toMatchObject({ status: 'error', tokens: 0 });
+      expect(read.error).toContain(`${provider} upstream answered HTTP 502`);
+    },
+  );
+
+  it.each(['openai', 'huggingface'])(
+    '%s: upstream events without text (reasoning deltas) longer than LLM_UPSTREAM_TIMEOUT_MS are not a time-out',
+    async (provider) => {
+      const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, { body: { prompt: 'think', provider } });
+      expect(await finished(body.id)).toMatchObject({ status: 'done', text: 'Thought it through.', tokens: 2 });
     },
   );
 

@@ -5,7 +5,16 @@ import { TOPICS } from '../classify/topics.js';
 import { StreamStatsDto } from '../features/features.dto.js';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const FEED_CURSOR_PATTERN = /^\d+-\d+$/;
+const FEED_CURSOR_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
+const STREAM_ID_PART_MAX = 2n ** 64n - 1n;
+
+/** A feed stream entry id that Valkey can read after: both parts within 64 bits, and not the largest id of all. */
+export function isFeedCursor(value: string): boolean {
+  const parts = FEED_CURSOR_PATTERN.exec(value);
+  if (!parts) return false;
+  const [ms, seq] = [BigInt(parts[1]), BigInt(parts[2])];
+  return ms <= STREAM_ID_PART_MAX && seq <= STREAM_ID_PART_MAX && (ms < STREAM_ID_PART_MAX || seq < STREAM_ID_PART_MAX);
+}
 
 export class TopicsDto {
   @ApiProperty({

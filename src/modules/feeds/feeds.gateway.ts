@@ -9,7 +9,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
-import { FEED_CURSOR_PATTERN, USER_ID_PATTERN } from './feeds.dto.js';
+import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
 import { feedsMetrics } from './feeds.metrics.js';
 import { feedRoom, FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
@@ -66,12 +66,7 @@ export class FeedsGateway
     const uid = await this.admitted.get(socket);
     if (uid === undefined) return this.refuse(socket, 'feed:sync', 'not authenticated');
     const after = (payload as { after?: unknown } | null)?.after;
-    if (
-      typeof payload !== 'object' ||
-      payload === null ||
-      typeof after !== 'string' ||
-      !FEED_CURSOR_PATTERN.test(after)
-    ) {
+    if (typeof payload !== 'object' || payload === null || typeof after !== 'string' || !isFeedCursor(after)) {
       return this.refuse(
         socket,
         'feed:sync',

@@ -166,6 +166,8 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         }
         if (step.done) break;
         idle.reset();
+        // An event without text (a role or reasoning delta) shows the upstream is alive; it is no token.
+        if (step.value === '') continue;
         if (count >= meta.max_tokens) {
           reason = 'length';
           break;

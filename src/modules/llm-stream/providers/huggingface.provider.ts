@@ -1,4 +1,4 @@
-import { InferenceClient } from '@huggingface/inference';
+import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
 import { chatMessages, UpstreamError, type GenerationRequest, type TokenProvider } from './token-provider.js';
 
 /**
@@ -31,11 +31,18 @@ export class HuggingFaceProvider implements TokenProvider {
       );
       for await (const chunk of chunks) {
         const content = chunk.choices?.[0]?.delta?.content;
-        if (content) yield content;
+        yield typeof content === 'string' ? content : '';
       }
     } catch (error) {
       if (request.signal.aborted) throw error;
-      throw new UpstreamError(`huggingface upstream failed: ${(error as Error).message}`);
+      // The client's message for a non-JSON error body does not say which status the endpoint answered.
+      const status = error instanceof InferenceClientProviderApiError ? error.httpResponse.status : 0;
+      const message = (error as Error).message;
+      throw new UpstreamError(
+        status >= 400
+          ? `huggingface upstream answered HTTP ${status}: ${message}`
+          : `huggingface upstream failed: ${message}`,
+      );
     }
   }
 }

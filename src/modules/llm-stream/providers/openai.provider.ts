@@ -61,7 +61,7 @@ export class OpenAiProvider implements TokenProvider {
           throw new UpstreamError(`openai upstream failed mid-stream: ${message}`);
         }
         const content = data.choices?.[0]?.delta?.content;
-        if (content) yield content;
+        yield typeof content === 'string' ? content : '';
       }
     }
     throw new UpstreamError('openai upstream closed the stream before [DONE]');

@@ -19,6 +19,7 @@ export interface TokenProvider {
   readonly defaultModel: string;
   /** Why this provider cannot be used with the current configuration, or undefined when it can. */
   unavailable(): string | undefined;
+  /** Text pieces in order; an empty piece is an upstream event without text (a role or reasoning delta): not silence. */
   stream(request: GenerationRequest): AsyncIterable<string>;
 }
 
