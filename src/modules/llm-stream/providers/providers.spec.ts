@@ -40,4 +40,13 @@ describe('withoutRepeatedPrefix', () => {
   it('passes everything through when nothing was sent before', async () => {
     expect(await collect(withoutRepeatedPrefix('', from(['a', 'b'])))).toEqual(['a', 'b']);
   });
+
+  it('passes an event without text through at once while it is still matching the prefix', async () => {
+    const seen: string[] = [];
+    for await (const piece of withoutRepeatedPrefix('Hello there', from(['Hel', '', 'lo there', ' friend']))) {
+      seen.push(piece);
+      if (seen.length === 1) expect(piece).toBe(''); // the reset reaches the caller before the prefix is decided
+    }
+    expect(seen).toEqual(['', ' friend']);
+  });
 });

@@ -54,7 +54,8 @@ export async function* withoutRepeatedPrefix(prefix: string, pieces: AsyncIterab
   let heldText = '';
   let deciding = true;
   for await (const piece of pieces) {
-    if (!deciding) {
+    // An event without text passes at once, even while deciding: it tells the caller the upstream is alive.
+    if (!deciding || piece === '') {
       yield piece;
       continue;
     }
