@@ -207,6 +207,17 @@ describe('web page at GET /', () => {
     expect(user.body.topics.sort()).toEqual(['finance', 'science', 'technology']);
   });
 
+  it('Refresh puts the older articles a newly followed topic brings where a reload lists them, not on top', async () => {
+    await page.check('#topics input[value="sports"]');
+    await refreshShows(1);
+    await page.click('#refresh');
+    const shown = await listedIds();
+    const reload = await json<{ items: { id: string }[] }>(`${app.url}/users/${UID}/feed?limit=100`);
+    expect(shown).toEqual(reload.body.items.map((item) => item.id));
+    expect(shown).toContain(sportsId);
+    expect(shown[0]).not.toBe(sportsId);
+  });
+
   it('the pipeline panel shows length, pending and lag per stream and follows /pipeline/stats', async () => {
     type Stats = { stream: string; length: number; groups: { name: string; pending: number; lag: number | null }[] };
     const cells = async (stream: string): Promise<string[]> =>
