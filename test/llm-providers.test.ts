@@ -178,3 +178,31 @@ describe('llm upstream providers', () => {
     },
   );
 });
+
+describe('llm provider settings on a split deployment', () => {
+  it('a stream for a provider the llm replica lacks settings for ends with an error naming the setting', async () => {
+    const valkey = await TestValkey.start();
+    const upstream = await StandInUpstream.start();
+    // The api replica has the endpoint (so it accepts the request); the llm replica was deployed without it.
+    const api = await startTestApp(valkey.url, { ROLES: 'api', LLM_OPENAI_BASE_URL: `${upstream.url}/v1` });
+    const llm = await startTestApp(valkey.url, { ROLES: 'llm' });
+    try {
+      const { status, body } = await json<{ id: string }>(`${api.url}/llm/streams`, {
+        body: { prompt: 'Hello', provider: 'openai' },
+      });
+      expect(status).toBe(201);
+      const read = await eventually(async () => {
+        const res = await json<{ status: string; error?: string }>(`${api.url}/llm/streams/${body.id}`);
+        return res.body.status !== 'running' ? res.body : undefined;
+      });
+      expect(read).toMatchObject({ status: 'error', error: expect.stringContaining('LLM_OPENAI_BASE_URL') });
+      expect(read.error).toContain('not configured on the llm replica');
+      expect(upstream.seen).toHaveLength(0);
+    } finally {
+      await llm.close();
+      await api.close();
+      await upstream.stop();
+      await valkey.stop();
+    }
+  });
+});

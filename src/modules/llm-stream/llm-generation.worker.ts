@@ -135,6 +135,10 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       } else {
         this.logger.log(`resuming stream ${id} after token ${count - 1}`);
       }
+      let reason: EndReason | undefined;
+      // The api replica checked the provider's settings; this replica may lack them (a setting given to api only).
+      const unconfigured = provider.unavailable();
+      let failure = unconfigured && `${provider.name} is not configured on the llm replica: ${unconfigured}`;
       const pieces = provider.stream({
         prompt: meta.prompt,
         system: meta.system,
@@ -146,9 +150,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       // The simulated model resumes exactly where asked; a real upstream may echo the prefix it was given.
       const guarded = count > 0 && provider.name !== 'simulated' ? withoutRepeatedPrefix(text, pieces) : pieces;
       iterator = guarded[Symbol.asyncIterator]();
-      let reason: EndReason | undefined;
-      let failure: string | undefined;
-      for (;;) {
+      while (!failure) {
         let step: IteratorResult<string>;
         try {
           step = await iterator.next();
