@@ -152,6 +152,15 @@ describe('llm token streams', () => {
     const text = tokens.map((e) => (JSON.parse(e.data) as Token).content).join('');
     expect(text).toBe((await status(body.id)).body.text);
 
+    // The end event's id is the token count: a reconnect after it (EventSource's default) gets 204 and stops; one
+    // that had every token but not the end still gets the end.
+    const end = full.events[full.events.length - 1];
+    expect(end.id).toBe('25');
+    const after = await fetch(`${app.url}/llm/streams/${body.id}/events`, { headers: { 'Last-Event-ID': end.id } });
+    expect(after.status).toBe(204);
+    const lastToken = await readSse(`${app.url}/llm/streams/${body.id}/events`, { 'Last-Event-ID': '24' });
+    expect(lastToken.events.map((e) => e.event)).toEqual(['end']);
+
     // An event id this stream never sent is a 400 naming the header, not a silent replay from the start.
     const bad = await fetch(`${app.url}/llm/streams/${body.id}/events`, { headers: { 'Last-Event-ID': 'abc' } });
     expect(bad.status).toBe(400);

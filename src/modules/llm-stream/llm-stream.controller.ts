@@ -20,6 +20,7 @@ import {
   ApiCreatedResponse,
   ApiHeader,
   ApiNotFoundResponse,
+  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
@@ -79,12 +80,15 @@ export class LlmStreamController {
     summary: 'Server-Sent Events of a token stream',
     description:
       'event: token (id: the token index, data: {index, content}) from the start, or after Last-Event-ID, or from ?from=; ' +
-      'then event: end (data: {total_tokens, reason?, message?}). A viewer too slow to keep up gets end with reason slow_viewer.',
+      'then event: end (id: total_tokens; data: {total_tokens, reason?, message?}). A reconnect with Last-Event-ID ' +
+      'past the end of a finished stream gets 204 (an EventSource stops). A viewer too slow to keep up gets end with ' +
+      'reason slow_viewer.',
   })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this token index' })
   @ApiQuery({ name: 'from', required: false, type: Number, description: 'First token index to send (default 0)' })
   @ApiOkResponse({ description: 'An event stream' })
+  @ApiNoContentResponse({ description: 'Last-Event-ID is the id of the end event of a finished stream: nothing more' })
   @ApiBadRequestResponse({ description: 'from or Last-Event-ID is not a token index' })
   @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
   async events(
@@ -96,6 +100,11 @@ export class LlmStreamController {
   ): Promise<void> {
     const start = firstIndex(lastEventId, from);
     if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
+    if (lastEventId?.trim() && (await this.streams.seenToTheEnd(id, start))) {
+      // The client had the end (EventSource reconnects after a response ends): 204 tells it to stop.
+      res.status(204).end();
+      return;
+    }
     const sink = new SseViewerSink(req, res);
     const viewer = await this.streams.watch(id, start, sink);
     if (viewer) sink.onClose(() => viewer.close());

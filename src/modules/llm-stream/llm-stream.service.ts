@@ -85,6 +85,12 @@ export class LlmStreamService implements OnModuleInit {
     };
   }
 
+  /** Whether a stream has finished and a viewer resuming at token `start` already had its end (`start` past it). */
+  async seenToTheEnd(id: string, start: number): Promise<boolean> {
+    const snapshot = await this.log.snapshot(id);
+    return snapshot.terminal !== undefined && start > snapshot.tokens.length;
+  }
+
   /** Ends a running stream with reason `cancelled` and tells the generating replica to abort its upstream call. */
   async cancel(id: string): Promise<CancelledStreamDto> {
     const outcome = await this.log.cancel(id);

@@ -6,7 +6,7 @@ const KEEPALIVE_MS = 15000;
 
 /**
  * A Server-Sent Events viewer: `event: token` with `id:` the token index (so `Last-Event-ID` resumes), then
- * `event: end`, then the response ends. Backlog counts writes queued since the socket filled.
+ * `event: end` (its `id:` the token count), then the response ends. Backlog counts writes queued since the socket filled.
  */
 export class SseViewerSink implements ViewerSink {
   readonly transport = 'sse' as const;
@@ -56,8 +56,10 @@ export class SseViewerSink implements ViewerSink {
     this.write(`event: token\nid: ${index}\ndata: ${JSON.stringify({ index, content })}\n\n`);
   }
 
+  /** `id:` total_tokens (past the last token index), so a client reconnecting after the end gets 204 and stops. */
   end(message: TerminalMessage): void {
-    this.write(`event: end\ndata: ${JSON.stringify(endPayload(message))}\n\n`);
+    const end = endPayload(message);
+    this.write(`event: end\nid: ${end.total_tokens}\ndata: ${JSON.stringify(end)}\n\n`);
     this.finish();
   }
 
