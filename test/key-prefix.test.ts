@@ -57,6 +57,7 @@ describe('KEY_PREFIX', () => {
     expect(keys.length).toBeGreaterThan(10);
     expect(channels.length).toBeGreaterThan(0);
     expect(keys.filter((key) => !key.startsWith(PREFIX))).toEqual([]);
+    expect(keys.filter((key) => key.indexOf(PREFIX, PREFIX.length) >= 0)).toEqual([]); // never prefixed twice
     expect(channels.filter((channel) => !channel.startsWith(PREFIX))).toEqual([]);
   });
 });

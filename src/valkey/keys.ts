@@ -69,8 +69,9 @@ export class Keys {
   deadLetter(stage: string): string {
     return this.key(`dlq:${stage}`);
   }
+  /** `stream` is the prefixed stream key; the prefix is not repeated inside the lease key. */
   consumerLease(stream: string, group: string, consumer: string): string {
-    return this.key(`consumer_lease:${stream}:${group}:${consumer}`);
+    return this.key(`consumer_lease:${this.unprefixed(stream)}:${group}:${consumer}`);
   }
 
   // Feature store

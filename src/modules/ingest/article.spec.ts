@@ -39,6 +39,11 @@ describe('articleFromRawEntry', () => {
     expect([article.title.length, article.url, article.source?.length]).toEqual([1000, url, 200]);
   });
 
+  it('reads the body from text when body is missing or empty', () => {
+    expect(articleFromRawEntry({ id: 'r2', title: 'T', text: 'From text.' }, 1000).body).toBe('From text.');
+    expect(articleFromRawEntry({ id: 'r3', title: 'T', body: '', text: 'From text.' }, 1000).body).toBe('From text.');
+  });
+
   it('derives an id when the producer gives none (or an empty one)', () => {
     expect(articleFromRawEntry({ ...raw, id: '' }, 1000).id).toMatch(/^[0-9a-f]{16}$/);
   });

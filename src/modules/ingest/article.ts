@@ -37,7 +37,8 @@ export const URL_OPTIONS = { require_tld: false };
  */
 export function articleFromRawEntry(fields: Fields, maxBodyChars: number): PipelineArticle {
   const title = fields.title?.trim();
-  const body = (fields.body ?? fields.text)?.trim();
+  // An empty `body` falls back to `text`, as a missing one does.
+  const body = (fields.body || fields.text)?.trim();
   if (!title) throw new MalformedEntryError('missing field "title"');
   if (!body) throw new MalformedEntryError('missing field "body" (or "text")');
   // Checked here, at the first stage, rather than after two stages' work in fanout.
