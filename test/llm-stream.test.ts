@@ -156,7 +156,9 @@ describe('llm token streams', () => {
     // that had every token but not the end still gets the end.
     const end = full.events[full.events.length - 1];
     expect(end.id).toBe('25');
-    const after = await fetch(`${app.url}/llm/streams/${body.id}/events`, { headers: { 'Last-Event-ID': end.id } });
+    const after = await fetch(`${app.url}/llm/streams/${body.id}/events`, {
+      headers: { 'Last-Event-ID': String(end.id) },
+    });
     expect(after.status).toBe(204);
     const lastToken = await readSse(`${app.url}/llm/streams/${body.id}/events`, { 'Last-Event-ID': '24' });
     expect(lastToken.events.map((e) => e.event)).toEqual(['end']);

@@ -1,19 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { LimitQueryDto } from '../http/limit-query.dto.js';
 
 /** A stream entry id, `ms-seq`. */
 export const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
 
-export class DeadLetterQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
-
+export class DeadLetterQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ description: 'An entry id: `next_after` of the previous page', example: '1764421234567-0' })
   @IsOptional()
   @Matches(ENTRY_ID, { message: 'after must be a stream entry id (ms-seq)' })

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { LimitQueryDto } from '../../http/limit-query.dto.js';
 import type { StreamStats } from '../../streams/stream-stats.service.js';
 import type { FeedArticle } from '../fanout/article.js';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../ingest/article-id.js';
@@ -7,7 +8,6 @@ import {
   ArticleListDto,
   FeedPageDto,
   FeedQueryDto,
-  LimitQueryDto,
   PipelineStatsDto,
   TopicListDto,
   TopicsDto,

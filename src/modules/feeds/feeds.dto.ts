@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { LimitQueryDto } from '../../http/limit-query.dto.js';
 import { TOPICS } from '../classify/topics.js';
 import { StreamStatsDto } from '../features/features.dto.js';
 
@@ -27,16 +27,6 @@ export class TopicsDto {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   topics!: string[];
-}
-
-export class LimitQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  limit?: number;
 }
 
 export class FeedQueryDto extends LimitQueryDto {
