@@ -5,8 +5,8 @@ import {
   DeadLetterIdsDto,
   DeadLetterPageDto,
   DeadLetterQueryDto,
-  ENTRY_ID,
   DiscardResultDto,
+  isEntryId,
   ReplayResultDto,
 } from './dead-letters.dto.js';
 import { DeadLetterService } from './dead-letters.service.js';
@@ -55,7 +55,7 @@ export class DeadLettersController {
   @ApiBadRequestResponse({ description: 'Not a stream entry id' })
   @ApiNotFoundResponse({ description: UNKNOWN_STAGE })
   async discard(@Param('stage') stage: string, @Param('id') id: string): Promise<DiscardResultDto> {
-    if (!ENTRY_ID.test(id)) throw new BadRequestException('id must be a stream entry id (ms-seq)');
+    if (!isEntryId(id)) throw new BadRequestException('id must be a stream entry id (ms-seq)');
     return { deleted: await this.deadLetters.discard(stage, [id]) };
   }
 }

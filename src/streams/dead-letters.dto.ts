@@ -1,9 +1,22 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 
-/** A stream entry id, `ms-seq`. */
-export const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
+const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
+const MAX_PART = 2n ** 64n - 1n;
+
+/** A stream entry id, `ms-seq`, each part an unsigned 64-bit number (Valkey refuses anything else). */
+export function isEntryId(value: unknown): value is string {
+  if (typeof value !== 'string' || !ENTRY_ID.test(value)) return false;
+  return value.split('-').every((part) => BigInt(part) <= MAX_PART);
+}
+
+/** The largest stream entry id: nothing comes after it. */
+export const LAST_ENTRY_ID = `${MAX_PART}-${MAX_PART}`;
+
+function IsEntryId(message: string, each = false): PropertyDecorator {
+  return ValidateBy({ name: 'isEntryId', validator: { validate: isEntryId, defaultMessage: () => message } }, { each });
+}
 
 export class DeadLetterQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 20 })
@@ -16,7 +29,7 @@ export class DeadLetterQueryDto {
 
   @ApiPropertyOptional({ description: 'An entry id: `next_after` of the previous page', example: '1764421234567-0' })
   @IsOptional()
-  @Matches(ENTRY_ID, { message: 'after must be a stream entry id (ms-seq)' })
+  @IsEntryId('after must be a stream entry id (ms-seq)')
   after?: string;
 }
 
@@ -30,7 +43,7 @@ export class DeadLetterIdsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
-  @Matches(ENTRY_ID, { each: true, message: 'each of ids must be a stream entry id (ms-seq)' })
+  @IsEntryId('each of ids must be a stream entry id (ms-seq)', true)
   ids?: string[];
 }
 

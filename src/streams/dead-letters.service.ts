@@ -4,6 +4,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { execOrThrow } from '../valkey/pipeline.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
+import { LAST_ENTRY_ID } from './dead-letters.dto.js';
 import { fieldsFromArray, nextId, type Fields } from './stream-entry.js';
 
 const REDRIVE = LuaScript.from(new URL('./redrive.lua', import.meta.url));
@@ -52,6 +53,8 @@ export class DeadLetterService {
   /** Oldest first, `limit` entries after the id `after` (exclusive). */
   async list(stage: string, limit: number, after?: string): Promise<DeadLetterPage> {
     const key = this.key(stage);
+    // Nothing comes after the largest id, and Valkey refuses an exclusive range starting there.
+    if (after === LAST_ENTRY_ID) return { stage, length: Number(await this.valkey.command.xlen(key)), entries: [] };
     const [length, raw] = (await execOrThrow(
       this.valkey.command
         .pipeline()
