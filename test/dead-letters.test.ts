@@ -142,12 +142,21 @@ describe('dead letters: read, replay, discard', () => {
       { url: '/dead-letters/enrich/replay', method: 'POST', body: { ids: [] }, field: 'ids' },
       { url: '/dead-letters/enrich/replay', method: 'POST', body: { all: true }, field: 'all' },
       { url: '/dead-letters/enrich/not-an-id', method: 'DELETE', field: 'id' },
+      // Digits, but past a 64-bit part: Valkey refuses such an id, which must not surface as a 500.
+      { url: `/dead-letters/enrich?after=${'9'.repeat(20)}-0`, method: 'GET', field: 'after' },
+      { url: '/dead-letters/enrich/replay', method: 'POST', body: { ids: [`1-${'9'.repeat(20)}`] }, field: 'ids' },
+      { url: `/dead-letters/enrich/${'9'.repeat(20)}-0`, method: 'DELETE', field: 'id' },
     ];
     for (const { url, method, body, field } of bad) {
       const res = await json<{ message: string | string[] }>(`${app.url}${url}`, { method, body });
       expect({ url, status: res.status }).toEqual({ url, status: 400 });
       expect(String(res.body.message)).toContain(field);
     }
+    const max = `${2n ** 64n - 1n}-${2n ** 64n - 1n}`;
+    expect(await json(`${app.url}/dead-letters/enrich?after=${max}`)).toMatchObject({
+      status: 200,
+      body: { length: 1, entries: [] },
+    });
     expect(await client.xlen('dlq:enrich')).toBe(1);
     expect(await client.xlen('classified_stream')).toBe(0);
   });

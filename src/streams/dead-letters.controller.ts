@@ -5,11 +5,11 @@ import {
   DeadLetterIdsDto,
   DeadLetterPageDto,
   DeadLetterQueryDto,
-  ENTRY_ID,
   DiscardResultDto,
   ReplayResultDto,
 } from './dead-letters.dto.js';
 import { DeadLetterService } from './dead-letters.service.js';
+import { isEntryId } from './stream-entry.js';
 
 const UNKNOWN_STAGE = `Not a stage that dead-letters (${STAGE_ROLES.join(', ')})`;
 
@@ -55,7 +55,7 @@ export class DeadLettersController {
   @ApiBadRequestResponse({ description: 'Not a stream entry id' })
   @ApiNotFoundResponse({ description: UNKNOWN_STAGE })
   async discard(@Param('stage') stage: string, @Param('id') id: string): Promise<DiscardResultDto> {
-    if (!ENTRY_ID.test(id)) throw new BadRequestException('id must be a stream entry id (ms-seq)');
+    if (!isEntryId(id)) throw new BadRequestException('id must be a stream entry id (ms-seq)');
     return { deleted: await this.deadLetters.discard(stage, [id]) };
   }
 }

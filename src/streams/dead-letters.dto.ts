@@ -1,14 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateBy } from 'class-validator';
 import { LimitQueryDto } from '../http/limit-query.dto.js';
+import { isEntryId } from './stream-entry.js';
 
-/** A stream entry id, `ms-seq`. */
-export const ENTRY_ID = /^\d{1,20}-\d{1,20}$/;
+function IsEntryId(message: string, each = false): PropertyDecorator {
+  return ValidateBy({ name: 'isEntryId', validator: { validate: isEntryId, defaultMessage: () => message } }, { each });
+}
 
 export class DeadLetterQueryDto extends LimitQueryDto {
   @ApiPropertyOptional({ description: 'An entry id: `next_after` of the previous page', example: '1764421234567-0' })
   @IsOptional()
-  @Matches(ENTRY_ID, { message: 'after must be a stream entry id (ms-seq)' })
+  @IsEntryId('after must be a stream entry id (ms-seq)')
   after?: string;
 }
 
@@ -22,7 +24,7 @@ export class DeadLetterIdsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
-  @Matches(ENTRY_ID, { each: true, message: 'each of ids must be a stream entry id (ms-seq)' })
+  @IsEntryId('each of ids must be a stream entry id (ms-seq)', true)
   ids?: string[];
 }
 

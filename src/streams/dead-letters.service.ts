@@ -4,7 +4,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { execOrThrow } from '../valkey/pipeline.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
-import { fieldsFromArray, nextId, type Fields } from './stream-entry.js';
+import { fieldsFromArray, LAST_ENTRY_ID, nextId, type Fields } from './stream-entry.js';
 
 const REDRIVE = LuaScript.from(new URL('./redrive.lua', import.meta.url));
 /** Entries read and moved per step of a replay of a whole dead-letter stream. */
@@ -52,6 +52,8 @@ export class DeadLetterService {
   /** Oldest first, `limit` entries after the id `after` (exclusive). */
   async list(stage: string, limit: number, after?: string): Promise<DeadLetterPage> {
     const key = this.key(stage);
+    // Nothing comes after the largest id, and Valkey refuses an exclusive range starting there.
+    if (after === LAST_ENTRY_ID) return { stage, length: Number(await this.valkey.command.xlen(key)), entries: [] };
     const [length, raw] = (await execOrThrow(
       this.valkey.command
         .pipeline()

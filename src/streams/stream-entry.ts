@@ -54,6 +54,18 @@ export function fieldsToArray(fields: Fields): string[] {
   return flat;
 }
 
+const ENTRY_ID = /^(\d{1,20})-(\d{1,20})$/;
+const MAX_ID_PART = 2n ** 64n - 1n;
+
+/** A stream entry id, `ms-seq`, each part an unsigned 64-bit number (Valkey refuses anything else). */
+export function isEntryId(value: unknown): value is string {
+  const parts = typeof value === 'string' ? ENTRY_ID.exec(value) : null;
+  return parts !== null && BigInt(parts[1]) <= MAX_ID_PART && BigInt(parts[2]) <= MAX_ID_PART;
+}
+
+/** The largest stream entry id: nothing comes after it. */
+export const LAST_ENTRY_ID = `${MAX_ID_PART}-${MAX_ID_PART}`;
+
 /** The smallest id greater than `id` (`1-5` → `1-6`), for exclusive ranges. */
 export function nextId(id: string): string {
   const [ms, seq] = id.split('-');

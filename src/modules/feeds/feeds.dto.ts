@@ -1,19 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { LimitQueryDto } from '../../http/limit-query.dto.js';
+import { isEntryId, LAST_ENTRY_ID } from '../../streams/stream-entry.js';
 import { TOPICS } from '../classify/topics.js';
 import { StreamStatsDto } from '../features/features.dto.js';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const FEED_CURSOR_PATTERN = /^(\d{1,20})-(\d{1,20})$/;
-const STREAM_ID_PART_MAX = 2n ** 64n - 1n;
-
-/** A feed stream entry id that Valkey can read after: both parts within 64 bits, and not the largest id of all. */
+/** A feed stream entry id that Valkey can read after: an entry id, and not the largest id of all. */
 export function isFeedCursor(value: string): boolean {
-  const parts = FEED_CURSOR_PATTERN.exec(value);
-  if (!parts) return false;
-  const [ms, seq] = [BigInt(parts[1]), BigInt(parts[2])];
-  return ms <= STREAM_ID_PART_MAX && seq <= STREAM_ID_PART_MAX && (ms < STREAM_ID_PART_MAX || seq < STREAM_ID_PART_MAX);
+  return isEntryId(value) && value !== LAST_ENTRY_ID;
 }
 
 export class TopicsDto {
