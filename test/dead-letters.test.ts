@@ -159,6 +159,12 @@ describe('dead letters: read, replay, discard', () => {
     });
     expect(await client.xlen('dlq:enrich')).toBe(1);
     expect(await client.xlen('classified_stream')).toBe(0);
+
+    // An entry holding only the engine's fields (written by hand) has nothing to replay: it stays, with the reason.
+    const bare = await client.xadd('dlq:enrich', '*', 'dlq_error', 'x', 'dlq_stream', 'classified_stream');
+    const replay = await json(`${app.url}/dead-letters/enrich/replay`, { body: { ids: [bare] } });
+    expect(replay.body).toEqual({ replayed: 0, not_replayed: [{ id: bare, reason: 'no original fields' }] });
+    expect(await client.xlen('dlq:enrich')).toBe(2);
   });
 
   it('documents the dead-letter routes in the OpenAPI document', async () => {

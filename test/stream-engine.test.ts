@@ -110,6 +110,24 @@ describe('stream-worker engine', () => {
     await eventually(async () => Number((await client.xpending('s:claim', 'g'))[0]) === 0);
   });
 
+  it('reclaims an idle entry of a dead consumer as soon as it starts, not one reclaim interval later', async () => {
+    const claimIdleMs = 10000; // reclaims every 5 s after the first
+    const client = server.client();
+    await produce('s:early', 1);
+    await client.xgroup('CREATE', 's:early', 'g', '0');
+    const read = (await client.xreadgroup('GROUP', 'g', 'gone', 'STREAMS', 's:early', '>')) as [string, [string][]][];
+    await client.xclaim('s:early', 'g', 'gone', 0, read[0][1][0][0], 'IDLE', claimIdleMs + 1000);
+
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'early', stream: 's:early', group: 'g' });
+    const startedAt = Date.now();
+    await worker(stage, valkey, { claimIdleMs }).start();
+    await eventually(() => stage.handled.length > 0, 10000);
+    expect(Date.now() - startedAt).toBeLessThan(claimIdleMs / 2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stage.handled).toEqual(['0']); // handled once: the reclaim waits for the consumer's own drain
+  });
+
   it('retries an entry whose handler always throws, then dead-letters it with the error, and processes the entries behind it', async () => {
     const valkey = service();
     const stage = new RecordingStage(valkey, { stage: 'poison', stream: 's:poison', group: 'g' });

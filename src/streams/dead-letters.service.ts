@@ -82,7 +82,7 @@ export class DeadLetterService {
         if (match.length === 0) result.not_replayed.push({ id: ids[i], reason: 'not in the dead-letter stream' });
         return match;
       });
-      await this.move(stage, entries, result);
+      await this.move(stage, entries, result, true);
       return result;
     }
     const [last] = (await this.valkey.command.xrevrange(key, '+', '-', 'COUNT', 1)) as RawEntry[];
@@ -90,7 +90,7 @@ export class DeadLetterService {
     while (last) {
       const page = (await this.valkey.command.xrange(key, from, last[0], 'COUNT', PAGE)) as RawEntry[];
       if (page.length === 0) break;
-      await this.move(stage, page, result);
+      await this.move(stage, page, result, false);
       from = nextId(page[page.length - 1][0]);
     }
     return result;
@@ -112,8 +112,11 @@ export class DeadLetterService {
     return this.valkey.keys.deadLetter(stage);
   }
 
-  /** One script call per stream of origin: each entry is appended there and deleted here atomically. */
-  private async move(stage: string, entries: RawEntry[], result: ReplayResult): Promise<void> {
+  /**
+   * One script call per stream of origin: each entry is appended there and deleted here atomically. An entry gone
+   * meanwhile (another request replayed or deleted it) is reported only when its id was asked for.
+   */
+  private async move(stage: string, entries: RawEntry[], result: ReplayResult, reportGone: boolean): Promise<void> {
     const bySource = new Map<string, string[]>();
     for (const [id, flat] of entries) {
       const source = fieldsFromArray(flat)?.dlq_stream;
@@ -124,14 +127,18 @@ export class DeadLetterService {
       bySource.set(source, [...(bySource.get(source) ?? []), id]);
     }
     for (const [source, ids] of bySource) {
-      const moved = (await REDRIVE.run(
+      const [moved, kept] = (await REDRIVE.run(
         this.valkey.command,
         [this.valkey.keys.deadLetter(stage), this.valkey.keys.prefixed(source)],
         ids,
-      )) as string[];
-      const left = new Set(ids);
-      for (const id of moved) left.delete(id);
-      for (const id of left) result.not_replayed.push({ id, reason: 'no original fields, or gone meanwhile' });
+      )) as [string[], string[]];
+      for (const id of kept) result.not_replayed.push({ id, reason: 'no original fields' });
+      if (reportGone) {
+        const gone = new Set(ids);
+        for (const id of [...moved, ...kept]) gone.delete(id);
+        for (const id of gone)
+          result.not_replayed.push({ id, reason: 'gone meanwhile (replayed or deleted by another request)' });
+      }
       result.replayed += moved.length;
       this.metrics.deadLettersReplayed.labels(stage).inc(moved.length);
     }

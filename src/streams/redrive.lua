@@ -1,8 +1,8 @@
 -- Moves dead letters back to the stream they came from, each atomically: appended again with its original fields
 -- (the dlq_* fields dropped) under a new id, and deleted from the dead-letter stream. An id no longer there is skipped.
 -- KEYS[1] dlq:{stage}; KEYS[2] the stream the entries came from (the caller groups ids by their dlq_stream).
--- ARGV the entry ids. Returns the ids moved.
-local moved = {}
+-- ARGV the entry ids. Returns the ids moved, and the ids left because they hold no original field.
+local moved, kept = {}, {}
 for i = 1, #ARGV do
   local entry = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])[1]
   if entry then
@@ -17,7 +17,9 @@ for i = 1, #ARGV do
       redis.call('XADD', KEYS[2], '*', unpack(original))
       redis.call('XDEL', KEYS[1], ARGV[i])
       moved[#moved + 1] = ARGV[i]
+    else
+      kept[#kept + 1] = ARGV[i]
     end
   end
 end
-return moved
+return {moved, kept}

@@ -97,10 +97,7 @@ export class StreamWorker {
     for (let i = 0; i < count; i++) this.consumers.push(await this.leaseConsumerName(i));
     for (const consumer of this.consumers) this.loops.push(this.readLoop(consumer));
     const reclaimEvery = Math.max(50, Math.min(this.options.claimIdleMs / 2, 5000));
-    this.every(reclaimEvery, () => {
-      this.reclaiming ??= this.reclaim().finally(() => (this.reclaiming = undefined));
-      return this.reclaiming;
-    });
+    this.every(reclaimEvery, () => this.reclaimOnce());
     this.every(this.options.trimIntervalMs, () => this.trim());
     this.every(LEASE_TTL_MS / 3, () => this.renewLeases());
     this.logger.log(`consuming ${this.stream} as ${this.group}/${this.consumers.join(',')}`);
@@ -152,6 +149,9 @@ export class StreamWorker {
           const raw = await this.read(client, consumer, drainFrom, acks);
           if (raw.length === 0) {
             drainFrom = undefined;
+            // Reclaimed entries go to the first consumer: once its own are drained (never read twice), entries a
+            // stopped replica handed over or a dead one left are taken at once, not a reclaim interval later.
+            if (consumer === this.consumers[0]) void this.reclaimOnce();
             continue;
           }
           drainFrom = raw[raw.length - 1][0];
@@ -209,6 +209,12 @@ export class StreamWorker {
       reply = read as ReadReply;
     }
     return reply?.[0]?.[1] ?? [];
+  }
+
+  /** One reclaim at a time. */
+  private reclaimOnce(): Promise<void> {
+    this.reclaiming ??= this.reclaim().finally(() => (this.reclaiming = undefined));
+    return this.reclaiming;
   }
 
   /** Claims entries idle longer than the claim time (their consumer died or kept failing) and handles them. */
