@@ -18,9 +18,22 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp(config);
   await startApp(app, config);
+  exitIfStopHangs(config.env.SHUTDOWN_TIMEOUT_MS);
   new Logger('Skein').log(
     `listening on http://${config.env.HOST}:${config.env.PORT} with roles ${[...config.roles].join(',')}`,
   );
+}
+
+/** A stop that has not finished in `ms` (a hook waiting on something that will not answer) ends the process anyway. */
+function exitIfStopHangs(ms: number): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`skein: stop did not finish within SHUTDOWN_TIMEOUT_MS (${ms} ms); exiting\n`);
+        process.exit(1);
+      }, ms).unref();
+    });
+  }
 }
 
 bootstrap().catch((error: Error) => {

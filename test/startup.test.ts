@@ -175,3 +175,22 @@ describe('a start that cannot succeed', () => {
     expect(Math.max(wrong.ms, none.ms)).toBeLessThan(8000);
   });
 });
+
+describe('a stop while Valkey is gone (needs `npx nest build`)', () => {
+  it('ends promptly on SIGTERM after Valkey went away under a running app with every role', async () => {
+    const valkey = await TestValkey.start();
+    // A long SHUTDOWN_TIMEOUT_MS: the stop itself must be prompt, not the deadline that ends a hung one.
+    const app = await spawnApp({ ROLES: 'all', VALKEY_URL: valkey.url, SHUTDOWN_TIMEOUT_MS: '60000' });
+    try {
+      await valkey.stop();
+      await new Promise((r) => setTimeout(r, 1500)); // the clients notice and start reconnecting
+      const stopped = Date.now();
+      const exit = await Promise.race([app.stop(), new Promise((r) => setTimeout(() => r('still running'), 10000))]);
+      expect(exit).toBe('SIGTERM');
+      expect(Date.now() - stopped).toBeLessThan(10000);
+      expect(app.output()).toContain('Valkey is unreachable at shutdown');
+    } finally {
+      await app.kill9();
+    }
+  });
+});

@@ -32,6 +32,8 @@ export class EnvironmentVariables {
   VALKEY_URL?: string;
   /** How long start waits for VALKEY_URL to answer before it exits naming the last connection error. */
   @IsInt() @Min(100) VALKEY_CONNECT_TIMEOUT_MS = 10000;
+  /** How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, logging that it did. */
+  @IsInt() @Min(100) SHUTDOWN_TIMEOUT_MS = 20000;
   @IsString() VALKEY_DATA_DIR = './data/valkey';
   @IsString() VALKEY_SERVER_BIN = 'valkey-server';
   @IsString()

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { Valkey, type RedisOptions } from 'iovalkey';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
@@ -37,7 +37,7 @@ export type ClientKind = 'command' | 'direct' | 'blocking' | 'subscriber';
  * reader and each subscriber. All reconnect with backoff when Valkey restarts.
  */
 @Injectable()
-export class ValkeyService implements OnApplicationShutdown {
+export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(ValkeyService.name);
   private readonly clients = new Set<Valkey>();
   private readonly closers: (() => Promise<void>)[] = [];
@@ -88,12 +88,31 @@ export class ValkeyService implements OnApplicationShutdown {
 
   async release(client: Valkey): Promise<void> {
     this.clients.delete(client);
-    await client.quit().catch(() => client.disconnect());
+    // QUIT waits for a connection; a client not connected now is closed at once.
+    if (client.status !== 'ready') client.disconnect();
+    else await client.quit().catch(() => client.disconnect());
   }
 
   /** Runs `close` before the clients quit: for holders of connections made outside this service. */
   beforeClose(close: () => Promise<void>): void {
     this.closers.push(close);
+  }
+
+  /**
+   * First step of shutdown. With Valkey unreachable, every client is closed now: commands in flight or queued fail at
+   * once, so the workers' stop (unblock, last acks, lease release) does not wait out retries, and blocked readers
+   * end. Nothing can be written anyway; unacknowledged entries stay pending and are delivered again.
+   */
+  onModuleDestroy(): void {
+    if (this.reachable) return;
+    this.logger.warn('Valkey is unreachable at shutdown: closing its connections without waiting for it');
+    const error = new Error('Valkey is unreachable and the app is stopping');
+    for (const client of this.clients) {
+      client.options.enableOfflineQueue = false; // a command sent from now on fails at once
+      client.disconnect();
+      // Between reconnect attempts iovalkey's disconnect() leaves queued commands pending for good: reject them.
+      (client as unknown as { flushQueue(error: Error): void }).flushQueue(error);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
