@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,5 +192,42 @@ describe('a stop while Valkey is gone (needs `npx nest build`)', () => {
     } finally {
       await app.kill9();
     }
+  });
+
+  describe('with the embedded valkey-server', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'skein-embedded-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('ends at once and cleanly on Ctrl-C, which reaches the app and its server together', async () => {
+      const app = await spawnApp(
+        { ROLES: 'all', VALKEY_DATA_DIR: dir, SHUTDOWN_TIMEOUT_MS: '60000' },
+        { ownProcessGroup: true },
+      );
+      try {
+        await new Promise((r) => setTimeout(r, 2000)); // /health answers before the workers have started
+        const stopped = Date.now();
+        process.kill(-app.child.pid!, 'SIGINT');
+        const exit = await Promise.race([app.exited, new Promise((r) => setTimeout(() => r('still running'), 10000))]);
+        expect(exit).toBe('SIGINT');
+        expect(Date.now() - stopped).toBeLessThan(10000);
+        expect(app.output()).not.toContain('stopped unexpectedly');
+      } finally {
+        await app.kill9();
+      }
+    });
+
+    it('stops, saying why, when its embedded valkey-server is killed under it', async () => {
+      const app = await spawnApp({ ROLES: 'all', VALKEY_DATA_DIR: dir, SHUTDOWN_TIMEOUT_MS: '60000' });
+      try {
+        await new Promise((r) => setTimeout(r, 2000)); // past start: a server lost during start is a failed start
+        process.kill(Number(readFileSync(join(dir, 'valkey.pid'), 'utf8')), 'SIGKILL');
+        const exit = await Promise.race([app.exited, new Promise((r) => setTimeout(() => r('still running'), 10000))]);
+        expect(exit).toBe('SIGTERM');
+        expect(app.output()).toContain('the embedded valkey-server stopped unexpectedly (exit 137');
+      } finally {
+        await app.kill9();
+      }
+    });
   });
 });

@@ -39,6 +39,8 @@ export interface EmbeddedValkeyOptions {
   port?: number;
   appendOnly?: boolean;
   logger?: Logger;
+  /** Called when the server fails without stop() (killed, crashed: a non-zero exit), with its status and last output. */
+  onUnexpectedExit?: (detail: string) => void;
 }
 
 /**
@@ -48,6 +50,7 @@ export interface EmbeddedValkeyOptions {
 export class EmbeddedValkey {
   private child?: ChildProcess;
   private exited?: Promise<void>;
+  private stopping = false;
   port = 0;
 
   constructor(private readonly options: EmbeddedValkeyOptions) {}
@@ -114,9 +117,16 @@ export class EmbeddedValkey {
     void this.exited.then(() => process.removeListener('exit', stopOnExit));
     await this.waitUntilListening(() => output);
     this.options.logger?.log(`embedded valkey-server on 127.0.0.1:${this.port}, data in ${dataDir}`);
+    child.once('exit', (code, signal) => {
+      // Exit 0: the server shut down on a signal or SHUTDOWN (e.g. Ctrl-C reached the whole process group).
+      if (this.stopping || code === 0) return;
+      const last = output.trim().split('\n').slice(-3).join(' | ');
+      this.options.onUnexpectedExit?.(`exit ${code ?? signal}${last ? `; last output: ${last}` : ''}`);
+    });
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     const child = this.child;
     if (!child || child.exitCode !== null || !this.exited) return;
     child.kill('SIGTERM');

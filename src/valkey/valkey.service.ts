@@ -22,6 +22,11 @@ export class ValkeyConnection {
       bin: config.env.VALKEY_SERVER_BIN,
       dataDir: config.env.VALKEY_DATA_DIR,
       logger,
+      // The app's own server is gone: stop (503s forever help no one) so whatever runs Skein starts both again.
+      onUnexpectedExit: (detail) => {
+        logger.error(`the embedded valkey-server stopped unexpectedly (${detail}); stopping Skein`);
+        process.kill(process.pid, 'SIGTERM');
+      },
     });
     await embedded.start();
     return new ValkeyConnection(embedded.url, embedded);
@@ -41,6 +46,7 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(ValkeyService.name);
   private readonly clients = new Set<Valkey>();
   private readonly closers: (() => Promise<void>)[] = [];
+  private stopping = false;
   readonly keys: Keys;
   readonly command: Valkey;
 
@@ -99,20 +105,16 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   }
 
   /**
-   * First step of shutdown. With Valkey unreachable, every client is closed now: commands in flight or queued fail at
-   * once, so the workers' stop (unblock, last acks, lease release) does not wait out retries, and blocked readers
-   * end. Nothing can be written anyway; unacknowledged entries stay pending and are delivered again.
+   * First step of shutdown. From now on a client that cannot reach Valkey (unreachable already, or lost during the
+   * stop, e.g. when Ctrl-C also stopped the embedded server) is closed at once with its queued commands rejected, so
+   * the workers' stop (unblock, last acks, lease release) does not wait out retries and blocked readers end. Nothing
+   * can be written anyway; unacknowledged entries stay pending and are delivered again.
    */
   onModuleDestroy(): void {
+    this.stopping = true;
     if (this.reachable) return;
     this.logger.warn('Valkey is unreachable at shutdown: closing its connections without waiting for it');
-    const error = new Error('Valkey is unreachable and the app is stopping');
-    for (const client of this.clients) {
-      client.options.enableOfflineQueue = false; // a command sent from now on fails at once
-      client.disconnect();
-      // Between reconnect attempts iovalkey's disconnect() leaves queued commands pending for good: reject them.
-      (client as unknown as { flushQueue(error: Error): void }).flushQueue(error);
-    }
+    for (const client of this.clients) abandon(client);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -132,6 +134,9 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     };
     const client = new Valkey(this.connection.url, options);
     client.on('error', (error: Error) => this.logger.debug(`${name}: ${error.message}`));
+    client.on('reconnecting', () => {
+      if (this.stopping) abandon(client);
+    });
     if (kind === 'command' || kind === 'direct') this.timeCommands(client, name === 'command' ? 'command' : 'other');
     this.clients.add(client);
     return client;
@@ -154,4 +159,14 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       return result;
     };
   }
+}
+
+/** Closes a client that cannot reach Valkey while the app stops: its commands, queued or new, fail at once. */
+function abandon(client: Valkey): void {
+  client.options.enableOfflineQueue = false;
+  client.disconnect();
+  // Between reconnect attempts iovalkey's disconnect() leaves queued commands pending for good: reject them.
+  (client as unknown as { flushQueue(error: Error): void }).flushQueue(
+    new Error('Valkey is unreachable and the app is stopping'),
+  );
 }

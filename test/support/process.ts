@@ -23,7 +23,10 @@ export interface AppProcess {
 }
 
 /** Starts the built app (`dist/main.js`, built by the test command) as a user would, and waits for /health. */
-export async function spawnApp(env: Record<string, string>, opts: { waitHealthy?: boolean } = {}): Promise<AppProcess> {
+export async function spawnApp(
+  env: Record<string, string>,
+  opts: { waitHealthy?: boolean; ownProcessGroup?: boolean } = {},
+): Promise<AppProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (make test does)`);
   const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], {
@@ -36,6 +39,8 @@ export async function spawnApp(env: Record<string, string>, opts: { waitHealthy?
       PORT: port,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, as a shell gives `make run`: Ctrl-C (SIGINT to the group) reaches the embedded server too.
+    detached: opts.ownProcessGroup ?? false,
   });
   let log = '';
   child.stdout?.on('data', (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20000)));
