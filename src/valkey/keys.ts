@@ -48,6 +48,13 @@ export class Keys {
   feedStream(uid: string): string {
     return this.key(`feed_stream:{${uid}}`);
   }
+  /**
+   * The names of `feed`, `feedSeen` and `feedStream` up to the user id: a script that builds one user's keys appends
+   * `uid}` to each (fanout.lua, which takes many users in one argument).
+   */
+  get userKeyHeads(): [string, string, string] {
+    return [this.key('feed:{'), this.key('feed_seen:{'), this.key('feed_stream:{')];
+  }
   user(uid: string): string {
     return this.key(`user:{${uid}}`);
   }
