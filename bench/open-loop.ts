@@ -7,6 +7,9 @@
 import { connect, type Socket } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
+/** How long after the last request is sent every answer must have come. */
+const ANSWER_TIMEOUT_MS = 60000;
+
 export interface OpenLoopPlan {
   url: string;
   /** One request per body, in order, `rate` per second; or one body sent `rate × seconds` times. */
@@ -46,18 +49,27 @@ class Connection {
   private readonly socket: Socket;
   private buffered: Buffer = Buffer.alloc(0);
   private waiting?: { status: number; resolve: () => void; reject: (error: Error) => void };
+  /**
+   * The server closed it (an idle keep-alive connection times out after 5 s): a write to it fails only in its callback,
+   * with no error event: unchecked, its request would wait for an answer for good.
+   */
+  closed = false;
 
   constructor(url: URL, onError: (error: Error) => void) {
     this.socket = connect({ host: url.hostname, port: Number(url.port || 80), noDelay: true });
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
     this.socket.on('error', (error) => (this.waiting ? this.fail(error) : onError(error)));
-    this.socket.on('close', () => this.fail(new Error('connection closed by the server')));
+    this.socket.on('close', () => {
+      this.closed = true;
+      this.fail(new Error('connection closed by the server'));
+    });
   }
 
   send(request: Buffer, status: number): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('connection closed by the server'));
     return new Promise((resolve, reject) => {
       this.waiting = { status, resolve, reject };
-      this.socket.write(request);
+      this.socket.write(request, (error) => error && this.fail(error));
     });
   }
 
@@ -117,6 +129,7 @@ async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   const latencies = new Array<number>(total);
   const sendLag = new Array<number>(total);
   const inflight: Promise<void>[] = [];
+  let answered = 0;
   const wallStart = Date.now();
   const start = performance.now();
   for (let i = 0; i < total && !failure; i++) {
@@ -124,6 +137,7 @@ async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     let connection = idle.pop();
+    while (connection?.closed) connection = idle.pop();
     if (!connection) {
       connection = new Connection(url, (error) => (failure ??= error));
       all.push(connection);
@@ -134,14 +148,27 @@ async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
     inflight.push(
       used.send(same ?? requests[i], plan.status).then(() => {
         latencies[i] = performance.now() - issued;
+        answered++;
         idle.push(used);
       }),
     );
   }
+  // A request the server never answers fails the run, naming how many, rather than hanging it.
+  let timer: NodeJS.Timeout | undefined;
+  const unanswered = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new Error(
+          `${total - answered} of ${total} requests unanswered ${ANSWER_TIMEOUT_MS} ms after the last was sent`,
+        ),
+      );
+    }, ANSWER_TIMEOUT_MS);
+  });
   try {
-    await Promise.all(inflight);
+    await Promise.race([Promise.all(inflight), unanswered]);
     if (failure) throw failure;
   } finally {
+    clearTimeout(timer);
     for (const connection of all) connection.close();
   }
   return { wallStart, latencies, sendLag };

@@ -78,11 +78,30 @@ function ratio(a: number | null | undefined, b: number | null | undefined, digit
 }
 
 /** A token figure under tokens.ts's names (`token_p99_ms_100_viewers`, `token_p50_ms_1_viewer`) or its older ones. */
-function token(r: Results, who: 'token' | 'resumable_stream', stat: 'p50' | 'p99', viewers: number): number | null {
+function token(
+  r: Results,
+  who: 'token' | 'resumable_stream' | 'bare_ws',
+  stat: 'p50' | 'p99',
+  viewers: number,
+): number | null {
   const suffix = viewers === 1 ? '1_viewer' : `${viewers}_viewers`;
   const older = `${who === 'token' ? 'skein' : who}_${viewers}_viewers_${stat}_ms`;
   const value = r[`${who}_${stat}_ms_${suffix}`] ?? r[older];
   return n(value) ? value : null;
+}
+
+/** A line naming each p99's value in every interleaved round (`<key>_round_<n>`) of which it is the median. */
+function rounds(r: Results, what: string, keys: string[]): string {
+  const listed = keys
+    .map((key) => {
+      const values: number[] = [];
+      for (let value = r[`${key}_round_1`]; n(value); value = r[`${key}_round_${values.length + 1}`])
+        values.push(value);
+      return values.length > 0 ? `\`${key}\` ${values.map((v) => fmt(v)).join(', ')}` : '';
+    })
+    .filter((text) => text !== '');
+  if (listed.length === 0) return '';
+  return `${what} are medians of interleaved rounds (each system in turn, so the host's drifting noise falls on all alike); p99 per round, ms: ${listed.join('; ')}.`;
 }
 
 /** Ratios that belong in latest.json too (computed, never typed in). */
@@ -461,6 +480,11 @@ export function markdown(r: Results, info: RunInfo, images: Record<string, strin
         ],
       ],
     ),
+    rounds(r, 'Read latencies', [
+      'online_read_1x10_p99_ms',
+      'online_read_100x10_p99_ms',
+      'ceiling_http_hgetall_p99_ms',
+    ]),
   );
 
   push(
@@ -473,11 +497,14 @@ export function markdown(r: Results, info: RunInfo, images: Record<string, strin
         'resumable-stream p50 ms',
         'resumable-stream p99 ms',
         'peer p99 ÷ Skein p99',
+        'bare WebSocket p50 / p99 ms',
+        'Skein p99 vs bare WebSocket p99',
         'Skein p99 vs PUBLISH RTT',
       ],
       [1, 100, 1000].map((v) => {
         const p99 = token(r, 'token', 'p99', v);
         const peer = token(r, 'resumable_stream', 'p99', v);
+        const bare = token(r, 'bare_ws', 'p99', v);
         return [
           v,
           fmt(token(r, 'token', 'p50', v)),
@@ -485,11 +512,22 @@ export function markdown(r: Results, info: RunInfo, images: Record<string, strin
           fmt(token(r, 'resumable_stream', 'p50', v)),
           fmt(peer),
           ratio(peer, p99),
+          bare === null ? '—' : `${fmt(token(r, 'bare_ws', 'p50', v))} / ${fmt(bare)}`,
+          ratio(p99, bare),
           ratio(p99, r.ceiling_publish_rtt_p50_ms, 0),
         ];
       }),
     ),
-    'Measured by bench/tokens.ts (see its header for what "publish" and "receive" are); every figure it returns is in latest.json.',
+    'Measured by bench/tokens.ts (see its header for what "publish" and "receive" are); every figure it returns is in latest.json. ' +
+      'Each stream first sends 20 uncounted warm-up tokens (both systems). Ceiling: a bare WebSocket server (`ws`, which ' +
+      'Socket.IO runs on) in the same process writing each token, encoded once in the same bytes, to the same viewers on ' +
+      'the same schedule, with no Valkey and no Socket.IO: what one Node thread of this machine takes to put a small ' +
+      'message on N local connections.',
+    rounds(r, 'The 100-viewer figures', [
+      'token_p99_ms_100_viewers',
+      'resumable_stream_p99_ms_100_viewers',
+      'bare_ws_p99_ms_100_viewers',
+    ]),
     images.latency ?? '',
   );
 

@@ -5,14 +5,16 @@
 // token to Valkey (its append script, which logs and PUBLISHes it); "receive" is when a viewer's WebSocket delivers
 // the `token` frame. Both are absolute high-resolution times (timeOrigin + now), comparable across threads.
 // Viewers run in a worker thread, as lean Socket.IO protocol clients (one WebSocket each; a token frame is timed on
-// arrival and decoded after the run, so one viewer's decoding does not delay the next one's receive time):
+// arrival and only its index is read, so one viewer's decoding does not delay the next one's receive time):
 // a real viewer decodes on its own machine, and a thousand full socket.io-client stacks on one thread of a 2-core
 // box measure that thread's backlog, not the server. `token_p99_ms_100_viewers_socketio_client` keeps the full
 // client's figure for comparison.
 // resumable-stream: a producer enqueues one token per interval; "publish" is the enqueue, "receive" when a resumed
 // stream's reader gets the chunk holding it. Its viewers live in this process, so their own work is on the clock;
 // its 1,000-viewer run is capped (PEER_CAP_MS) and tokens not delivered by then count at the cap (a lower bound).
-import { register } from 'node:module';
+// Each stream first sends WARMUP_TOKENS uncounted tokens to the same viewers (both systems).
+// Ceiling (`bare_ws_*`): a bare `ws` server writing the same frames to the same viewers on the same schedule.
+import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { Worker } from 'node:worker_threads';
@@ -32,9 +34,14 @@ const { TokenLogRepository } = await import('../src/modules/llm-stream/token-log
 const { LlmChannels } = await import('../src/modules/llm-stream/llm-channels.js');
 
 const TOKEN_INTERVAL_MS = 10;
+/**
+ * Tokens each stream sends first, to the same viewers, before the measured ones (both systems): the first tokens a
+ * fresh process relays run cold code (the worst tokens of a run were mostly among its first 20).
+ */
+const WARMUP_TOKENS = 20;
 const PEER_CAP_MS = 20000;
 
-type ViewerClient = 'lean' | 'socket.io-client';
+type ViewerClient = 'lean' | 'socket.io-client' | 'bare';
 
 interface Latencies {
   p50: number;
@@ -61,14 +68,42 @@ const { parentPort, workerData } = require('node:worker_threads');
 const now = () => performance.timeOrigin + performance.now();
 const { url, id, count, client } = workerData;
 const received = [];
-const frames = [];
 let ended = 0;
 const onEnd = (closeAll) => {
   if (++ended < count) return;
   closeAll();
-  for (let i = 0; i < frames.length; i += 2) received.push(JSON.parse(frames[i].toString().slice(7))[1].index, frames[i + 1]);
   parentPort.postMessage({ type: 'done', received });
 };
+
+// A token frame is '42/llm,["token",{"id":…,"index":N,…': its index is read from the bytes on arrival, and only the
+// two numbers are kept (holding every frame's buffer made this thread's scavenges grow to several ms mid-run).
+const INDEX = Buffer.from('"index":');
+function indexOf(data) {
+  let at = data.indexOf(INDEX, 16) + INDEX.length;
+  let index = 0;
+  for (let c = data[at]; c >= 0x30 && c <= 0x39; c = data[++at]) index = index * 10 + c - 0x30;
+  return index;
+}
+
+// An event frame is '42/llm,["token",…' or '42/llm,["end",…': its 10th byte tells which. Token frames are not
+// decoded (only their index is read), so one viewer's decoding never delays the next viewer's receive time.
+function onEvent(data, at, sockets) {
+  if (data[0] !== 0x34 || data[1] !== 0x32 || data[2] !== 0x2f) return false;
+  if (data[9] === 0x74) received.push(indexOf(data), at);
+  else if (data[9] === 0x65) onEnd(() => sockets.forEach((s) => s.close()));
+  return true;
+}
+
+// The ceiling's viewer: a bare WebSocket that gets the same frames with no Socket.IO session around them.
+function bareViewer(sockets) {
+  const WebSocket = require('ws');
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('error', reject);
+    ws.on('open', () => resolve(ws));
+    ws.on('message', (data) => onEvent(data, now(), sockets));
+  });
+}
 
 function leanViewer(sockets) {
   const WebSocket = require('ws');
@@ -76,14 +111,7 @@ function leanViewer(sockets) {
     const ws = new WebSocket(url.replace('http', 'ws') + '/socket.io/?EIO=4&transport=websocket');
     ws.on('error', reject);
     ws.on('message', (data) => {
-      const at = now();
-      // An event frame is '42/llm,["token",…' or '42/llm,["end",…': its 10th byte tells which. Token frames are
-      // kept raw and decoded after the run, so one viewer's decoding never delays the next viewer's receive time.
-      if (data[0] === 0x34 && data[1] === 0x32 && data[2] === 0x2f) {
-        if (data[9] === 0x74) frames.push(data, at);
-        else if (data[9] === 0x65) onEnd(() => sockets.forEach((s) => s.close()));
-        return;
-      }
+      if (onEvent(data, now(), sockets)) return;
       const frame = data.toString();
       if (frame === '2') ws.send('3');
       else if (frame.startsWith('0')) ws.send('40/llm,');
@@ -107,7 +135,7 @@ function fullViewer(sockets) {
 
 (async () => {
   const sockets = [];
-  const viewer = client === 'lean' ? leanViewer : fullViewer;
+  const viewer = client === 'lean' ? leanViewer : client === 'bare' ? bareViewer : fullViewer;
   for (let i = 0; i < count; i += 100) {
     sockets.push(...(await Promise.all(Array.from({ length: Math.min(100, count - i) }, () => viewer(sockets)))));
   }
@@ -181,7 +209,7 @@ async function skein(
   const res = await fetch(`${url}/llm/streams`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id, prompt: 'Benchmark the token fan-out', max_tokens: tokens }),
+    body: JSON.stringify({ id, prompt: 'Benchmark the token fan-out', max_tokens: WARMUP_TOKENS + tokens }),
   });
   if (res.status !== 201) throw new Error(`POST /llm/streams answered ${res.status}`);
   const viewersRun = startViewers(url, id, viewers, client);
@@ -190,7 +218,14 @@ async function skein(
   const flat = await viewersRun.done;
   const received: [number, number][] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) received.push([flat[i], flat[i + 1]]);
-  const samples = received.map(([index, at]) => Math.max(0, at - (published.get(index) ?? at)));
+  if (received.length !== viewers * (WARMUP_TOKENS + tokens))
+    throw new Error(`viewers received ${received.length} tokens, not ${viewers} × ${WARMUP_TOKENS + tokens}`);
+  const samples: number[] = [];
+  for (const [index, at] of received) {
+    const sent = published.get(index);
+    if (sent === undefined) throw new Error(`a viewer received token ${index}, which was never published`);
+    if (index >= WARMUP_TOKENS) samples.push(Math.max(0, at - sent));
+  }
   const serverUs = Math.round(
     percentile(
       relayTimes.sort((a, b) => a - b),
@@ -199,6 +234,39 @@ async function skein(
   );
   await app.close();
   return { ...summarize(samples), serverUs };
+}
+
+/**
+ * The ceiling: a bare WebSocket server (the `ws` library Socket.IO runs on) in this process, writing each token's
+ * frame, encoded once and in Socket.IO's exact bytes, to every connected viewer on the same schedule: no Valkey, no
+ * Socket.IO, no log. What one Node thread of this machine takes to put one small message on N local connections.
+ */
+async function bareWebSocket(_valkeyUrl: string, viewers: number, tokens: number): Promise<Latencies> {
+  const { WebSocketServer } = createRequire(import.meta.url)('ws') as typeof import('ws');
+  const port = await freePort();
+  const server = new WebSocketServer({ port, host: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const id = `bare-${viewers}`;
+  const viewersRun = startViewers(`ws://127.0.0.1:${port}`, id, viewers, 'bare');
+  await viewersRun.joined;
+  const published: number[] = [];
+  const frame = (event: string, body: object): Buffer =>
+    Buffer.from(`42/llm,${JSON.stringify([event, { id, ...body }])}`);
+  for (let index = 0; index < WARMUP_TOKENS + tokens; index++) {
+    await new Promise((resolve) => setTimeout(resolve, TOKEN_INTERVAL_MS));
+    published[index] = performance.timeOrigin + performance.now();
+    const data = frame('token', { index, content: ' token' });
+    for (const socket of server.clients) socket.send(data, { binary: false });
+  }
+  const end = frame('end', { total_tokens: WARMUP_TOKENS + tokens });
+  for (const socket of server.clients) socket.send(end, { binary: false });
+  const flat = await viewersRun.done;
+  const samples: number[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2)
+    if (flat[i] >= WARMUP_TOKENS) samples.push(Math.max(0, flat[i + 1] - published[flat[i]]));
+  if (samples.length !== viewers * tokens) throw new Error(`bare viewers received ${samples.length} measured tokens`);
+  await new Promise((resolve) => server.close(resolve));
+  return summarize(samples);
 }
 
 async function resumable(valkeyUrl: string, viewers: number, tokens: number): Promise<Latencies> {
@@ -219,7 +287,7 @@ async function resumable(valkeyUrl: string, viewers: number, tokens: number): Pr
     new ReadableStream<string>({
       async start(controller) {
         await started;
-        for (let i = 0; i < tokens; i++) {
+        for (let i = 0; i < WARMUP_TOKENS + tokens; i++) {
           await new Promise((r) => setTimeout(r, TOKEN_INTERVAL_MS));
           enqueued[i] = performance.now();
           controller.enqueue(`⟨${i}⟩`);
@@ -248,8 +316,9 @@ async function resumable(valkeyUrl: string, viewers: number, tokens: number): Pr
           if (done) return;
           const at = performance.now();
           for (const match of value.matchAll(/⟨(\d+)⟩/g)) {
-            seen[v].add(Number(match[1]));
-            samples.push(Math.max(0, at - enqueued[Number(match[1])]));
+            const index = Number(match[1]);
+            seen[v].add(index);
+            if (index >= WARMUP_TOKENS) samples.push(Math.max(0, at - enqueued[index]));
           }
         }
       })(),
@@ -265,7 +334,9 @@ async function resumable(valkeyUrl: string, viewers: number, tokens: number): Pr
   if (capped) {
     // Undelivered tokens count at the cap: their true latency is at least this.
     const at = performance.now();
-    for (const got of seen) for (let i = 0; i < tokens; i++) if (!got.has(i)) samples.push(at - (enqueued[i] ?? at));
+    for (const got of seen)
+      for (let i = WARMUP_TOKENS; i < WARMUP_TOKENS + tokens; i++)
+        if (!got.has(i)) samples.push(at - (enqueued[i] ?? at));
     await Promise.all(cancels.map((cancel) => cancel().catch(() => undefined)));
     await drainOwn;
   }
@@ -279,30 +350,55 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
   // Every token gives one sample per viewer, so a p99 over 100 tokens is the worst token's: 500 (quick) or 1,000
   // tokens make it the 5th or 10th worst. The 1,000-viewer runs are shorter (the peer's take minutes).
   const tokensFor = (viewers: number): number => (viewers >= 1000 ? (opts.quick ? 50 : 200) : opts.quick ? 500 : 1000);
-  const scenarios: [
-    name: string,
-    viewers: number,
-    run: (url: string, viewers: number, tokens: number) => Promise<Latencies>,
-  ][] = [];
-  for (const viewers of [1, 100, 1000]) {
-    scenarios.push(['token', viewers, (url, n, t) => skein(url, n, t)]);
-    scenarios.push(['resumable_stream', viewers, resumable]);
+  // At 100 viewers (the floor's case) Skein, its peer and the ceiling run in interleaved rounds (each in turn), so
+  // the host's noise, which drifts over seconds, falls on all alike; each figure is the median of its rounds and
+  // every round's p99 is kept as `…_round_N`.
+  const ROUNDS = 3;
+  type Scenario = (url: string, viewers: number, tokens: number) => Promise<Latencies>;
+  const scenarios: { name: string; viewers: number; run: Scenario; suffix: string; round?: number }[] = [];
+  const add = (name: string, viewers: number, run: Scenario, round?: number, extra = ''): void => {
+    scenarios.push({ name, viewers, run, suffix: `${viewersKey(viewers)}${extra}`, round });
+  };
+  add('token', 1, (url, n, t) => skein(url, n, t));
+  add('resumable_stream', 1, resumable);
+  add('bare_ws', 1, bareWebSocket);
+  for (let round = 1; round <= ROUNDS; round++) {
+    add('token', 100, (url, n, t) => skein(url, n, t), round);
+    add('resumable_stream', 100, resumable, round);
+    add('bare_ws', 100, bareWebSocket, round);
   }
-  scenarios.push(['token', 100, (url, n, t) => skein(url, n, t, 'socket.io-client')]);
+  add('token', 1000, (url, n, t) => skein(url, n, t));
+  add('resumable_stream', 1000, resumable);
+  add('token', 100, (url, n, t) => skein(url, n, t, 'socket.io-client'), undefined, '_socketio_client');
   const results: Record<string, number> = {};
-  for (const [i, [name, viewers, scenario]] of scenarios.entries()) {
-    const fullClient = i === scenarios.length - 1;
-    const suffix = `${viewersKey(viewers)}${fullClient ? '_socketio_client' : ''}`;
+  const byRound = new Map<string, Latencies[]>();
+  for (const { name, viewers, run: scenario, suffix, round } of scenarios) {
     const tokens = tokensFor(viewers);
     const valkey = await freshValkey();
     try {
-      progress(`${name}: ${viewers} viewers × ${tokens} tokens${fullClient ? ' (socket.io-client viewers)' : ''}`);
+      progress(
+        `${name}: ${viewers} viewers × ${tokens} tokens${suffix.endsWith('_client') ? ' (socket.io-client viewers)' : ''}` +
+          `${round ? `, round ${round} of ${ROUNDS}` : ''}`,
+      );
       const latency = await scenario(valkey.url, viewers, tokens);
-      results[`${name}_p50_ms_${suffix}`] = latency.p50;
-      results[`${name}_p99_ms_${suffix}`] = latency.p99;
-      results[`${name}_samples_${suffix}`] = latency.samples;
-      if (latency.capped !== undefined) results[`${name}_capped_${suffix}`] = latency.capped;
-      if (latency.serverUs !== undefined) results[`${name}_server_us_per_token_${suffix}`] = latency.serverUs;
+      const key = `${name}_%_${suffix}`;
+      if (round !== undefined) {
+        results[`${key.replace('%', 'p99_ms')}_round_${round}`] = latency.p99;
+        byRound.set(key, [...(byRound.get(key) ?? []), latency]);
+        if (round < ROUNDS) continue;
+      }
+      const runs = byRound.get(key) ?? [latency];
+      const median = (pick: (l: Latencies) => number | undefined): number | undefined => {
+        const values = runs.map(pick).filter((v): v is number => v !== undefined);
+        return values.length === 0 ? undefined : values.sort((a, b) => a - b)[values.length >> 1];
+      };
+      results[key.replace('%', 'p50_ms')] = median((l) => l.p50)!;
+      results[key.replace('%', 'p99_ms')] = median((l) => l.p99)!;
+      results[key.replace('%', 'samples')] = latency.samples;
+      const capped = median((l) => l.capped);
+      if (capped !== undefined) results[key.replace('%', 'capped')] = capped;
+      const serverUs = median((l) => l.serverUs);
+      if (serverUs !== undefined) results[key.replace('%', 'server_us_per_token')] = serverUs;
     } finally {
       await valkey.stop();
     }
