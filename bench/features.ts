@@ -160,7 +160,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     }
 
     // Rows are appended before the view exists, so the materializer (started on registration) drains a full stream.
-    const rows = opts.quick ? 20000 : 100000;
+    const rows = opts.quick ? 60000 : 200000;
     await xaddRows(client, 'drain', rows);
     const valkeyCpu0 = await valkeyCpuSeconds(client);
     const nodeCpu0 = process.cpuUsage();
