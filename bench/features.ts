@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startLocalApp } from '../test/support/app.js';
 import { openLoop } from './open-loop.js';
-import { freshValkey, machine, percentile, progress } from './support.js';
+import { freshValkey, machine, median, percentile, progress } from './support.js';
 
 const FEATURES = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: i % 2 === 0 ? 'FLOAT' : 'INT' }));
 const ENTITIES = 1000;
@@ -152,7 +152,6 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
         );
       }
     }
-    const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1];
     for (const [name, figures] of perRound) {
       results[`${name}_server_loop_delay_p99_ms`] = Number(median(figures.map((f) => f.loop)).toFixed(2));
       results[`${name}_p50_ms`] = Number(median(figures.map((f) => f.p50)).toFixed(3));

@@ -18,7 +18,7 @@ import { createRequire, register } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { createClient } from 'redis';
 import { Worker } from 'node:worker_threads';
-import { freshValkey, machine, percentile, progress } from './support.js';
+import { freshValkey, machine, median, percentile, progress } from './support.js';
 
 const NEST_SUBPATH_HOOK = `export async function resolve(specifier, context, next) {
   const nest = specifier.startsWith('@nestjs/') && specifier.split('/').length > 2 && specifier.endsWith('.js');
@@ -166,6 +166,29 @@ function startViewers(
   return { joined: joinedP, done };
 }
 
+/**
+ * The latencies of the measured tokens from the viewers' `[index, receive time, …]`: checks every viewer got every
+ * token (warm-up ones included) and that each was published; warm-up tokens are left out.
+ */
+function measured(
+  received: number[],
+  publishedAt: (index: number) => number | undefined,
+  viewers: number,
+  tokens: number,
+): number[] {
+  const expected = viewers * (WARMUP_TOKENS + tokens);
+  if (received.length !== 2 * expected)
+    throw new Error(`viewers received ${received.length / 2} tokens, not ${expected}`);
+  const samples: number[] = [];
+  for (let i = 0; i < received.length; i += 2) {
+    const [index, at] = [received[i], received[i + 1]];
+    const sent = publishedAt(index);
+    if (sent === undefined) throw new Error(`a viewer received token ${index}, which was never published`);
+    if (index >= WARMUP_TOKENS) samples.push(Math.max(0, at - sent));
+  }
+  return samples;
+}
+
 async function skein(
   valkeyUrl: string,
   viewers: number,
@@ -215,17 +238,7 @@ async function skein(
   const viewersRun = startViewers(url, id, viewers, client);
   await viewersRun.joined;
   await app.get(StreamWorkerHost).startAll();
-  const flat = await viewersRun.done;
-  const received: [number, number][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) received.push([flat[i], flat[i + 1]]);
-  if (received.length !== viewers * (WARMUP_TOKENS + tokens))
-    throw new Error(`viewers received ${received.length} tokens, not ${viewers} × ${WARMUP_TOKENS + tokens}`);
-  const samples: number[] = [];
-  for (const [index, at] of received) {
-    const sent = published.get(index);
-    if (sent === undefined) throw new Error(`a viewer received token ${index}, which was never published`);
-    if (index >= WARMUP_TOKENS) samples.push(Math.max(0, at - sent));
-  }
+  const samples = measured(await viewersRun.done, (index) => published.get(index), viewers, tokens);
   const serverUs = Math.round(
     percentile(
       relayTimes.sort((a, b) => a - b),
@@ -260,11 +273,7 @@ async function bareWebSocket(_valkeyUrl: string, viewers: number, tokens: number
   }
   const end = frame('end', { total_tokens: WARMUP_TOKENS + tokens });
   for (const socket of server.clients) socket.send(end, { binary: false });
-  const flat = await viewersRun.done;
-  const samples: number[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2)
-    if (flat[i] >= WARMUP_TOKENS) samples.push(Math.max(0, flat[i + 1] - published[flat[i]]));
-  if (samples.length !== viewers * tokens) throw new Error(`bare viewers received ${samples.length} measured tokens`);
+  const samples = measured(await viewersRun.done, (index) => published[index], viewers, tokens);
   await new Promise((resolve) => server.close(resolve));
   return summarize(samples);
 }
@@ -388,16 +397,16 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
         if (round < ROUNDS) continue;
       }
       const runs = byRound.get(key) ?? [latency];
-      const median = (pick: (l: Latencies) => number | undefined): number | undefined => {
+      const middle = (pick: (l: Latencies) => number | undefined): number | undefined => {
         const values = runs.map(pick).filter((v): v is number => v !== undefined);
-        return values.length === 0 ? undefined : values.sort((a, b) => a - b)[values.length >> 1];
+        return values.length === 0 ? undefined : median(values);
       };
-      results[key.replace('%', 'p50_ms')] = median((l) => l.p50)!;
-      results[key.replace('%', 'p99_ms')] = median((l) => l.p99)!;
+      results[key.replace('%', 'p50_ms')] = middle((l) => l.p50)!;
+      results[key.replace('%', 'p99_ms')] = middle((l) => l.p99)!;
       results[key.replace('%', 'samples')] = latency.samples;
-      const capped = median((l) => l.capped);
+      const capped = middle((l) => l.capped);
       if (capped !== undefined) results[key.replace('%', 'capped')] = capped;
-      const serverUs = median((l) => l.serverUs);
+      const serverUs = middle((l) => l.serverUs);
       if (serverUs !== undefined) results[key.replace('%', 'server_us_per_token')] = serverUs;
     } finally {
       await valkey.stop();

@@ -53,7 +53,8 @@ export class Keys {
    * `uid}` to each (fanout.lua, which takes many users in one argument).
    */
   get userKeyHeads(): [string, string, string] {
-    return [this.key('feed:{'), this.key('feed_seen:{'), this.key('feed_stream:{')];
+    const head = (name: string): string => name.slice(0, -1);
+    return [head(this.feed('')), head(this.feedSeen('')), head(this.feedStream(''))];
   }
   user(uid: string): string {
     return this.key(`user:{${uid}}`);
