@@ -32,6 +32,11 @@ export class EnvironmentVariables {
   VALKEY_URL?: string;
   /** How long start waits for VALKEY_URL to answer before it exits naming the last connection error. */
   @IsInt() @Min(100) VALKEY_CONNECT_TIMEOUT_MS = 10000;
+  /**
+   * A connection waiting this long for any reply (beyond a blocking read's own BLOCK time) is taken for dead — a
+   * half-open socket after a partition, a stalled server — and is dropped and reconnected.
+   */
+  @IsInt() @Min(200) VALKEY_SOCKET_TIMEOUT_MS = 10000;
   /** How long a stop (SIGTERM, SIGINT) may take before the process exits anyway, logging that it did. */
   @IsInt() @Min(100) SHUTDOWN_TIMEOUT_MS = 20000;
   @IsString() VALKEY_DATA_DIR = './data/valkey';

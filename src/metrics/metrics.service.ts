@@ -42,6 +42,11 @@ export class Metrics {
   readonly reclaimed = counter('skein_stage_reclaimed_total', 'Entries reclaimed from idle consumers (XAUTOCLAIM)', [
     'stage',
   ]);
+  readonly refusedAcks = counter(
+    'skein_stage_refused_acks_total',
+    'Acknowledgements refused because the Valkey server restarted or changed since the entries were read (handled again)',
+    ['stage'],
+  );
   readonly trimmed = counter('skein_stream_trimmed_total', 'Entries trimmed after every group acknowledged them', [
     'stream',
   ]);

@@ -10,6 +10,8 @@ export interface StreamEntry {
 /** What a stage reports back: entries it can never process go to `dlq:{stage}` at once, with the reason. */
 export interface StageOutcome {
   rejected?: { entry: StreamEntry; reason: string }[];
+  /** Entries another consumer took over meanwhile and still handles: neither acknowledged nor counted as failed. */
+  released?: StreamEntry[];
 }
 
 export interface StageDefinition {

@@ -23,13 +23,24 @@ const TRIM = LuaScript.from(new URL('./trim.lua', import.meta.url));
 const LEASE = LuaScript.from(new URL('./lease.lua', import.meta.url));
 const RELEASE = LuaScript.from(new URL('./release.lua', import.meta.url));
 const KEEPALIVE = LuaScript.from(new URL('./keepalive.lua', import.meta.url));
+const ACK = LuaScript.from(new URL('./ack.lua', import.meta.url));
+const CLAIM = LuaScript.from(new URL('./claim.lua', import.meta.url));
+const FORGET_CONSUMER = LuaScript.from(new URL('./forget-consumer.lua', import.meta.url));
 const LEASE_TTL_MS = 10000;
+/** A consumer with nothing pending, no live lease and no read for this long belongs to a replica that is gone. */
+const FORGET_CONSUMER_AFTER_MS = 10 * 60 * 1000;
 
 type ReadReply = [string, [string, string[] | null][]][] | null;
 
 interface Failure {
   entry: StreamEntry;
   reason: string;
+}
+
+/** Entries handled and written, to acknowledge on the server they were read from (its run_id). */
+interface Acks {
+  ids: string[];
+  runId: string;
 }
 
 /**
@@ -49,6 +60,8 @@ export class StreamWorker {
   /** Set once the stage gave entries up because the replica stops: no more reads or reclaims until stop(). */
   private handingOver = false;
   private reclaiming?: Promise<void>;
+  /** Consumers whose acknowledgement the server refused: they go over their own pending entries again. */
+  private readonly redrain = new Set<string>();
 
   constructor(
     private readonly stage: StreamStage,
@@ -100,6 +113,7 @@ export class StreamWorker {
     this.every(reclaimEvery, () => this.reclaimOnce());
     this.every(this.options.trimIntervalMs, () => this.trim());
     this.every(LEASE_TTL_MS / 3, () => this.renewLeases());
+    this.every(Math.min(FORGET_CONSUMER_AFTER_MS / 4, 60000), () => this.forgetDeadConsumers());
     this.logger.log(`consuming ${this.stream} as ${this.group}/${this.consumers.join(',')}`);
   }
 
@@ -117,9 +131,10 @@ export class StreamWorker {
     await Promise.allSettled(this.loops);
     await this.reclaiming;
     await Promise.all(
-      this.consumers.map((consumer) =>
-        RELEASE.run(this.command, [this.leaseKey(consumer)], [this.token]).catch(() => undefined),
-      ),
+      this.consumers.map(async (consumer) => {
+        await RELEASE.run(this.command, [this.leaseKey(consumer)], [this.token]).catch(() => undefined);
+        await FORGET_CONSUMER.run(this.command, [this.stream], [this.group, consumer]).catch(() => undefined);
+      }),
     );
     await Promise.all(this.readers.map((reader) => this.valkey.release(reader.client)));
     this.loops.length = 0;
@@ -135,80 +150,149 @@ export class StreamWorker {
   }
 
   private async readLoop(consumer: string): Promise<void> {
-    const client = this.valkey.blocking(`${this.name}:${consumer}`);
+    const client = this.valkey.blocking(`${this.name}:${consumer}`, this.options.blockMs);
     const reader: { client: Valkey; id?: number } = { client };
     this.readers.push(reader);
-    let drainFrom: string | undefined = '0';
-    // Ids of the last batch, handled and written: acknowledged with the next read, in one round trip.
-    const acks: string[] = [];
+    let drainAfter: string | undefined = '-';
+    // The last batch, handled and written: acknowledged with the next read, in one round trip.
+    const acks: Acks = { ids: [], runId: '' };
     while (this.running && !this.handingOver) {
       try {
         reader.id ??= Number(await client.client('ID'));
-        if (drainFrom !== undefined) {
+        if (this.redrain.delete(consumer)) drainAfter = '-';
+        if (drainAfter !== undefined) {
           // Our own pending entries first: a restart under the same consumer name resumes where it stopped.
-          const raw = await this.read(client, consumer, drainFrom, acks);
-          if (raw.length === 0) {
-            drainFrom = undefined;
+          drainAfter = await this.drainOwn(consumer, drainAfter);
+          if (drainAfter === undefined && consumer === this.consumers[0]) {
             // Reclaimed entries go to the first consumer: once its own are drained (never read twice), entries a
             // stopped replica handed over or a dead one left are taken at once, not a reclaim interval later.
-            if (consumer === this.consumers[0]) void this.reclaimOnce();
-            continue;
+            void this.reclaimOnce();
           }
-          drainFrom = raw[raw.length - 1][0];
-          await this.process(await this.withDeliveries(raw, consumer), consumer, acks);
           continue;
         }
-        const raw = await this.read(client, consumer, '>', acks);
+        // Taken before the read: if the server changes under the read, the batch's acknowledgement is refused.
+        const runId = await this.valkey.runId(client);
+        const raw = await this.read(client, consumer, acks);
         if (raw.length > 0) {
-          await this.process(
-            raw.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: 1 })),
-            consumer,
-            acks,
-          );
+          const entries = raw.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: 1 }));
+          await this.process(entries, consumer, runId, acks);
         }
       } catch (error) {
         if (!this.running) break;
+        // A batch read or acknowledged when the connection failed may be pending with us unanswered: go over our own
+        // pending entries again instead of resending its acknowledgement.
+        acks.ids.length = 0;
+        drainAfter = '-';
         await this.recover(error as Error);
       }
     }
     // Stopping: the batch in hand was handled and written; acknowledge it before the loop ends.
-    if (acks.length > 0) {
-      await this.command
-        .xack(this.stream, this.group, ...acks)
-        .catch((error: Error) =>
-          this.logger.warn(`acknowledging ${acks.length} entries at stop failed: ${error.message}`),
-        );
+    if (acks.ids.length > 0) {
+      await this.acknowledge(client, consumer, acks.ids, acks.runId).catch((error: Error) =>
+        this.logger.warn(`acknowledging ${acks.ids.length} entries at stop failed: ${error.message}`),
+      );
     }
   }
 
   /**
-   * XREADGROUP from `from`: `>` blocks for new entries; an id reads this consumer's own pending list after it. The
-   * previous batch's acknowledgements (`acks`, emptied once Valkey confirmed them) go first on the same connection.
+   * XREADGROUP of new entries, blocking. The previous batch's acknowledgements (`acks`, emptied once sent) go first
+   * on the same connection, checked against the server that delivered them.
    */
-  private async read(
-    client: Valkey,
-    consumer: string,
-    from: string,
-    acks: string[],
-  ): Promise<[string, string[] | null][]> {
-    const block = from === '>' ? ['BLOCK', this.options.blockMs] : [];
-    const args = ['GROUP', this.group, consumer, 'COUNT', this.batchSize, ...block, 'STREAMS', this.stream, from];
+  private async read(client: Valkey, consumer: string, acks: Acks): Promise<[string, string[] | null][]> {
+    const args = [
+      'GROUP',
+      this.group,
+      consumer,
+      'COUNT',
+      this.batchSize,
+      'BLOCK',
+      this.options.blockMs,
+      'STREAMS',
+      this.stream,
+      '>',
+    ];
     let reply: ReadReply;
-    if (acks.length === 0) {
+    if (acks.ids.length === 0) {
       reply = (await client.call('XREADGROUP', ...args)) as ReadReply;
     } else {
-      const [[ackError], [readError, read]] = ((await client
-        .pipeline()
-        .xack(this.stream, this.group, ...acks)
-        .call('XREADGROUP', ...args)
-        .exec()) ?? [[null], [null, null]]) as [Error | null, unknown][];
-      // An ack that failed is sent again with the next read (acknowledging twice is harmless).
+      const pipeline = client.pipeline();
+      ACK.queue(pipeline, [this.stream], [this.group, acks.runId, ...acks.ids]);
+      const [[ackError, acked], [readError, read]] = ((await pipeline.call('XREADGROUP', ...args).exec()) ?? [
+        [null, 0],
+        [null, null],
+      ]) as [Error | null, unknown][];
+      if (ackError?.message.includes('NOSCRIPT')) {
+        // The server lost its scripts (SCRIPT FLUSH, or a restart: then the run_id check refuses the ack anyway).
+        await ACK.ensureLoaded(client);
+        if (readError) throw readError;
+        return (read as ReadReply)?.[0]?.[1] ?? [];
+      }
+      // Never sent again: a failed or refused acknowledgement leaves the entries pending, to be handled again.
+      const count = acks.ids.length;
+      acks.ids.length = 0;
       if (ackError) throw ackError;
-      acks.length = 0;
+      if (Number(acked) === -1) this.refusedAck(count, consumer);
       if (readError) throw readError;
       reply = read as ReadReply;
     }
     return reply?.[0]?.[1] ?? [];
+  }
+
+  /** XACK through the run_id check, on the connection given; true when the server was the one that delivered. */
+  private async acknowledge(client: Valkey, consumer: string, ids: string[], runId: string): Promise<boolean> {
+    const acked = Number(await ACK.run(client, [this.stream], [this.group, runId, ...ids]));
+    if (acked === -1) this.refusedAck(ids.length, consumer);
+    return acked !== -1;
+  }
+
+  private refusedAck(count: number, consumer: string): void {
+    this.metrics.refusedAcks.labels(this.name).inc(count);
+    this.logger.warn(
+      `not acknowledging ${count} entries: the Valkey server restarted or changed since they were read, and may ` +
+        'have lost their output; they stay pending and are handled again',
+    );
+    // The entries are pending with us on the new server, if it kept them at all: handle them again now.
+    this.redrain.add(consumer);
+  }
+
+  /**
+   * Hands this consumer's pending entries after `after` to the stage one at a time, counting each as a delivery;
+   * answers the last id handled, or undefined once none are left.
+   */
+  private async drainOwn(consumer: string, after: string): Promise<string | undefined> {
+    const start = after === '-' ? '-' : `(${after}`;
+    const pending = (await this.command.xpending(this.stream, this.group, start, '+', this.batchSize, consumer)) as [
+      string,
+      string,
+      number,
+      number,
+    ][];
+    if (pending.length === 0) return undefined;
+    for (const [id] of pending) {
+      if (!this.running || this.handingOver) break;
+      await this.handleAlone(id, consumer);
+    }
+    return pending[pending.length - 1][0];
+  }
+
+  /**
+   * One entry delivered before and never acknowledged: claimed for `consumer` (a delivery counted), dead-lettered if
+   * delivered too often (its consumers died handling it: a poison entry), else handled alone and acknowledged.
+   */
+  private async handleAlone(id: string, consumer: string): Promise<void> {
+    const runId = await this.valkey.runId(this.command);
+    const claimed = (await CLAIM.run(this.command, [this.stream], [this.group, consumer, id])) as
+      [string[], number] | [];
+    if (claimed.length === 0) return;
+    const entry: StreamEntry = { id, fields: fieldsFromArray(claimed[0]) ?? {}, deliveries: Number(claimed[1]) };
+    if (entry.deliveries > this.options.maxDeliveries) {
+      await this.deadLetter(
+        { entry, reason: 'never acknowledged; its consumers died while handling it' },
+        'max_deliveries',
+      );
+      return;
+    }
+    await this.process([entry], consumer, runId);
   }
 
   /** One reclaim at a time. */
@@ -217,14 +301,17 @@ export class StreamWorker {
     return this.reclaiming;
   }
 
-  /** Claims entries idle longer than the claim time (their consumer died or kept failing) and handles them. */
+  /**
+   * Takes entries idle longer than the claim time (their consumer died or kept failing; JUSTID: no delivery counted
+   * yet) and hands them to the stage one at a time.
+   */
   private async reclaim(): Promise<void> {
     const consumer = this.consumers[0];
     if (!consumer || !this.running || this.handingOver) return;
     let cursor = '0-0';
     try {
       do {
-        const [next, claimed] = (await this.command.xautoclaim(
+        const [next, ids] = (await this.command.xautoclaim(
           this.stream,
           this.group,
           consumer,
@@ -232,24 +319,14 @@ export class StreamWorker {
           cursor,
           'COUNT',
           this.batchSize,
-        )) as [string, [string, string[] | null][], string[]];
+          'JUSTID',
+        )) as [string, string[], string[]];
         cursor = next;
-        const live = claimed.filter(([, flat]) => flat !== null);
-        if (live.length === 0) continue;
-        this.metrics.reclaimed.labels(this.name).inc(live.length);
-        const entries = await this.withDeliveries(live, consumer);
-        // Delivered too often without an ack (its consumers died handling it): a poison entry, not a retry.
-        const poison = entries.filter((entry) => entry.deliveries > this.options.maxDeliveries);
-        for (const entry of poison) {
-          await this.deadLetter(
-            { entry, reason: 'never acknowledged; its consumers died while handling it' },
-            'max_deliveries',
-          );
+        if (ids.length > 0) this.metrics.reclaimed.labels(this.name).inc(ids.length);
+        for (const id of ids) {
+          if (!this.running || this.handingOver) break;
+          await this.handleAlone(id, consumer);
         }
-        await this.process(
-          entries.filter((entry) => entry.deliveries <= this.options.maxDeliveries),
-          consumer,
-        );
       } while (cursor !== '0-0' && this.running && !this.handingOver);
     } catch (error) {
       if (this.running) await this.recover(error as Error);
@@ -260,7 +337,7 @@ export class StreamWorker {
    * Hands a batch to the stage; on failure retries entry by entry so one bad entry never holds back the rest. The
    * entries handled are acknowledged now, or added to `ackLater` for the reader's next round trip.
    */
-  private async process(entries: StreamEntry[], consumer: string, ackLater?: string[]): Promise<void> {
+  private async process(entries: StreamEntry[], consumer: string, runId: string, ackLater?: Acks): Promise<void> {
     if (entries.length === 0) return;
     const done: StreamEntry[] = [];
     const failures: Failure[] = [];
@@ -280,7 +357,7 @@ export class StreamWorker {
     );
     try {
       const outcome = await this.stage.handle(entries);
-      const bad = new Set<string>();
+      const bad = new Set<string>((outcome?.released ?? []).map((entry) => entry.id));
       for (const { entry, reason } of outcome?.rejected ?? []) {
         rejected.push({ entry, reason });
         bad.add(entry.id);
@@ -297,7 +374,7 @@ export class StreamWorker {
             const outcome = await this.stage.handle([entry]);
             const reason = outcome?.rejected?.[0]?.reason;
             if (reason !== undefined) rejected.push({ entry, reason });
-            else done.push(entry);
+            else if (!outcome?.released?.length) done.push(entry);
           } catch (entryError) {
             if (entryError instanceof ReplicaStopping) givenUp.push(entry);
             else failures.push({ entry, reason: describe(entryError) });
@@ -311,8 +388,12 @@ export class StreamWorker {
 
     if (done.length > 0) {
       const ids = done.map((entry) => entry.id);
-      if (ackLater) ackLater.push(...ids);
-      else await this.command.xack(this.stream, this.group, ...ids);
+      if (ackLater) {
+        ackLater.ids.push(...ids);
+        ackLater.runId = runId;
+      } else {
+        await this.acknowledge(this.command, consumer, ids, runId);
+      }
       this.metrics.stageProcessed.labels(this.name).inc(done.length);
     }
     if (givenUp.length > 0) await this.handOver(givenUp, consumer);
@@ -388,25 +469,6 @@ export class StreamWorker {
     });
   }
 
-  /** Reads how many times each entry has been delivered, for entries read from a pending list. */
-  private async withDeliveries(raw: [string, string[] | null][], consumer: string): Promise<StreamEntry[]> {
-    const deleted = raw.filter(([, flat]) => flat === null).map(([id]) => id);
-    // An entry trimmed or deleted while pending can never be processed: acknowledge it away.
-    if (deleted.length > 0) await this.command.xack(this.stream, this.group, ...deleted);
-    const live = raw.filter(([, flat]) => flat !== null);
-    if (live.length === 0) return [];
-    const pending = (await this.command.xpending(
-      this.stream,
-      this.group,
-      live[0][0],
-      live[live.length - 1][0],
-      live.length * 2,
-      consumer,
-    )) as [string, string, number, number][];
-    const counts = new Map(pending.map(([id, , , deliveries]) => [id, Number(deliveries)]));
-    return live.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: counts.get(id) ?? 1 }));
-  }
-
   private async ensureGroup(): Promise<void> {
     try {
       // From the start of the stream: nothing a producer wrote before the first worker ran is skipped.
@@ -441,6 +503,20 @@ export class StreamWorker {
       if (this.consumers.includes(name)) continue;
       const held = await LEASE.run(this.command, [this.leaseKey(name)], [this.token, LEASE_TTL_MS]);
       if (Number(held) === 1) return name;
+    }
+  }
+
+  /** Deletes consumers of replicas that are gone: nothing pending, no live lease, no read for a long time. */
+  private async forgetDeadConsumers(): Promise<void> {
+    const consumers = (await this.command.xinfo('CONSUMERS', this.stream, this.group)) as (string | number)[][];
+    for (const flat of consumers) {
+      const info = new Map<string, string | number>();
+      for (let i = 0; i + 1 < flat.length; i += 2) info.set(String(flat[i]), flat[i + 1]);
+      const name = String(info.get('name'));
+      if (this.consumers.includes(name) || Number(info.get('pending')) > 0) continue;
+      if (Number(info.get('idle')) < FORGET_CONSUMER_AFTER_MS) continue;
+      if ((await this.command.exists(this.leaseKey(name))) === 1) continue;
+      await FORGET_CONSUMER.run(this.command, [this.stream], [this.group, name]);
     }
   }
 

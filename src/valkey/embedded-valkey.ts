@@ -38,6 +38,8 @@ export interface EmbeddedValkeyOptions {
   dataDir: string;
   port?: number;
   appendOnly?: boolean;
+  /** More `valkey-server` arguments, e.g. `['--appendfsync', 'always']`. */
+  extraArgs?: string[];
   logger?: Logger;
   /** Called when the server fails without stop() (killed, crashed: a non-zero exit), with its status and last output. */
   onUnexpectedExit?: (detail: string) => void;
@@ -96,6 +98,7 @@ export class EmbeddedValkey {
       // Per-user feed streams are many and short: smaller stream nodes stop Valkey preallocating 4 KB for each one.
       '--stream-node-max-bytes',
       '1024',
+      ...(this.options.extraArgs ?? []),
     ];
     // The shell runs valkey-server and polls for our pid; when we are gone it stops the server.
     const watchdog = [

@@ -46,12 +46,13 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(ValkeyService.name);
   private readonly clients = new Set<Valkey>();
   private readonly closers: (() => Promise<void>)[] = [];
+  private readonly runIds = new WeakMap<Valkey, Promise<string>>();
   private stopping = false;
   readonly keys: Keys;
   readonly command: Valkey;
 
   constructor(
-    config: AppConfig,
+    private readonly config: AppConfig,
     readonly connection: ValkeyConnection,
     private readonly metrics: Metrics,
   ) {
@@ -68,9 +69,9 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     return this.create('direct', name);
   }
 
-  /** A dedicated connection for one blocking reader (XREADGROUP BLOCK, BLPOP). */
-  blocking(name: string): Valkey {
-    return this.create('blocking', name);
+  /** A dedicated connection for one blocking reader (XREADGROUP BLOCK, BLPOP) that blocks up to `blockMs`. */
+  blocking(name: string, blockMs = 5000): Valkey {
+    return this.create('blocking', name, blockMs);
   }
 
   /** A dedicated connection for (P)SUBSCRIBE. */
@@ -123,7 +124,22 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     await this.connection.embedded?.stop();
   }
 
-  private create(kind: ClientKind, name: string): Valkey {
+  /**
+   * The `run_id` of the server a client is connected to now: it changes when the server restarts or another one
+   * takes over (failover), which is how acknowledgements are tied to the server that saw the output written.
+   */
+  async runId(client: Valkey): Promise<string> {
+    let known = this.runIds.get(client);
+    if (!known) {
+      known = client.info('server').then((info) => /^run_id:(\w+)/m.exec(info)?.[1] ?? '');
+      this.runIds.set(client, known);
+      known.catch(() => this.runIds.delete(client));
+    }
+    return known;
+  }
+
+  private create(kind: ClientKind, name: string, blockMs = 0): Valkey {
+    const timeout = this.config.env.VALKEY_SOCKET_TIMEOUT_MS;
     const options: RedisOptions = {
       connectionName: `skein:${name}`,
       lazyConnect: false,
@@ -131,15 +147,35 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       maxRetriesPerRequest: kind === 'command' || kind === 'direct' ? 20 : null,
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
       enableAutoPipelining: kind === 'command',
+      // A half-open connection (a partition, a host gone without a reset) is found by TCP keep-alive when idle and by
+      // the socket timeout when a reply is awaited; both drop it, and the client reconnects.
+      keepAlive: Math.min(timeout, 10000),
+      socketTimeout: timeout + blockMs,
+      // A failover demoted our server to a replica: reconnect (to whatever the address now names) and resend.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     };
     const client = new Valkey(this.connection.url, options);
     client.on('error', (error: Error) => this.logger.debug(`${name}: ${error.message}`));
+    client.on('close', () => this.runIds.delete(client));
     client.on('reconnecting', () => {
       if (this.stopping) abandon(client);
     });
+    // A subscriber awaits no reply between messages, so a socket timeout alone never fires on it: ping it.
+    if (kind === 'subscriber') this.heartbeat(client, timeout);
     if (kind === 'command' || kind === 'direct') this.timeCommands(client, name === 'command' ? 'command' : 'other');
     this.clients.add(client);
     return client;
+  }
+
+  private heartbeat(client: Valkey, timeout: number): void {
+    const timer = setInterval(
+      () => {
+        if (client.status === 'ready') client.ping().catch(() => undefined);
+      },
+      Math.max(100, Math.floor(timeout / 2)),
+    );
+    timer.unref();
+    client.once('end', () => clearInterval(timer));
   }
 
   /**
