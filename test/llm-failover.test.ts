@@ -95,32 +95,29 @@ describe('llm generation failover (needs `npx nest build`)', () => {
   it('a request whose replicas kept dying is dead-lettered, and its stream ends with an error instead of running for good', async () => {
     await Promise.all(replicas.map((replica) => replica.kill9())); // no llm replica: the request waits
     const { body } = await json<{ id: string }>(`${api.url}/llm/streams`, {
-      body: { id: 'abandoned-1', prompt: 'Never finished', max_tokens: 50 },
+      body: { id: 'abandoned-1', prompt: 'Never finished', max_tokens: 500 },
     });
-    // A consumer that took the request and died, as if it had been handed out five times already.
     const client = valkey.client();
-    await client.xgroup('CREATE', 'llm:requests', 'llm_workers', '0', 'MKSTREAM').catch(() => undefined);
-    const read = (await client.xreadgroup('GROUP', 'llm_workers', 'ghost', 'STREAMS', 'llm:requests', '>')) as [
-      string,
-      [string, string[]][],
-    ][];
-    const entryId = read[0][1].find(([, fields]) => fields.includes(body.id))![0];
-    await client.xclaim('llm:requests', 'llm_workers', 'ghost', 0, entryId, 'RETRYCOUNT', 5);
-
-    const llm = await startTestApp(valkey.url, {
-      ROLES: 'llm',
-      STREAM_CLAIM_IDLE_MS: '100',
-      STREAM_MAX_DELIVERIES: '3',
-    });
-    try {
-      const status = await eventually(async () => {
-        const res = await json<{ status: string; error?: string }>(`${api.url}/llm/streams/${body.id}`);
-        return res.body.status !== 'running' ? res.body : undefined;
-      }, 15000);
-      expect(status).toMatchObject({ status: 'error', error: expect.stringContaining('generation abandoned') });
-      expect(await client.xlen('dlq:llm')).toBe(1);
-    } finally {
-      await llm.close();
+    const tokens = async (): Promise<number> =>
+      (await json<{ tokens: number }>(`${api.url}/llm/streams/${body.id}`)).body.tokens;
+    // Each replica takes the request (the first from the stream, the next ones by reclaiming it) and is killed -9
+    // while it generates: two deliveries allowed, so the third replica dead-letters it instead of generating.
+    const env = { ...LLM_ENV, VALKEY_URL: valkey.url, STREAM_CLAIM_IDLE_MS: '300', STREAM_MAX_DELIVERIES: '2' };
+    for (const name of ['dying-a', 'dying-b']) {
+      const replica = await spawnApp({ ...env, CONSUMER_NAME: name, LLM_SIMULATED_TOKEN_DELAY_MS: '200' });
+      replicas.push(replica);
+      const before = await tokens();
+      await eventually(async () => (await tokens()) > before, 15000);
+      await replica.kill9();
     }
+    expect(await client.xlen('dlq:llm')).toBe(0);
+    replicas.push(await spawnApp({ ...env, CONSUMER_NAME: 'dying-c' }));
+
+    const status = await eventually(async () => {
+      const res = await json<{ status: string; error?: string }>(`${api.url}/llm/streams/${body.id}`);
+      return res.body.status !== 'running' ? res.body : undefined;
+    }, 15000);
+    expect(status).toMatchObject({ status: 'error', error: expect.stringContaining('generation abandoned') });
+    expect(await client.xlen('dlq:llm')).toBe(1);
   });
 });

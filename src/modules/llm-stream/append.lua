@@ -4,11 +4,15 @@
 -- ARGV[1] the last entry id expected ('' for an empty log), ARGV[2] the new entry id, ARGV[3] message JSON,
 -- ARGV[4] channel, ARGV[5] ttl seconds, ARGV[6] status to record ('' to keep), ARGV[7] error text ('' for none),
 -- ARGV[8] now (ms)
--- Returns 1 when appended, else the log's actual last id ('' when empty).
+-- Returns 1 when appended (or when this very message is the last one already: the same append resent after its reply
+-- was lost), else the log's actual last id ('' when empty).
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local lastId = ''
 if #last > 0 then
   lastId = last[1][1]
+end
+if lastId == ARGV[2] and last[1][2][2] == ARGV[3] then
+  return 1
 end
 if lastId ~= ARGV[1] then
   return lastId

@@ -20,6 +20,15 @@ import { TokenLogRepository, type StreamMeta } from './token-log.repository.js';
 /** Why a generation's upstream request was aborted. */
 export const LLM_STAGE = 'llm';
 
+/**
+ * How a generation left its stream: finished (ended, cancelled or ended by another), released (another generator is
+ * ahead: it owns the request now, which must not be acknowledged under it), or resume (the log lost tokens under it).
+ */
+type Outcome = 'finished' | 'released' | 'resume';
+
+/** Resumes after the log lost tokens at most this often in one delivery, then fails the delivery. */
+const MAX_RESUMES = 3;
+
 class Stop extends Error {
   constructor(readonly kind: 'cancelled' | 'timeout' | 'shutdown' | 'superseded') {
     super(kind);
@@ -77,6 +86,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome | void> {
     const rejected: StageOutcome['rejected'] = [];
+    const released: StreamEntry[] = [];
     for (const entry of entries) {
       const id = entry.fields.id;
       if (!id) {
@@ -89,9 +99,19 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         continue;
       }
       if (meta.status !== 'running') continue;
-      await this.generate(meta);
+      if ((await this.generateToEnd(meta)) === 'released') released.push(entry);
     }
-    return { rejected };
+    return { rejected, released };
+  }
+
+  /** Generates, and resumes from the log's last token when the log lost tokens under it (a restart on a lagging AOF). */
+  private async generateToEnd(meta: StreamMeta): Promise<Outcome> {
+    for (let resumes = 0; ; resumes++) {
+      const outcome = await this.generate(meta);
+      if (outcome !== 'resume') return outcome;
+      if (resumes === MAX_RESUMES) throw new Error(`the log of stream ${meta.id} kept losing tokens under it`);
+      this.logger.warn(`the log of stream ${meta.id} lost tokens under its generation; resuming from its last token`);
+    }
   }
 
   /**
@@ -115,11 +135,11 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     }
   }
 
-  private async generate(meta: StreamMeta): Promise<void> {
+  private async generate(meta: StreamMeta): Promise<Outcome> {
     if (this.stopping) throw new ReplicaStopping();
     const { id } = meta;
     const snapshot = await this.log.snapshot(id);
-    if (snapshot.terminal) return;
+    if (snapshot.terminal) return 'finished';
     const provider = this.providers.get(meta.provider as ProviderName);
     const controller = new AbortController();
     this.active.set(id, controller);
@@ -130,7 +150,8 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     try {
       if (!snapshot.started) {
         const start: LlmMessage = { type: 'start', request_id: id, model: meta.model, timestamp: Date.now() };
-        if (!(await this.log.append(id, '', LogId.start, start)).appended) return;
+        const started = await this.log.append(id, '', LogId.start, start);
+        if (!started.appended) return refusal(started.lastId, '');
         LlmStreamMetrics.started.labels(provider.name).inc();
       } else {
         this.logger.log(`resuming stream ${id} after token ${count - 1}`);
@@ -157,7 +178,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         } catch (error) {
           const stop = controller.signal.reason as unknown;
           if (stop instanceof Stop && stop.kind === 'shutdown') throw new ReplicaStopping({ cause: error });
-          if (stop instanceof Stop && (stop.kind === 'cancelled' || stop.kind === 'superseded')) return;
+          if (stop instanceof Stop && (stop.kind === 'cancelled' || stop.kind === 'superseded')) return 'finished';
           failure =
             stop instanceof Stop && stop.kind === 'timeout'
               ? `${provider.name} upstream timed out: nothing received for ${this.config.env.LLM_UPSTREAM_TIMEOUT_MS} ms`
@@ -177,9 +198,9 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         const token: LlmMessage = { type: 'token', content: step.value, index: count, timestamp: Date.now() };
         const result = await this.log.append(id, LogId.beforeToken(count), LogId.token(count), token);
         if (!result.appended) {
-          // Cancelled, or another generator got ahead: this one stops without writing anything more.
+          // Cancelled, another generator got ahead, or the log lost tokens: this run writes nothing more.
           controller.abort(new Stop('superseded'));
-          return;
+          return refusal(result.lastId, LogId.beforeToken(count));
         }
         count++;
         LlmStreamMetrics.tokens.labels(provider.name).inc();
@@ -188,10 +209,11 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       const terminal: LlmMessage = failure
         ? { type: 'error', message: failure, request_id: id, total_tokens: count, timestamp: Date.now() }
         : { type: 'end', request_id: id, total_tokens: count, timestamp: Date.now(), ...(reason ? { reason } : {}) };
-      if ((await this.log.append(id, expect, LogId.terminal, terminal)).appended) {
-        LlmStreamMetrics.ended.labels(failure ? 'error' : 'done').inc();
-        if (failure) this.logger.warn(`stream ${id} ended with an error: ${failure}`);
-      }
+      const ended = await this.log.append(id, expect, LogId.terminal, terminal);
+      if (!ended.appended) return refusal(ended.lastId, expect);
+      LlmStreamMetrics.ended.labels(failure ? 'error' : 'done').inc();
+      if (failure) this.logger.warn(`stream ${id} ended with an error: ${failure}`);
+      return 'finished';
     } finally {
       idle.clear();
       this.active.delete(id);
@@ -199,6 +221,12 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       await iterator?.return?.().catch(() => undefined);
     }
   }
+}
+
+/** Why the log refused an append that expected `expected` last and found `lastId`. */
+function refusal(lastId: string, expected: string): Outcome {
+  if (LogId.isTerminal(lastId)) return 'finished';
+  return LogId.position(lastId) > LogId.position(expected) ? 'released' : 'resume';
 }
 
 /** Fires when `reset` has not been called for `ms`. */

@@ -47,6 +47,9 @@ export const LogId = {
   /** The id a token's append expects to find last: the previous token, or the start. */
   beforeToken: (index: number): string => (index === 0 ? '0-1' : `1-${index - 1}`),
   isToken: (id: string): boolean => id.startsWith('1-'),
+  /** Where an id stands in the log: -1 empty, 0 the start, 1 + index for a token, Infinity the terminal message. */
+  position: (id: string): number =>
+    id === '' ? -1 : id === '0-1' ? 0 : id.startsWith('2-') ? Infinity : 1 + Number(id.slice(2)),
   isTerminal: (id: string): boolean => id.startsWith('2-'),
 } as const;
 
