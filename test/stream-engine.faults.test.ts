@@ -196,6 +196,27 @@ describe('stream-worker engine under Valkey faults', () => {
     }
   });
 
+  it('deletes its consumer at a graceful stop, and those of dead replicas that hold nothing, but not one that holds entries', async () => {
+    const names = async (): Promise<string[]> =>
+      ((await admin.xinfo('CONSUMERS', 's:names', 'g')) as string[][]).map((flat) => flat[1]).sort();
+    await produce('s:names', 2);
+    // Two replicas died long ago: one holding an entry, one holding nothing.
+    await admin.xgroup('CREATE', 's:names', 'g', '0');
+    await admin.xreadgroup('GROUP', 'g', 'dead-holding', 'COUNT', 1, 'STREAMS', 's:names', '>');
+    await admin.xgroup('CREATECONSUMER', 's:names', 'g', 'dead-empty');
+    await new Promise((r) => setTimeout(r, 500));
+
+    const valkey = service();
+    const stage = new OutputStage(valkey, { stage: 'names', stream: 's:names', group: 'g' });
+    const w = worker(stage, valkey, { forgetConsumerAfterMs: 400, claimIdleMs: 60000 });
+    await w.start();
+    await eventually(async () => !(await names()).includes('dead-empty'), 5000);
+    expect(await names()).toEqual(['dead-holding', 'faults-names-0']);
+
+    await w.stop();
+    expect(await names()).toEqual(['dead-holding']);
+  });
+
   it('loses no entry when Valkey is killed -9 and restarted on its AOF under a running worker', async () => {
     const valkey = service();
     const stage = new OutputStage(valkey, { stage: 'restart', stream: 's:restart', group: 'g' });

@@ -17,6 +17,8 @@ export interface StreamWorkerOptions {
   maxDeliveries: number;
   concurrency: number;
   trimIntervalMs: number;
+  /** A consumer with nothing pending, no live lease and no read for this long belongs to a replica that is gone. */
+  forgetConsumerAfterMs?: number;
 }
 
 const TRIM = LuaScript.from(new URL('./trim.lua', import.meta.url));
@@ -27,7 +29,6 @@ const ACK = LuaScript.from(new URL('./ack.lua', import.meta.url));
 const CLAIM = LuaScript.from(new URL('./claim.lua', import.meta.url));
 const FORGET_CONSUMER = LuaScript.from(new URL('./forget-consumer.lua', import.meta.url));
 const LEASE_TTL_MS = 10000;
-/** A consumer with nothing pending, no live lease and no read for this long belongs to a replica that is gone. */
 const FORGET_CONSUMER_AFTER_MS = 10 * 60 * 1000;
 
 type ReadReply = [string, [string, string[] | null][]][] | null;
@@ -97,6 +98,10 @@ export class StreamWorker {
     return this.stage.definition.group;
   }
 
+  private get forgetAfterMs(): number {
+    return this.options.forgetConsumerAfterMs ?? FORGET_CONSUMER_AFTER_MS;
+  }
+
   private get batchSize(): number {
     return this.stage.definition.batchSize ?? this.options.batchSize;
   }
@@ -113,7 +118,7 @@ export class StreamWorker {
     this.every(reclaimEvery, () => this.reclaimOnce());
     this.every(this.options.trimIntervalMs, () => this.trim());
     this.every(LEASE_TTL_MS / 3, () => this.renewLeases());
-    this.every(Math.min(FORGET_CONSUMER_AFTER_MS / 4, 60000), () => this.forgetDeadConsumers());
+    this.every(Math.min(this.forgetAfterMs / 4, 60000), () => this.forgetDeadConsumers());
     this.logger.log(`consuming ${this.stream} as ${this.group}/${this.consumers.join(',')}`);
   }
 
@@ -514,7 +519,7 @@ export class StreamWorker {
       for (let i = 0; i + 1 < flat.length; i += 2) info.set(String(flat[i]), flat[i + 1]);
       const name = String(info.get('name'));
       if (this.consumers.includes(name) || Number(info.get('pending')) > 0) continue;
-      if (Number(info.get('idle')) < FORGET_CONSUMER_AFTER_MS) continue;
+      if (Number(info.get('idle')) < this.forgetAfterMs) continue;
       if ((await this.command.exists(this.leaseKey(name))) === 1) continue;
       await FORGET_CONSUMER.run(this.command, [this.stream], [this.group, name]);
     }
