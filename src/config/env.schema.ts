@@ -48,6 +48,8 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) @Max(60000) STREAM_BLOCK_MS = 2000;
   @IsInt() @Min(1) @Max(64) STREAM_CONCURRENCY = 1;
   @IsInt() @Min(50) STREAM_TRIM_INTERVAL_MS = 5000;
+  /** Most entries one `dlq:{stage}` holds; at the cap a stage leaves the entry pending instead (0 = no cap). */
+  @IsInt() @Min(0) DEAD_LETTER_MAXLEN = 100000;
 
   @IsInt() @IsPositive() INGEST_MAX_BACKLOG = 100000;
   @IsInt() @IsPositive() ARTICLE_MAX_BODY_CHARS = 100000;
