@@ -75,6 +75,8 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) FEATURE_STREAM_MAXLEN = 1000000;
   @IsInt() @Min(1) @Max(100000) FEATURE_MAX_ENTITIES = 1000;
   @IsInt() @Min(1) @Max(10000) FEATURE_MATERIALIZE_BATCH = 500;
+  /** How often a `features` replica removes rows that expired by their TTL from each view's index of rows. */
+  @IsInt() @Min(100) FEATURE_INDEX_PRUNE_INTERVAL_MS = 3600000;
 
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LLM_OPENAI_BASE_URL?: string;
   @IsOptional() @IsString() LLM_OPENAI_API_KEY?: string;
