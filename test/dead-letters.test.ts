@@ -167,6 +167,39 @@ describe('dead letters: read, replay, discard', () => {
     expect(await client.xlen('dlq:enrich')).toBe(2);
   });
 
+  it("keeps the engine's dlq_* fields over an entry's own, and a replay restores the entry's dlq_* fields to the stream it came from", async () => {
+    // A producer's fields named like the engine's: they must neither redirect a replay nor replace the reason.
+    const own = { dlq_stream: 'enriched_stream', dlq_error: 'forged', 'dlq_field:dlq_id': 'nested' };
+    const sourceId = await client.xadd(
+      'news_raw',
+      '*',
+      'id',
+      'bad id forged',
+      'title',
+      'T',
+      'body',
+      'B',
+      ...Object.entries(own).flat(),
+    );
+    const listed = await eventually(async () =>
+      (await page('classify')).entries.find((entry) => entry.source_id === sourceId),
+    );
+    expect(listed).toMatchObject({ stream: 'news_raw', source_id: sourceId, deliveries: 1 });
+    expect(listed.error).toContain('id');
+    expect(listed.fields).toEqual({ id: 'bad id forged', title: 'T', body: 'B', ...own });
+
+    const replay = await json(`${app.url}/dead-letters/classify/replay`, { body: { ids: [listed.id] } });
+    expect(replay.body).toEqual({ replayed: 1, not_replayed: [] });
+    // Still a bad id: classify dead-letters the copy appended to news_raw again, with the entry's own fields as written.
+    const again = await eventually(async () =>
+      (await page('classify')).entries.find((entry) => entry.fields.id === 'bad id forged' && entry.id !== listed.id),
+    );
+    expect(again).toMatchObject({ stream: 'news_raw', fields: listed.fields });
+    expect(again.source_id).not.toBe(sourceId);
+    expect(await client.xlen('dlq:fanout')).toBe(0);
+    await json(`${app.url}/dead-letters/classify`, { method: 'DELETE' });
+  });
+
   it('documents the dead-letter routes in the OpenAPI document', async () => {
     const { body } = await json<{ paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>(
       `${app.url}/docs-json`,
@@ -174,5 +207,56 @@ describe('dead letters: read, replay, discard', () => {
     expect(Object.keys(body.paths['/dead-letters/{stage}'])).toEqual(expect.arrayContaining(['get', 'delete']));
     expect(body.paths['/dead-letters/{stage}/replay'].post.responses).toHaveProperty('400');
     expect(body.paths['/dead-letters/{stage}/{id}'].delete.responses).toHaveProperty('404');
+  });
+});
+
+describe('dead letters are never evicted', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+  let client: Valkey;
+  const FILLERS = 100000;
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    client = valkey.client();
+    app = await startTestApp(valkey.url, {
+      ROLES: 'all',
+      DEAD_LETTER_MAXLEN: String(FILLERS + 2),
+      STREAM_CLAIM_IDLE_MS: '300',
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  it('keeps every dead letter past 100,000 and, at DEAD_LETTER_MAXLEN, leaves the entry pending and counted until there is room', async () => {
+    // A systemic failure's worth of dead letters already there.
+    for (let i = 0; i < FILLERS; i += 10000) {
+      const pipeline = client.pipeline();
+      for (let j = i; j < i + 10000; j++) pipeline.xadd('dlq:classify', '*', 'dlq_error', 'filler', 'n', String(j));
+      await pipeline.exec();
+    }
+    const [[oldest]] = await client.xrange('dlq:classify', '-', '+', 'COUNT', 1);
+    for (const id of ['bad id a', 'bad id b', 'bad id c']) {
+      await client.xadd('news_raw', '*', 'id', id, 'title', 'T', 'body', 'B');
+    }
+    const pending = async (): Promise<number> =>
+      Number(((await client.xpending('news_raw', 'classifiers')) as [number])[0]);
+    // Two fit under the cap; the third is not acknowledged (nothing is dropped to make room).
+    await eventually(async () => (await client.xlen('dlq:classify')) === FILLERS + 2 && (await pending()) === 1);
+    expect(await client.xrange('dlq:classify', oldest, oldest)).toHaveLength(1);
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/skein_dead_letters_refused_total\{stage="classify"\} [1-9]/);
+
+    // Room again (an operator deleted one): the entry left pending is dead-lettered at its next reclaim.
+    expect((await json(`${app.url}/dead-letters/classify/${oldest}`, { method: 'DELETE' })).body).toEqual({
+      deleted: 1,
+    });
+    await eventually(async () => (await pending()) === 0, 15000);
+    const [[, newest]] = await client.xrevrange('dlq:classify', '+', '-', 'COUNT', 1);
+    expect(newest[newest.indexOf('id') + 1]).toBe('bad id c');
+    expect(await client.xlen('dlq:classify')).toBe(FILLERS + 2);
   });
 });

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
-import { FeatureMaterializer } from '../src/modules/features/features.worker.js';
+import { FeatureMaterializer, FeatureWorkerSupervisor } from '../src/modules/features/features.worker.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { spawnApp } from './support/process.js';
 import { TestValkey } from './support/valkey.js';
@@ -44,6 +44,12 @@ async function drained(url: string, view: string): Promise<void> {
   }, 20000);
 }
 
+/** Entries ever appended to a stream (XINFO entries-added): unlike its length, unchanged by the engine's trims. */
+async function appended(client: Valkey, stream: string): Promise<number> {
+  const info = (await client.xinfo('STREAM', stream)) as unknown[];
+  return Number(info[info.indexOf('entries-added') + 1]);
+}
+
 function shuffle<T>(items: T[]): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
@@ -52,35 +58,47 @@ function shuffle<T>(items: T[]): T[] {
   return items;
 }
 
-/** Events for `entities` entities, `versions` each with rising event times, XADDed in random order. */
-async function rawEvents(client: Valkey, stream: string, entities: number, versions: number): Promise<void> {
+/**
+ * Events for `entities` entities, `versions` each, XADDed in random order; answers each entity's expected final age.
+ * With rising event times the latest version wins; with `sameTime` every version has one event time, and the
+ * later-written entry wins (the tiebreak two racing materializers must agree on).
+ */
+async function rawEvents(
+  client: Valkey,
+  stream: string,
+  entities: number,
+  versions: number,
+  sameTime = false,
+): Promise<number[]> {
   const base = Date.now() / 1000 - 600;
-  const events: string[][] = [];
-  for (let e = 0; e < entities; e++) {
-    for (let v = 0; v < versions; v++) {
-      events.push([
-        'entity_id',
-        `e${e}`,
-        'features',
-        JSON.stringify({ age: v, score: v / 2 }),
-        'timestamp',
-        String(base + v),
-        'feature_view',
-        'user_profile',
-      ]);
-    }
-  }
+  const events: [number, number][] = [];
+  for (let e = 0; e < entities; e++) for (let v = 0; v < versions; v++) events.push([e, v]);
+  const expected: number[] = Array.from({ length: entities }, () => versions - 1);
   const pipeline = client.pipeline();
-  for (const fields of shuffle(events)) pipeline.xadd(stream, '*', ...fields);
+  for (const [e, v] of shuffle(events)) {
+    pipeline.xadd(
+      stream,
+      '*',
+      'entity_id',
+      `e${e}`,
+      'features',
+      JSON.stringify({ age: v, score: v / 2 }),
+      'timestamp',
+      String(sameTime ? base : base + v),
+      'feature_view',
+      'user_profile',
+    );
+    if (sameTime) expected[e] = v;
+  }
   await pipeline.exec();
+  return expected;
 }
 
-async function expectLatest(client: Valkey, prefix: string, entities: number, versions: number): Promise<void> {
+async function expectLatest(client: Valkey, prefix: string, expected: number[]): Promise<void> {
   const pipeline = client.pipeline();
-  for (let e = 0; e < entities; e++) pipeline.hmget(`${prefix}fs:v1:user_profile:e${e}`, 'age', 'score');
+  for (let e = 0; e < expected.length; e++) pipeline.hmget(`${prefix}fs:v1:user_profile:e${e}`, 'age', 'score');
   const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row);
-  const expected = Array.from({ length: entities }, () => [String(versions - 1), String((versions - 1) / 2)]);
-  expect(rows).toEqual(expected);
+  expect(rows).toEqual(expected.map((age) => [String(age), String(age / 2)]));
 }
 
 describe('feature store', () => {
@@ -92,6 +110,7 @@ describe('feature store', () => {
     STREAM_CLAIM_IDLE_MS: '500',
     FEATURE_MAX_ENTITIES: '50',
     FEATURE_MATERIALIZE_BATCH: '20',
+    FEATURE_INDEX_PRUNE_INTERVAL_MS: '200',
   };
 
   beforeAll(async () => {
@@ -233,12 +252,147 @@ describe('feature store', () => {
     const second = await startTestApp(valkey.url, { ...env, ROLES: 'features' });
     try {
       await eventually(async () => (await consumers()) === 2 * one); // the second replica's consumers joined
-      await rawEvents(client, 'fs:stream:user_profile', 20, 30);
+      // Equal event times: only the tiebreak (the later-written entry wins) makes the result deterministic.
+      const sameTime = await rawEvents(client, 'fs:stream:user_profile', 30, 30, true);
       await drained(app.url, 'user_profile');
-      await expectLatest(client, '', 20, 30);
+      await expectLatest(client, '', sameTime);
+      const rising = await rawEvents(client, 'fs:stream:user_profile', 30, 30);
+      await drained(app.url, 'user_profile');
+      await expectLatest(client, '', rising);
     } finally {
       await second.close();
     }
+  });
+
+  it('keeps the later-written entry of two with the same event time, whichever materializer writes last', async () => {
+    const materializer = app.app.get(FeatureMaterializer);
+    const at = String(Math.floor(Date.now() / 1000));
+    const entry = (id: string, age: number) => ({
+      id,
+      fields: { entity_id: 'tie', features: JSON.stringify({ age }), timestamp: at },
+      deliveries: 1,
+    });
+    // Two racing materializers: the one holding the later entry writes first.
+    await materializer.materialize('user_profile', [entry('1700000000000-1', 2)]);
+    await materializer.materialize('user_profile', [entry('1700000000000-0', 1)]);
+    expect(await client.hmget('fs:v1:user_profile:tie', 'age', '_updated_at')).toEqual(['2', at]);
+    await materializer.materialize('user_profile', [entry('1700000000001-0', 3)]);
+    expect(await client.hget('fs:v1:user_profile:tie', 'age')).toBe('3');
+  });
+
+  it("gives a row pushed without event_timestamp the time Valkey gave its stream entry, not the api replica's clock", async () => {
+    const realNow = Date.now.bind(Date);
+    // This api replica's clock is an hour behind.
+    const skewed = jest.spyOn(Date, 'now').mockImplementation(() => realNow() - 3600_000);
+    let pushed: { status: number; body: { ids: string[] } };
+    try {
+      pushed = await json<{ ids: string[] }>(`${app.url}/features/push`, {
+        body: { feature_view: 'user_profile', rows: [{ entity_id: 'clockless', features: { age: 9 } }] },
+      });
+    } finally {
+      skewed.mockRestore();
+    }
+    expect(pushed.status).toBe(202);
+    const entryTime = Number(pushed.body.ids[0].split('-')[0]) / 1000;
+    const stored = await eventually(() => client.hget('fs:v1:user_profile:clockless', '_updated_at'));
+    expect(stored).toBe(String(entryTime));
+  });
+
+  it('keeps the original event time of a replayed dead letter, so it cannot overwrite a fresher value', async () => {
+    const view = { ...PROFILE, name: 'replayed', features: [{ name: 'age', type: 'INT' }] };
+    expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    // A raw row without a timestamp (its time is its entry's) naming a feature the view lacks yet.
+    const sourceId = String(
+      await client.xadd(
+        'fs:stream:replayed',
+        '*',
+        'entity_id',
+        'r1',
+        'features',
+        JSON.stringify({ age: 1, late: 'x' }),
+      ),
+    );
+    const entryTime = Number(sourceId.split('-')[0]) / 1000;
+    const letter = await eventually(async () => {
+      const { body } = await json<{ entries: { id: string; source_id: string; fields: Record<string, string> }[] }>(
+        `${app.url}/dead-letters/features`,
+      );
+      return body.entries.find((entry) => entry.source_id === sourceId);
+    });
+    expect(letter.fields.timestamp).toBe(String(entryTime));
+    // A fresher value arrives meanwhile.
+    const fresher = entryTime + 0.001;
+    const push = await json(`${app.url}/features/push`, {
+      body: { feature_view: 'replayed', rows: [{ entity_id: 'r1', features: { age: 2 }, event_timestamp: fresher }] },
+    });
+    expect(push.status).toBe(202);
+    await drained(app.url, 'replayed');
+    expect(
+      (
+        await json(`${app.url}/features/views/replayed`, {
+          method: 'PUT',
+          body: { ...view, name: undefined, features: [...view.features, { name: 'late', type: 'STRING' }] },
+        })
+      ).status,
+    ).toBe(200);
+    const replay = await json(`${app.url}/dead-letters/features/replay`, { body: { ids: [letter.id] } });
+    expect(replay.body).toEqual({ replayed: 1, not_replayed: [] });
+    await drained(app.url, 'replayed');
+    expect(await client.hmget('fs:v1:replayed:r1', 'age', 'late', '_updated_at')).toEqual(['2', null, String(fresher)]);
+  });
+
+  it("materializes a row of a feature added a moment ago instead of dead-lettering it while this replica's registry cache is stale", async () => {
+    const view = { ...PROFILE, name: 'evolving_now', features: [{ name: 'a', type: 'INT' }] };
+    expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    await json(`${app.url}/features/push`, {
+      body: { feature_view: 'evolving_now', rows: [{ entity_id: 'x', features: { a: 1 } }] },
+    });
+    await eventually(() => client.exists('fs:v1:evolving_now:x'));
+    // Another replica added feature b; its notice has not reached this one (its cache still lacks b).
+    const stored = JSON.parse((await client.hget('fs:registry:views', 'evolving_now')) ?? '{}') as typeof view;
+    stored.features.push({ name: 'b', type: 'STRING' });
+    await client.hset('fs:registry:views', 'evolving_now', JSON.stringify(stored));
+    await client.xadd('fs:stream:evolving_now', '*', 'entity_id', 'x', 'features', JSON.stringify({ a: 2, b: 'new' }));
+    await drained(app.url, 'evolving_now');
+    expect(await client.hmget('fs:v1:evolving_now:x', 'a', 'b')).toEqual(['2', '"new"']);
+    const letters = await client.xrange('dlq:features', '-', '+');
+    expect(letters.filter(([, flat]) => flat.includes('fs:stream:evolving_now'))).toEqual([]);
+  });
+
+  it("prunes the view's index of rows that expired by their TTL", async () => {
+    const view = { ...PROFILE, name: 'pruned', features: [{ name: 'a', type: 'INT' }] };
+    expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    const rows = Array.from({ length: 30 }, (_, i) => ({ entity_id: `p${i}`, features: { a: i } }));
+    expect((await json(`${app.url}/features/push`, { body: { feature_view: 'pruned', rows } })).status).toBe(202);
+    await drained(app.url, 'pruned');
+    expect(await client.scard('fs:index:pruned')).toBe(30);
+    for (let i = 0; i < 20; i++) await client.pexpire(`fs:v1:pruned:p${i}`, 1); // their TTL, elapsed
+    await eventually(async () => (await client.scard('fs:index:pruned')) === 10);
+    expect((await client.smembers('fs:index:pruned')).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `p${i + 20}`).sort(),
+    );
+  });
+
+  it('stops materializing a deleted view and leaves no stream, rows or index behind, even after its worker touched them', async () => {
+    const view = { ...PROFILE, name: 'doomed', ttl_seconds: 0, features: [{ name: 'a', type: 'INT' }] };
+    expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    const supervisor = app.app.get(FeatureWorkerSupervisor);
+    await eventually(() => supervisor.views.includes('doomed'));
+    await json(`${app.url}/features/push`, {
+      body: { feature_view: 'doomed', rows: [{ entity_id: 'd1', features: { a: 1 } }] },
+    });
+    await eventually(() => client.exists('fs:v1:doomed:d1'));
+    // Another replica deleted the view; this one has not heard yet and its worker keeps reading the stream.
+    await client.hdel('fs:registry:views', 'doomed');
+    await client.unlink('fs:stream:doomed', 'fs:index:doomed', 'fs:v1:doomed:d1');
+    // ... and a stale push lands in the deleted view's stream: the worker materializes it (a row without TTL).
+    await client.xadd('fs:stream:doomed', '*', 'entity_id', 'd2', 'features', '{"a": 2}');
+    await eventually(() => client.exists('fs:v1:doomed:d2'));
+    await client.publish('fs:registry:changed', 'changed'); // the notice arrives
+    await eventually(() => !supervisor.views.includes('doomed'));
+    await eventually(async () => (await client.exists('fs:stream:doomed', 'fs:index:doomed', 'fs:v1:doomed:d2')) === 0);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // a few blocked reads (STREAM_BLOCK_MS=200) later
+    expect(await client.exists('fs:stream:doomed', 'fs:index:doomed', 'fs:v1:doomed:d2')).toBe(0);
   });
 
   it('reads OUTSIDE_MAX_AGE for a value older than ttl_seconds and NOT_FOUND once expired', async () => {
@@ -317,7 +471,7 @@ describe('feature store', () => {
 
   it('rejects every bad push with 400 or 404 and writes nothing to the stream', async () => {
     await drained(app.url, 'user_profile');
-    const before = await client.xlen('fs:stream:user_profile');
+    const before = await appended(client, 'fs:stream:user_profile');
     const ok = { entity_id: 'x', features: { age: 1 } };
     const cases: [unknown, number, string][] = [
       [
@@ -368,12 +522,12 @@ describe('feature store', () => {
         message: true,
       });
     }
-    expect(await client.xlen('fs:stream:user_profile')).toBe(before);
+    expect(await appended(client, 'fs:stream:user_profile')).toBe(before);
   });
 
   it('rejects an INT written as 3.0 in the request JSON, naming the field, and accepts 3 for INT and FLOAT', async () => {
     await drained(app.url, 'user_profile');
-    const before = await client.xlen('fs:stream:user_profile');
+    const before = await appended(client, 'fs:stream:user_profile');
     const raw = (features: string) =>
       `{"feature_view": "user_profile", "rows": [{"entity_id": "lit", "features": ${features}}]}`;
     const float = await json<{ message: string[] }>(`${app.url}/features/push`, {
@@ -381,11 +535,11 @@ describe('feature store', () => {
     });
     expect(float.status).toBe(400);
     expect(float.body.message).toEqual(['rows[0].features.age: INT expected']);
-    expect(await client.xlen('fs:stream:user_profile')).toBe(before);
+    expect(await appended(client, 'fs:stream:user_profile')).toBe(before);
 
     const integers = await json(`${app.url}/features/push`, { body: raw('{"age": 3, "score": 3}') });
     expect(integers.status).toBe(202);
-    expect(await client.xlen('fs:stream:user_profile')).toBe(before + 1);
+    expect(await appended(client, 'fs:stream:user_profile')).toBe(before + 1);
   });
 
   it('rejects bad online reads and bad registry changes', async () => {
@@ -482,6 +636,8 @@ describe('feature store', () => {
     const deleted = await json(`${app.url}/features/views/evolving`, { method: 'DELETE' });
     expect(deleted).toMatchObject({ status: 200, body: { name: 'evolving', rows_removed: 2 } });
     expect(await client.exists('fs:v1:evolving:r1', 'fs:v1:evolving:r2', 'fs:index:evolving')).toBe(0);
+    await eventually(() => !app.app.get(FeatureWorkerSupervisor).views.includes('evolving'));
+    expect(await client.exists('fs:stream:evolving')).toBe(0);
     expect((await json(`${app.url}/features/views/evolving`)).status).toBe(404);
   });
 
@@ -510,7 +666,7 @@ describe('feature store', () => {
 
   it('rejects an event_timestamp past 9999-12-31T23:59:59Z, negative, or in milliseconds with 400 and writes nothing', async () => {
     await drained(app.url, 'user_profile');
-    const before = await client.xlen('fs:stream:user_profile');
+    const before = await appended(client, 'fs:stream:user_profile');
     const cases: [unknown, string][] = [
       [1e20, 'rows[0].event_timestamp: 100000000000000000000 is out of range'],
       [1795958052599, 'rows[0].event_timestamp: 1795958052599 looks like milliseconds (2026-11-29T13:14:12.599Z)'],
@@ -524,7 +680,7 @@ describe('feature store', () => {
       });
       expect([res.status, messageOf(res)]).toEqual([400, expect.stringContaining(message)]);
     }
-    expect(await client.xlen('fs:stream:user_profile')).toBe(before);
+    expect(await appended(client, 'fs:stream:user_profile')).toBe(before);
   });
 
   it('dead-letters a raw entry whose timestamp is out of range or in milliseconds, with the reason', async () => {
@@ -847,7 +1003,7 @@ describe('feature materializer under kill -9', () => {
     try {
       await setupRegistry(api.url);
       const first = await spawnApp(common);
-      await rawEvents(client, `${prefix}fs:stream:user_profile`, 500, 40);
+      const expected = await rawEvents(client, `${prefix}fs:stream:user_profile`, 500, 40);
       await eventually(async () => (await client.scard(`${prefix}fs:index:user_profile`)) > 0);
       await first.kill9();
       const { body } = await json<{ groups: { pending: number; lag: number }[] }>(
@@ -858,7 +1014,7 @@ describe('feature materializer under kill -9', () => {
       const second = await spawnApp(common);
       try {
         await drained(api.url, 'user_profile');
-        await expectLatest(client, prefix, 500, 40);
+        await expectLatest(client, prefix, expected);
       } finally {
         await second.stop();
       }

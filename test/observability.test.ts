@@ -47,6 +47,7 @@ const CATALOGUE: { name: string; worked: boolean }[] = [
   { name: 'skein_stage_reclaimed_total', worked: false },
   { name: 'skein_dead_letters_total', worked: true },
   { name: 'skein_dead_letters_replayed_total', worked: false },
+  { name: 'skein_dead_letters_refused_total', worked: false },
   { name: 'skein_ingest_articles_total', worked: true },
   // fan-out and feeds
   { name: 'skein_ingest_to_feed_seconds', worked: true },

@@ -53,6 +53,8 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) @Max(60000) STREAM_BLOCK_MS = 2000;
   @IsInt() @Min(1) @Max(64) STREAM_CONCURRENCY = 1;
   @IsInt() @Min(50) STREAM_TRIM_INTERVAL_MS = 5000;
+  /** Most entries one `dlq:{stage}` holds; at the cap a stage leaves the entry pending instead (0 = no cap). */
+  @IsInt() @Min(0) DEAD_LETTER_MAXLEN = 100000;
 
   @IsInt() @IsPositive() INGEST_MAX_BACKLOG = 100000;
   @IsInt() @IsPositive() ARTICLE_MAX_BODY_CHARS = 100000;
@@ -78,6 +80,8 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) FEATURE_STREAM_MAXLEN = 1000000;
   @IsInt() @Min(1) @Max(100000) FEATURE_MAX_ENTITIES = 1000;
   @IsInt() @Min(1) @Max(10000) FEATURE_MATERIALIZE_BATCH = 500;
+  /** How often a `features` replica removes rows that expired by their TTL from each view's index of rows. */
+  @IsInt() @Min(100) FEATURE_INDEX_PRUNE_INTERVAL_MS = 3600000;
 
   @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) LLM_OPENAI_BASE_URL?: string;
   @IsOptional() @IsString() LLM_OPENAI_API_KEY?: string;

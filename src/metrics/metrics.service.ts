@@ -34,6 +34,11 @@ export class Metrics {
     [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
   );
   readonly deadLetters = counter('skein_dead_letters_total', 'Entries moved to dlq:{stage}', ['stage', 'reason']);
+  readonly deadLettersRefused = counter(
+    'skein_dead_letters_refused_total',
+    'Entries not dead-lettered because dlq:{stage} holds DEAD_LETTER_MAXLEN entries (left pending in their stream)',
+    ['stage'],
+  );
   readonly deadLettersReplayed = counter(
     'skein_dead_letters_replayed_total',
     'Dead letters moved back to the stream they came from (POST /dead-letters/{stage}/replay)',

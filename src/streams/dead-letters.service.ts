@@ -4,6 +4,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { execOrThrow } from '../valkey/pipeline.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
+import { ownFields } from './dead-letter.js';
 import { fieldsFromArray, LAST_ENTRY_ID, nextId, type Fields } from './stream-entry.js';
 
 const REDRIVE = LuaScript.from(new URL('./redrive.lua', import.meta.url));
@@ -145,10 +146,9 @@ export class DeadLetterService {
   }
 }
 
-/** A dead letter as the API shows it: the engine's `dlq_*` fields apart from the entry's own. */
+/** A dead letter as the API shows it: the engine's `dlq_*` fields apart from the entry's own (under their names). */
 function describe(id: string, all: Fields): DeadLetter {
-  const fields: Fields = {};
-  for (const name in all) if (!name.startsWith('dlq_')) fields[name] = all[name];
+  const fields = ownFields(all);
   const deliveries = all.dlq_deliveries === undefined ? null : Number(all.dlq_deliveries);
   return {
     id,

@@ -1,5 +1,6 @@
 -- Moves dead letters back to the stream they came from, each atomically: appended again with its original fields
--- (the dlq_* fields dropped) under a new id, and deleted from the dead-letter stream. An id no longer there is skipped.
+-- under a new id (the engine's dlq_* fields dropped; an entry's own field stored as dlq_field:{name} restored under
+-- its name), and deleted from the dead-letter stream. An id no longer there is skipped.
 -- KEYS[1] dlq:{stage}; KEYS[2] the stream the entries came from (the caller groups ids by their dlq_stream).
 -- ARGV the entry ids. Returns the ids moved, and the ids left because they hold no original field.
 local moved, kept = {}, {}
@@ -8,8 +9,14 @@ for i = 1, #ARGV do
   if entry then
     local fields, original = entry[2], {}
     for j = 1, #fields, 2 do
-      if string.sub(fields[j], 1, 4) ~= 'dlq_' then
-        original[#original + 1] = fields[j]
+      local name = fields[j]
+      if string.sub(name, 1, 10) == 'dlq_field:' then
+        name = string.sub(name, 11)
+      elseif string.sub(name, 1, 4) == 'dlq_' then
+        name = nil
+      end
+      if name then
+        original[#original + 1] = name
         original[#original + 1] = fields[j + 1]
       end
     end

@@ -31,6 +31,8 @@ export interface StreamStage {
   handle(entries: StreamEntry[]): Promise<StageOutcome | void>;
   /** Told once an entry was moved to `dlq:{stage}` (rejected, or failed too often), e.g. to end what waits on it. */
   deadLettered?(entry: StreamEntry, reason: string): Promise<void>;
+  /** The fields a dead letter keeps of the entry, which a replay appends again (the entry's own by default). */
+  replayFields?(entry: StreamEntry): Fields;
 }
 
 /**

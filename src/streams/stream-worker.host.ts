@@ -52,6 +52,7 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
       maxDeliveries: env.STREAM_MAX_DELIVERIES,
       concurrency: env.STREAM_CONCURRENCY,
       trimIntervalMs: env.STREAM_TRIM_INTERVAL_MS,
+      deadLetterMaxLen: env.DEAD_LETTER_MAXLEN,
     });
   }
 

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics/metrics.service.js';
 import type { Keys } from '../valkey/keys.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
+import { appendDeadLetter, deadLetterFields } from './dead-letter.js';
 import { fieldsFromArray, ReplicaStopping, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
 
 export interface StreamWorkerOptions {
@@ -19,6 +20,8 @@ export interface StreamWorkerOptions {
   trimIntervalMs: number;
   /** A consumer with nothing pending, no live lease and no read for this long belongs to a replica that is gone. */
   forgetConsumerAfterMs?: number;
+  /** Most entries `dlq:{stage}` holds (0 = no cap); at the cap an entry stays pending rather than evict one. */
+  deadLetterMaxLen?: number;
 }
 
 const TRIM = LuaScript.from(new URL('./trim.lua', import.meta.url));
@@ -446,11 +449,17 @@ export class StreamWorker {
     else this.logger.log(`handed over ${entries.length} entries in hand: this replica is stopping`);
   }
 
-  /** Moves an entry to `dlq:{stage}` with the error and its original fields, and acknowledges it, atomically. */
+  /**
+   * Moves an entry to `dlq:{stage}` with the error and its original fields, and acknowledges it, atomically. The
+   * engine's `dlq_*` fields always win (an entry's own `dlq_*` field is kept as `dlq_field:{name}`). Nothing is ever
+   * evicted: with `dlq:{stage}` at DEAD_LETTER_MAXLEN the entry stays pending, counted and logged, and is offered
+   * again at its next reclaim.
+   */
   private async deadLetter(failure: Failure, kind: 'rejected' | 'max_deliveries'): Promise<void> {
     const { entry, reason } = failure;
     const error = kind === 'max_deliveries' ? `failed ${entry.deliveries} deliveries: ${reason}` : reason;
-    const fields: Fields = {
+    const dlq = this.keys.deadLetter(this.name);
+    const engine: Fields = {
       dlq_error: error,
       dlq_stage: this.name,
       dlq_stream: this.keys.unprefixed(this.stream),
@@ -458,17 +467,21 @@ export class StreamWorker {
       dlq_id: entry.id,
       dlq_deliveries: String(entry.deliveries),
       dlq_at: new Date().toISOString(),
-      ...entry.fields,
     };
-    const flat = Object.entries(fields).flat();
-    await this.command
-      .multi()
-      .xadd(this.keys.deadLetter(this.name), 'MAXLEN', '~', 100000, '*', ...flat)
-      .xack(this.stream, this.group, entry.id)
-      .exec();
+    const own = this.stage.replayFields?.(entry) ?? entry.fields;
+    const cap = this.options.deadLetterMaxLen ?? 0;
+    const source = { stream: this.stream, group: this.group, id: entry.id };
+    if (!(await appendDeadLetter(this.command, dlq, source, deadLetterFields(engine, own), cap))) {
+      this.metrics.deadLettersRefused.labels(this.name).inc();
+      this.logger.error(
+        `entry ${entry.id} NOT dead-lettered: ${dlq} holds DEAD_LETTER_MAXLEN=${cap} entries; it stays pending in ` +
+          `${this.stream} and is retried at its next reclaim until dead letters are replayed or deleted (${error})`,
+      );
+      return;
+    }
     this.metrics.deadLetters.labels(this.name, kind).inc();
     // A warning, not an error: the entry is kept with its reason, and the stage carries on.
-    this.logger.warn(`entry ${entry.id} moved to ${this.keys.deadLetter(this.name)}: ${error}`);
+    this.logger.warn(`entry ${entry.id} moved to ${dlq}: ${error}`);
     await this.stage.deadLettered?.(entry, error).catch((hookError: Error) => {
       this.logger.warn(`after dead-lettering entry ${entry.id}: ${hookError.message}`);
     });

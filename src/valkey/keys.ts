@@ -101,9 +101,16 @@ export class Keys {
   get featureServices(): string {
     return this.key('fs:registry:services');
   }
-  /** Set of entity ids materialized for a view (lets delete remove a view's rows without a keyspace scan). */
+  /**
+   * Set of entity ids materialized for a view (lets delete remove a view's rows without a keyspace scan); pruned of
+   * rows that expired every FEATURE_INDEX_PRUNE_INTERVAL_MS.
+   */
   featureViewIndex(view: string): string {
     return this.key(`fs:index:${view}`);
+  }
+  /** Held by the one `features` replica pruning the views' indexes of expired rows in a round (SET NX PX). */
+  get featureIndexPruneLock(): string {
+    return this.key('fs:index_prune');
   }
   get featureRegistryChannel(): string {
     return this.key('fs:registry:changed');

@@ -47,7 +47,6 @@ export class FeaturePushService {
     const view = await this.registry.view(request.feature_view);
     const entity = await this.registry.entityOf(view);
     const floatLiterals = rawBody ? floatLiteralsByRow(view, rawBody) : undefined;
-    const now = Date.now() / 1000;
     const errors: string[] = [];
     const entries = request.rows.map((row, i) => {
       const entityId =
@@ -61,21 +60,16 @@ export class FeaturePushService {
         if (problem) errors.push(`rows[${i}].entity_id: ${problem}`);
       }
       errors.push(...checkFeatures(view, row.features, `rows[${i}].features`, floatLiterals?.get(i)));
-      let timestamp: number | string = now;
+      const fields = ['entity_id', String(entityId), 'features', JSON.stringify(row.features)];
+      // Without event_timestamp there is no `timestamp` field: the row's time is its entry's, from Valkey's clock,
+      // the same for every replica (this one's clock may be off).
       if (row.event_timestamp !== undefined && row.event_timestamp !== null) {
-        timestamp = parseEventTime(row.event_timestamp);
+        const timestamp = parseEventTime(row.event_timestamp);
         if (typeof timestamp === 'string') errors.push(`rows[${i}].event_timestamp: ${timestamp}`);
+        else fields.push('timestamp', String(timestamp));
       }
-      return [
-        'entity_id',
-        String(entityId),
-        'features',
-        JSON.stringify(row.features),
-        'timestamp',
-        String(timestamp),
-        'feature_view',
-        view.name,
-      ];
+      fields.push('feature_view', view.name);
+      return fields;
     });
     if (errors.length > 0) throw new BadRequestException(errors);
 

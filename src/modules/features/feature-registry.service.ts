@@ -8,10 +8,12 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Valkey } from 'iovalkey';
+import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import type { FeatureEntity, FeatureField, FeatureService, FeatureView } from './feature-schema.js';
 
 const DELETE_CHUNK = 500;
+const PURGE = LuaScript.from(new URL('./purge-view.lua', import.meta.url));
 
 export interface Registry {
   entities: Map<string, FeatureEntity>;
@@ -65,6 +67,12 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
       this.cached = loading;
     }
     return this.cached;
+  }
+
+  /** The registry as Valkey holds it now (the cache replaced): for a caller whose cached copy may predate a change. */
+  reload(): Promise<Registry> {
+    this.cached = undefined;
+    return this.snapshot();
   }
 
   async view(name: string): Promise<FeatureView> {
@@ -129,20 +137,31 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
   /** Removes the view, its stream and its rows; rows are found through the view's index set, never by SCAN. */
   async deleteView(name: string): Promise<{ name: string; rows_removed: number }> {
     await this.view(name);
-    const keys = this.valkey.keys;
-    const client = this.valkey.command;
-    await client.hdel(keys.featureViews, name);
-    // Materializers stop on this notice; a row they write in the meantime is removed below or expires by its TTL.
+    await this.valkey.command.hdel(this.valkey.keys.featureViews, name);
+    // Materializers stop on this notice; what one writes in the meantime is purged again once it has stopped.
     await this.changed();
-    let removed = 0;
-    for (;;) {
-      const ids = await client.spop(keys.featureViewIndex(name), DELETE_CHUNK);
-      if (ids.length === 0) break;
-      removed += await client.unlink(...ids.map((id) => keys.featureRow(name, id)));
-    }
-    await client.unlink(keys.featureViewIndex(name), keys.featureStream(name));
+    const removed = await this.purge(name);
     this.logger.log(`feature view ${name} deleted with ${removed} rows`);
     return { name, rows_removed: removed };
+  }
+
+  /**
+   * Removes the rows, index and stream of a view that is not registered (none of a registered one: a view created
+   * again under the name keeps its data); answers the rows removed.
+   */
+  async purge(name: string): Promise<number> {
+    const keys = this.valkey.keys;
+    const purgeKeys = [keys.featureViews, keys.featureViewIndex(name), keys.featureStream(name)];
+    let removed = 0;
+    for (;;) {
+      const [rows, state] = (await PURGE.run(this.valkey.command, purgeKeys, [
+        name,
+        keys.featureRow(name, ''),
+        DELETE_CHUNK,
+      ])) as [number, number];
+      removed += rows;
+      if (state !== 0) return removed;
+    }
   }
 
   async createService(service: FeatureService): Promise<FeatureService> {

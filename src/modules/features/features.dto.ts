@@ -177,7 +177,10 @@ export class PushRowDto {
 
   @ApiPropertyOptional({
     oneOf: [{ type: 'number' }, { type: 'string', format: 'date-time' }],
-    description: 'Event time: epoch seconds or ISO 8601, up to 9999-12-31T23:59:59Z = 253402300799 (default: now)',
+    description:
+      'Event time: epoch seconds or ISO 8601, up to 9999-12-31T23:59:59Z = 253402300799 (default: the time Valkey ' +
+      'appends the row to the stream, one clock for every replica; of two rows with the same event time the later ' +
+      'pushed wins)',
   })
   @Allow()
   event_timestamp?: number | string;

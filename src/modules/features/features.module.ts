@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { FeaturePushService } from './feature-push.service.js';
 import { FeatureRegistry } from './feature-registry.service.js';
+import { FeatureRowIndex } from './feature-row-index.js';
 import { FeatureStreamService } from './feature-stream.service.js';
 import { FeaturesController } from './features.controller.js';
 import { FeatureMaterializer, FeatureWorkerSupervisor } from './features.worker.js';
@@ -14,7 +15,7 @@ import { OnlineReadRoute } from './online-read.route.js';
 export class FeaturesModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(FeaturesModule, config, {
-      providers: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],
+      providers: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor, FeatureRowIndex],
       controllers: [FeaturesController],
       apiProviders: [FeaturePushService, OnlineFeaturesService, OnlineReadRoute, FeatureStreamService],
       exports: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],

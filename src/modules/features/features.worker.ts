@@ -20,7 +20,8 @@ import {
   type FeatureEntity,
   type FeatureView,
 } from './feature-schema.js';
-import { entityOfView, FeatureRegistry } from './feature-registry.service.js';
+import { entityOfView, FeatureRegistry, type Registry } from './feature-registry.service.js';
+import { FeatureRowIndex } from './feature-row-index.js';
 import { FeatureMetrics } from './features.metrics.js';
 
 const MATERIALIZE = LuaScript.from(new URL('./materialize.lua', import.meta.url));
@@ -64,14 +65,45 @@ export class FeatureMaterializer {
         concurrency: MATERIALIZE_CONCURRENCY,
       },
       handle: (entries) => this.materialize(view, entries),
+      // A dead letter keeps the event time its entry stood for: a replay (a new entry id) must not make it newer.
+      replayFields: ({ id, fields }) =>
+        fields.timestamp === undefined || fields.timestamp === ''
+          ? { ...fields, timestamp: String(entryTime(id)) }
+          : fields,
     };
   }
 
   async materialize(viewName: string, entries: StreamEntry[]): Promise<StageOutcome> {
-    const registry = await this.registry.snapshot();
+    const first = await this.write(await this.registry.snapshot(), viewName, entries);
+    if (first.rejected.length === 0) return this.counted(first);
+    // The cached registry may predate a change this replica has not been told of yet (a view created, a feature
+    // added a moment ago): what it refuses is checked again against the registry as Valkey holds it now.
+    const second = await this.write(
+      await this.registry.reload(),
+      viewName,
+      first.rejected.map(({ entry }) => entry),
+    );
+    return this.counted({ rejected: second.rejected, written: [...first.written, ...second.written] });
+  }
+
+  private counted({ rejected, written }: { rejected: Rejection[]; written: number[] }): StageOutcome {
+    if (rejected.length > 0) FeatureMetrics.rowsRejected.inc(rejected.length);
+    const fresh = written.filter((flag) => flag === 1).length;
+    FeatureMetrics.rowsMaterialized.inc(fresh);
+    FeatureMetrics.rowsSkippedOlder.inc(written.length - fresh);
+    return { rejected };
+  }
+
+  /** Writes the entries that fit the view in `registry`; answers the ones that do not, and the script's flags. */
+  private async write(
+    registry: Registry,
+    viewName: string,
+    entries: StreamEntry[],
+  ): Promise<{ rejected: Rejection[]; written: number[] }> {
     const view = registry.views.get(viewName);
     if (!view) {
-      return { rejected: entries.map((entry) => ({ entry, reason: `feature view ${viewName} is not registered` })) };
+      const reason = `feature view ${viewName} is not registered`;
+      return { rejected: entries.map((entry) => ({ entry, reason })), written: [] };
     }
     const entity = entityOfView(registry, view);
     const keys = this.valkey.keys;
@@ -89,23 +121,16 @@ export class FeatureMaterializer {
       chunk[0].push(keys.featureRow(view.name, row.entityId));
       chunk[1].push(packRow(row));
       if (chunk[0].length > ROWS_PER_CALL) {
-        writes.push(this.write(chunk));
+        writes.push(this.call(chunk));
         chunk = undefined;
       }
     }
-    if (chunk) writes.push(this.write(chunk));
-    if (rejected.length > 0) FeatureMetrics.rowsRejected.inc(rejected.length);
-    if (writes.length === 0) return { rejected };
-
-    const written = (await Promise.all(writes)).flat();
-    const fresh = written.filter((flag) => flag === 1).length;
-    FeatureMetrics.rowsMaterialized.inc(fresh);
-    FeatureMetrics.rowsSkippedOlder.inc(written.length - fresh);
-    return { rejected };
+    if (chunk) writes.push(this.call(chunk));
+    return { rejected, written: (await Promise.all(writes)).flat() };
   }
 
   /** One script call; if the script cache was flushed (Valkey restart), it is loaded and the call replayed (idempotent). */
-  private async write([keys, args]: [string[], (string | number)[]]): Promise<number[]> {
+  private async call([keys, args]: [string[], (string | number)[]]): Promise<number[]> {
     const [flags] = await execIdempotent(this.valkey.command, [MATERIALIZE], (pipeline) =>
       MATERIALIZE.queue(pipeline, keys, args),
     );
@@ -117,15 +142,23 @@ interface ParsedRow {
   entityId: string;
   features: Record<string, unknown>;
   timestamp: number;
+  /** The stream entry's id: of two rows with the same event time, the later-written entry wins. */
+  entryId: string;
+}
+
+/** The time Valkey appended a stream entry, from its id (`ms-seq`), in epoch seconds. */
+export function entryTime(id: string): number {
+  return Number(id.split('-')[0]) / 1000;
 }
 
 /**
- * A row as the script's one argument: a JSON array of strings, `[event time, entity id, field, value, ...]`, values
- * in their stored encoding. Built as text: feature names match NAME_PATTERN and numbers and booleans print as JSON
- * without escapes, so only entity ids, strings, vectors and null go through JSON.stringify.
+ * A row as the script's one argument: a JSON array of strings, `[event time, entry id, entity id, field, value, ...]`,
+ * values in their stored encoding. Built as text: feature names match NAME_PATTERN, entry ids are digits and `-`, and
+ * numbers and booleans print as JSON without escapes, so only entity ids, strings, vectors and null go through
+ * JSON.stringify.
  */
-function packRow({ timestamp, entityId, features }: ParsedRow): string {
-  let row = `["${timestamp}",${JSON.stringify(entityId)}`;
+function packRow({ timestamp, entryId, entityId, features }: ParsedRow): string {
+  let row = `["${timestamp}","${entryId}",${JSON.stringify(entityId)}`;
   for (const name in features) {
     const value = features[name];
     row +=
@@ -157,13 +190,13 @@ export function parseEntry(view: FeatureView, entity: FeatureEntity, entry: Stre
   if (errors.length > 0) return errors.join('; ');
   let timestamp: number | string;
   if (fields.timestamp === undefined || fields.timestamp === '') {
-    // No event time given: the time the entry was appended.
-    timestamp = Number(entry.id.split('-')[0]) / 1000;
+    // No event time given: the time Valkey appended the entry (one clock for every producer and replica).
+    timestamp = entryTime(entry.id);
   } else {
     timestamp = parseEventTime(fields.timestamp);
     if (typeof timestamp === 'string') return `timestamp: ${timestamp}`;
   }
-  return { entityId: fields.entity_id, features: features as Record<string, unknown>, timestamp };
+  return { entityId: fields.entity_id, features: features as Record<string, unknown>, timestamp, entryId: entry.id };
 }
 
 const intPatterns = new WeakMap<FeatureView, RegExp>();
@@ -188,6 +221,7 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
   private readonly workers = new Map<string, StreamWorker>();
   private queue: Promise<void> = Promise.resolve();
   private resync?: Periodic;
+  private pruning?: Periodic;
   private running = false;
 
   constructor(
@@ -197,6 +231,7 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
     private readonly host: StreamWorkerHost,
     private readonly valkey: ValkeyService,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly index: FeatureRowIndex,
   ) {}
 
   get views(): string[] {
@@ -214,6 +249,7 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
     await this.resync?.stop();
+    await this.pruning?.stop();
     await this.queue;
     const workers = [...this.workers.values()];
     this.workers.clear();
@@ -240,6 +276,15 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
       () => undefined,
     );
     void this.reconcile(); // failures are logged by reconcile and retried on the next change or resync
+    const pruneEvery = this.config.env.FEATURE_INDEX_PRUNE_INTERVAL_MS;
+    this.pruning = periodic(
+      pruneEvery,
+      async () => {
+        const removed = await this.index.prune((await this.registry.snapshot()).views.keys(), pruneEvery);
+        if (removed) this.logger.log(`pruned ${removed} expired rows from the views' indexes`);
+      },
+      (error) => this.logger.warn(`pruning the views' indexes failed: ${error.message}`),
+    );
   }
 
   private async sync(): Promise<void> {
@@ -262,7 +307,12 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
       if (views.has(name)) continue;
       this.workers.delete(name);
       await this.host.retire(worker);
-      this.logger.log(`stopped materializing deleted view ${name}`);
+      // What the worker wrote, or recreated (the engine recreates a vanished stream), after the view's deletion and
+      // before it heard of it goes too; nothing of a view registered again under the name.
+      const removed = await this.registry.purge(name);
+      this.logger.log(
+        `stopped materializing deleted view ${name}${removed > 0 ? `; ${removed} late rows removed` : ''}`,
+      );
     }
   }
 }
