@@ -45,6 +45,7 @@ const CATALOGUE: { name: string; worked: boolean }[] = [
   { name: 'skein_stage_batch_duration_seconds', worked: true },
   { name: 'skein_stage_batch_size', worked: true },
   { name: 'skein_stage_reclaimed_total', worked: false },
+  { name: 'skein_stage_refused_acks_total', worked: false },
   { name: 'skein_dead_letters_total', worked: true },
   { name: 'skein_dead_letters_replayed_total', worked: false },
   { name: 'skein_dead_letters_refused_total', worked: false },
