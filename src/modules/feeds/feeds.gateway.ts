@@ -11,7 +11,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
 import { feedsMetrics } from './feeds.metrics.js';
-import { feedRoom, FeedRelay } from './feed.relay.js';
+import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
 const NAMESPACE = '/feeds';
@@ -58,7 +58,7 @@ export class FeedsGateway
     const uid = (socket.data as SocketData).userId;
     if (uid === undefined) return;
     feedsMetrics.connections.labels(NAMESPACE).dec();
-    if (!socket.nsp.adapter.rooms.get(feedRoom(uid))?.size) this.relay.unwatch(uid);
+    this.relay.leave(socket, uid);
   }
 
   @SubscribeMessage('feed:sync')
@@ -101,7 +101,11 @@ export class FeedsGateway
       socket.disconnect();
       return undefined;
     }
-    if (!socket.connected) return undefined;
+    // Left while being admitted: its disconnect found no user to release, so the room and the watch are undone here.
+    if (!socket.connected) {
+      this.relay.leave(socket, uid);
+      return undefined;
+    }
     (socket.data as SocketData).userId = uid;
     feedsMetrics.connections.labels(NAMESPACE).inc();
     return uid;
