@@ -24,6 +24,8 @@ interface SocketData {
 
 interface SyncReply {
   items?: FeedItem[];
+  /** The reply stopped at its byte budget: sync again after the last item's cursor for the rest. */
+  more?: true;
   error?: string;
 }
 
@@ -76,7 +78,8 @@ export class FeedsGateway
     try {
       // Up to where live pushes to this socket began: what came later was (or will be) pushed, never twice.
       const liveFrom = (socket.data as SocketData).liveFrom!;
-      return { items: await this.feeds.since(uid, after, liveFrom) };
+      const { items, more } = await this.feeds.since(uid, after, liveFrom);
+      return more ? { items, more } : { items };
     } catch (error) {
       this.logger.warn(`feed:sync for ${uid} failed: ${(error as Error).message}`);
       return this.refuse(socket, 'feed:sync', 'sync failed; retry');
