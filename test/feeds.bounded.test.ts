@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
+import { ActivityPruner } from '../src/modules/feeds/activity-pruner.js';
 import { FeedRelay } from '../src/modules/feeds/feed.relay.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
@@ -166,5 +167,72 @@ describe('list routes bound their responses (articles with 100 KB bodies)', () =
     const res = await json<{ message: string[] }>(`${app.url}/topics/technology/articles?before=yesterday`);
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.message)).toContain('before');
+  });
+});
+
+describe('users and subscriber sets over time', () => {
+  let valkey: TestValkey;
+  let client: Valkey;
+  let app: TestApp;
+  const DAY = 86400000;
+
+  const feedIds = async (uid: string): Promise<string[]> =>
+    (await json<{ items: { id: string }[] }>(`${app.url}/users/${uid}/feed`)).body.items.map((item) => item.id);
+  const drained = async (): Promise<boolean> => {
+    const groups = (await client.xinfo('GROUPS', 'enriched_stream')) as unknown[][];
+    const info = Object.fromEntries(
+      Array.from({ length: groups[0].length / 2 }, (_, i) => [groups[0][2 * i], groups[0][2 * i + 1]]),
+    );
+    return Number(info.pending) === 0 && Number(info.lag) === 0;
+  };
+  const publish = async (id: string): Promise<void> => {
+    const now = Date.now();
+    const article = { id, title: id, body: 'B', topic: 'science', ingested_at: now, stages: { ingest: now } };
+    await client.xadd('enriched_stream', '*', 'data', JSON.stringify(article));
+    await eventually(drained);
+  };
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    client = valkey.client();
+    app = await startTestApp(valkey.url, { ROLES: 'api,fanout', USER_ACTIVE_DAYS: '7' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  it('the hourly prune keeps only active users in the topic subscriber sets, and a returning user is back in them', async () => {
+    for (const uid of ['active', 'dormant', 'never']) {
+      await json(`${app.url}/users/${uid}/topics`, { method: 'PUT', body: { topics: ['science', 'health'] } });
+    }
+    await feedIds('active');
+    await client.zadd('users_active', Date.now() - 30 * DAY, 'dormant'); // last seen a month ago
+    // 'never' was given topics and has never read a feed.
+
+    await app.app.get(ActivityPruner).prune();
+    for (const topic of ['science', 'health']) {
+      expect((await client.smembers(`topic_subscribers:${topic}`)).sort()).toEqual(['active']);
+    }
+    // What the users chose is kept.
+    expect((await json<{ topics: string[] }>(`${app.url}/users/dormant`)).body.topics).toEqual(['science', 'health']);
+
+    await publish('s1');
+    expect(await feedIds('dormant')).toEqual(['s1']); // rebuilt on return ...
+    expect(await client.sismember('topic_subscribers:science', 'dormant')).toBe(1);
+    await publish('s2');
+    expect(await feedIds('dormant')).toEqual(['s2', 's1']); // ... and fanned out to again
+    expect(await feedIds('active')).toEqual(['s2', 's1']);
+  });
+
+  it('a user who follows no topic any more leaves no user record', async () => {
+    await json(`${app.url}/users/leaving/topics`, { method: 'PUT', body: { topics: ['science'] } });
+    expect(await client.exists('user:{leaving}')).toBe(1);
+    const res = await json(`${app.url}/users/leaving/topics`, { method: 'PUT', body: { topics: [] } });
+    expect(res.status).toBe(200);
+    expect(await client.exists('user:{leaving}')).toBe(0);
+    expect(await client.sismember('topic_subscribers:science', 'leaving')).toBe(0);
+    expect((await json(`${app.url}/users/leaving`)).body).toEqual({ id: 'leaving', topics: [] });
   });
 });

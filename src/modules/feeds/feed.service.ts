@@ -65,7 +65,10 @@ export class FeedService implements OnModuleInit {
     const wanted = [...new Set(topics)];
     const { command: client, keys } = this.valkey;
     const previous = await this.topicsOf(uid);
-    const pipeline = client.pipeline().hset(keys.user(uid), 'topics', wanted.join(','));
+    const pipeline = client.pipeline();
+    // A user's topics are kept until they change them (no expiry); following none leaves no record behind.
+    if (wanted.length > 0) pipeline.hset(keys.user(uid), 'topics', wanted.join(','));
+    else pipeline.del(keys.user(uid));
     for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
     for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
     pipeline.incr(keys.subscribersVersion); // fan-out's cached topic members are out of date
@@ -104,10 +107,17 @@ export class FeedService implements OnModuleInit {
     const previous = score === null ? null : Number(score);
     const topics = parseTopics(field);
     // Only subscribers are in fan-out's cache: a reader who follows nothing (a first visit, a crawler) leaves it valid.
-    // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
-    if (topics.length > 0 && this.feeds.activityChanges(previous, now)) await client.incr(keys.subscribersVersion);
-    if (topics.length === 0 || this.feeds.isActive(previous, now)) return;
-    await this.refill(uid, topics);
+    if (topics.length === 0) return;
+    const returning = !this.feeds.isActive(previous, now);
+    if (returning || this.feeds.activityChanges(previous, now)) {
+      const bump = client.pipeline();
+      // The activity prune took an inactive user out of the subscriber sets: back in, before the bump (fan-out reads
+      // the sets after the version).
+      if (returning) for (const topic of topics) bump.sadd(keys.topicSubscribers(topic), uid);
+      // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
+      await execOrThrow(bump.incr(keys.subscribersVersion).exec());
+    }
+    if (returning) await this.refill(uid, topics);
   }
 
   private async refill(uid: string, topics: string[]): Promise<void> {
