@@ -59,3 +59,63 @@ describe('RSS/Atom poller', () => {
     expect(hits).toContain('/gone');
   });
 });
+
+describe('RSS/Atom poller over time and at size', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/huge.rss') {
+        // A feed that never ends (or is far too big): 1 MiB chunks for as long as the reader takes them.
+        res.setHeader('content-type', 'application/xml');
+        const chunk = Buffer.alloc(1024 * 1024, ' ');
+        res.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>');
+        let sent = 0;
+        const more = (): void => {
+          while (sent++ < 64) if (!res.write(chunk)) return void res.once('drain', more);
+          res.end('</channel></rss>');
+        };
+        more();
+        return;
+      }
+      res.setHeader('content-type', 'application/xml');
+      res.end(readFileSync(new URL('./fixtures/feed.rss.xml', import.meta.url)));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    valkey = await TestValkey.start();
+    app = await startTestApp(valkey.url, { ROLES: 'api', INGEST_FEEDS: `${base}/huge.rss,${base}/feed.rss` });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await valkey.stop();
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('an item a feed keeps offering is not accepted again once its first dedupe mark would have expired', async () => {
+    const poller = app.app.get(FeedPoller);
+    const client = valkey.client();
+    const accepted = await poller.poll(`${base}/feed.rss`);
+    expect(accepted).toBeGreaterThan(0);
+    const marks = await client.keys('article_accepted:*');
+    expect(marks).toHaveLength(accepted);
+    // The marks are about to expire (as after ARTICLE_TTL_DAYS) while the feed still lists the items ...
+    for (const mark of marks) await client.pexpire(mark, 200);
+    expect(await poller.poll(`${base}/feed.rss`)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // ... and the next poll, past the first marks' life, still finds every item known.
+    expect(await poller.poll(`${base}/feed.rss`)).toBe(0);
+    expect(await client.xlen('news_raw')).toBe(accepted);
+  });
+
+  it('refuses a feed response over 10 MiB, naming the limit, without stopping the other feeds', async () => {
+    const poller = app.app.get(FeedPoller);
+    await expect(poller.poll(`${base}/huge.rss`)).rejects.toThrow(/10 MiB/);
+    expect(await poller.pollAll()).toBe(0); // the RSS feed's items are known; the huge one fails alone
+  });
+});

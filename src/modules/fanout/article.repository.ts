@@ -14,6 +14,8 @@ export interface StoredArticle {
   article: FeedArticle;
   /** The article's short numeric id: what feeds, seen sets and feed streams hold. */
   short: string;
+  /** Stored and appended to its topic stream before this call: a redelivery, fanned out (at least in part) already. */
+  again: boolean;
 }
 
 /**
@@ -70,7 +72,7 @@ export class ArticleRepository {
     await execOrThrow(pipeline.exec());
     return articles.map((article, i) => {
       this.remember(String(stored[i][0]), article.id);
-      return { article, short: String(stored[i][0]) };
+      return { article, short: String(stored[i][0]), again: stored[i][1] === 1 };
     });
   }
 

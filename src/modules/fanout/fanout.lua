@@ -1,9 +1,14 @@
 -- Delivers the same article short ids to the feeds of several users, at most once each. ARGV[1] feed cap, ARGV[2]
 -- ttl (s), ARGV[3..5] the heads of the feed:{uid}, feed_seen:{uid} and feed_stream:{uid} names (Keys.userKeyHeads),
--- ARGV[6] the user ids joined by ',' (a user id has no ','), ARGV[7..] short ids, oldest first.
+-- ARGV[6] the user ids joined by ',' (a user id has no ','), ARGV[7..] short ids, oldest first; 'r' before one marks
+-- a redelivery (its article was stored and fanned out before).
 -- The users travel as one argument and their key names are built here: three key arguments per delivery were most of
 -- fan-out's Node time (encoding) and no cheaper for Valkey. Each user's three keys share one hash slot.
 -- Invariant: feed_seen holds exactly the ids in feed (trimmed together), so the set stays small and intset-encoded.
+-- Dedupe past the feed window compares against the oldest kept item instead of remembering trimmed ids: short ids
+-- grow in fan-out order, a feed is never below the cap once trimmed, so a redelivered id that is not in a full feed
+-- and older than its tail was trimmed off (or would sit past the cap): it is not delivered again. Only redeliveries
+-- pay for the check (LLEN, LINDEX), and only when not in feed_seen; memory per user is unchanged.
 -- Three commands per delivery: the list and the stream are trimmed back to the cap, exactly and together (the stream
 -- holds the list's items), only once the list is an eighth over (readers never look past the cap), and the keys get
 -- their TTL when the feed is created (a feed read refreshes it).
@@ -13,19 +18,32 @@ local ttl = tonumber(ARGV[2])
 local feedHead, seenHead, streamHead = ARGV[3], ARGV[4], ARGV[5]
 local first = 7
 local slack = math.max(1, math.floor(max / 8))
-local counts = {}
-for i = first, #ARGV do counts[i - first + 1] = 0 end
+local shorts, again, counts = {}, {}, {}
+for i = first, #ARGV do
+  local n, k = ARGV[i], i - first + 1
+  if string.byte(n, 1) == 114 then -- 'r'
+    n = string.sub(n, 2)
+    again[k] = true
+  end
+  shorts[k] = n
+  counts[k] = 0
+end
 for uid in string.gmatch(ARGV[6], '[^,]+') do
   local tail = uid .. '}'
   local feed, seen, stream = feedHead .. tail, seenHead .. tail, streamHead .. tail
   local len, created = 0, false
-  for i = first, #ARGV do
-    local n = ARGV[i]
+  for k = 1, #shorts do
+    local n = shorts[k]
     if redis.call('SADD', seen, n) == 1 then
-      len = redis.call('LPUSH', feed, n)
-      if len == 1 then created = true end
-      redis.call('XADD', stream, '*', 'id', n)
-      counts[i - first + 1] = counts[i - first + 1] + 1
+      if again[k] and redis.call('LLEN', feed) >= max
+        and tonumber(n) < tonumber(redis.call('LINDEX', feed, -1)) then
+        redis.call('SREM', seen, n)
+      else
+        len = redis.call('LPUSH', feed, n)
+        if len == 1 then created = true end
+        redis.call('XADD', stream, '*', 'id', n)
+        counts[k] = counts[k] + 1
+      end
     end
   end
   if len > max + slack then

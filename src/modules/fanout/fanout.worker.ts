@@ -50,15 +50,17 @@ export class FanoutWorker implements StreamStage {
     const { byTopic, inactive } = await this.feeds.activeSubscribers([...new Set(stored.map((s) => s.article.topic))]);
     const deliveries = new Map<string, string[]>();
     const ingestedAt = new Map<string, number>();
-    for (const { article, short } of stored) {
+    const again = new Set<string>();
+    for (const { article, short, again: redelivered } of stored) {
       ingestedAt.set(short, article.ingested_at);
+      if (redelivered) again.add(short);
       for (const uid of byTopic.get(article.topic) ?? []) {
         const shorts = deliveries.get(uid);
         if (shorts) shorts.push(short);
         else deliveries.set(uid, [short]);
       }
     }
-    const { delivered, duplicates } = await this.feeds.deliver(deliveries);
+    const { delivered, duplicates } = await this.feeds.deliver(deliveries, again);
 
     const now = Date.now();
     let total = 0;

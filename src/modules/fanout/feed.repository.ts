@@ -22,6 +22,9 @@ const REFILL = LuaScript.from(new URL('./feed-refill.lua', import.meta.url));
  */
 const ACTIVITY_REFRESH_MS = 3600000;
 
+/** Marks a redelivered article's short id in fanout.lua's arguments. */
+const AGAIN = 'r';
+
 /** How long fan-out reuses its judgement of which subscribers of a set of topics are active (ms). */
 const ANSWER_REUSE_MS = 1000;
 
@@ -136,9 +139,10 @@ export class FeedRepository {
 
   /**
    * Delivers short ids (oldest first) to each user's feed through `fanout.lua`. Users given the same ids share calls
-   * (users following the same topics get the same articles).
+   * (users following the same topics get the same articles). `again` holds the short ids of redelivered articles
+   * (fanned out before): one not in a feed's seen set is delivered only if the feed has not turned over past it.
    */
-  async deliver(deliveries: Map<string, string[]>): Promise<DeliveryReport> {
+  async deliver(deliveries: Map<string, string[]>, again: ReadonlySet<string> = new Set()): Promise<DeliveryReport> {
     const { command: client, keys } = this.valkey;
     const groups = new Map<string, { shorts: string[]; users: string[] }>();
     for (const [uid, shorts] of deliveries) {
@@ -156,9 +160,17 @@ export class FeedRepository {
     const head = [this.config.env.FEED_MAX, this.ttlSeconds, ...keys.userKeyHeads];
     // Each call is sent as soon as it is built, so Valkey runs one while Node encodes the next (one pipeline for the
     // batch made Valkey wait for all of it: ~10-15% more time per article at the small batches of a steady load).
+    const marked = new Map<string[], string[]>();
+    const argv = (shorts: string[]): string[] => {
+      if (again.size === 0) return shorts;
+      let list = marked.get(shorts);
+      if (!list) marked.set(shorts, (list = shorts.map((short) => (again.has(short) ? `${AGAIN}${short}` : short))));
+      return list;
+    };
     const replies = await Promise.all(
       calls.map(
-        async ({ shorts, users }) => (await FANOUT.run(client, [], [...head, users.join(','), ...shorts])) as number[],
+        async ({ shorts, users }) =>
+          (await FANOUT.run(client, [], [...head, users.join(','), ...argv(shorts)])) as number[],
       ),
     );
     const report: DeliveryReport = { delivered: new Map(), duplicates: 0 };

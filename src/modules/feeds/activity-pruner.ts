@@ -2,9 +2,11 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { periodic, type Periodic } from '../../common/periodic.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
+import { TOPICS } from '../classify/topics.js';
 import { FeedRepository } from '../fanout/feed.repository.js';
 
 const PRUNE = LuaScript.from(new URL('./prune-active.lua', import.meta.url));
+const PRUNE_SUBSCRIBERS = LuaScript.from(new URL('./prune-subscribers.lua', import.meta.url));
 const PRUNE_EVERY_MS = 3600000;
 /** Members removed per script call. */
 const PRUNE_BATCH = 1000;
@@ -12,7 +14,9 @@ const PRUNE_BATCH = 1000;
 /**
  * Keeps `users_active` to the users active within the activity window. Any uid that reads a feed is recorded there
  * (a first visit, a crawler); past the window an entry means what its absence means (inactive: the feed is rebuilt
- * on the next read), so it is removed rather than kept forever. Runs on `api` replicas, hourly; idempotent.
+ * on the next read), so it is removed rather than kept forever. The topic subscriber sets are kept to the same users:
+ * fan-out reads them whole, and reaches only active users anyway; a user's topics stay in `user:{uid}`, and their
+ * next feed read puts them back. Runs on `api` replicas, hourly; idempotent.
  */
 @Injectable()
 export class ActivityPruner implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -28,7 +32,7 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
     this.pruning = periodic(
       PRUNE_EVERY_MS,
       () => this.prune(),
-      (error) => this.logger.warn(`pruning users_active failed: ${error.message}`),
+      (error) => this.logger.warn(`pruning users_active and topic subscribers failed: ${error.message}`),
       { immediately: true },
     );
   }
@@ -37,14 +41,30 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
     await this.pruning?.stop();
   }
 
-  /** Removes the users last active before the window; answers how many. */
+  /**
+   * Removes the users last active before the window from `users_active`, then from the topic subscriber sets (with
+   * those who never were active); answers how many left `users_active`.
+   */
   async prune(now = Date.now()): Promise<number> {
     const before = this.feeds.inactiveBefore(now);
+    const { command: client, keys } = this.valkey;
     let removed = 0;
     for (;;) {
-      const count = Number(await PRUNE.run(this.valkey.command, [this.valkey.keys.activeUsers], [before, PRUNE_BATCH]));
+      const count = Number(await PRUNE.run(client, [keys.activeUsers], [before, PRUNE_BATCH]));
       removed += count;
-      if (count < PRUNE_BATCH) return removed;
+      if (count < PRUNE_BATCH) break;
     }
+    for (const topic of TOPICS) {
+      let cursor = '0';
+      do {
+        const reply = (await PRUNE_SUBSCRIBERS.run(
+          client,
+          [keys.topicSubscribers(topic), keys.activeUsers],
+          [cursor, before, PRUNE_BATCH],
+        )) as [string, number];
+        cursor = String(reply[0]);
+      } while (cursor !== '0');
+    }
+    return removed;
   }
 }

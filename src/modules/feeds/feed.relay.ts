@@ -66,6 +66,15 @@ export class FeedRelay implements BeforeApplicationShutdown {
     return this.cursors.get(uid)!;
   }
 
+  /**
+   * Takes a socket out of its user's room (a no-op once socket.io has done it on disconnect) and stops watching the
+   * user when no other socket of theirs is here.
+   */
+  leave(socket: Socket, uid: string): void {
+    void socket.leave(feedRoom(uid));
+    if (!this.namespace?.adapter.rooms.get(feedRoom(uid))?.size) this.unwatch(uid);
+  }
+
   unwatch(uid: string): void {
     if (this.cursors.delete(uid)) this.changed();
   }
@@ -124,6 +133,8 @@ export class FeedRelay implements BeforeApplicationShutdown {
     this.readerId ??= Number(await reader.client('ID'));
     const keys = this.valkey.keys;
     const read = new Map([...this.cursors].map(([uid, cursor]) => [keys.feedStream(uid), { uid, cursor }]));
+    // Everyone left while the reader's id was asked for: XREAD needs at least one stream.
+    if (read.size === 0) return;
     this.readingVersion = this.version;
     const reply = await reader.xread(
       'COUNT',

@@ -1,6 +1,7 @@
 import { BadRequestException, Injectable, NotFoundException, type OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
+import { isEntryId } from '../../streams/stream-entry.js';
 import { StreamStatsService, type StreamStats } from '../../streams/stream-stats.service.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
@@ -9,11 +10,21 @@ import type { FeedArticle } from '../fanout/article.js';
 import { ArticleRepository } from '../fanout/article.repository.js';
 import { fanoutMetrics } from '../fanout/fanout.metrics.js';
 import { FeedRepository } from '../fanout/feed.repository.js';
-import type { FeedPageDto, TopicSummaryDto, UserDto } from './feeds.dto.js';
+import type { ArticleListDto, FeedPageDto, TopicSummaryDto, UserDto } from './feeds.dto.js';
 
 /** Stages whose dead letters `/pipeline/stats` reports. */
 const PIPELINE_STAGES = ['classify', 'enrich', 'fanout'];
 const DEFAULT_LIMIT = 20;
+/**
+ * Most bytes one list response (`{items, next_before}`) may take: articles carry bodies of up to
+ * ARTICLE_MAX_BODY_CHARS, so `limit` alone would let one request pull ~100 MB through Valkey, Node and the client. A
+ * page holds at least one article; `next_before` continues where it stopped.
+ */
+export const LIST_MAX_BYTES = 1024 * 1024;
+/** Room left for the envelope around the items (`{"items":[`, `],"next_before":"…"}`). */
+const LIST_ENVELOPE_BYTES = 128;
+/** Articles read from Valkey at a time for a list, so a page stopped by its byte budget reads little past it. */
+const LIST_READ_CHUNK = 16;
 
 export type FeedItem = FeedArticle & { cursor: string };
 
@@ -54,7 +65,10 @@ export class FeedService implements OnModuleInit {
     const wanted = [...new Set(topics)];
     const { command: client, keys } = this.valkey;
     const previous = await this.topicsOf(uid);
-    const pipeline = client.pipeline().hset(keys.user(uid), 'topics', wanted.join(','));
+    const pipeline = client.pipeline();
+    // A user's topics are kept until they change them (no expiry); following none leaves no record behind.
+    if (wanted.length > 0) pipeline.hset(keys.user(uid), 'topics', wanted.join(','));
+    else pipeline.del(keys.user(uid));
     for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
     for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
     pipeline.incr(keys.subscribersVersion); // fan-out's cached topic members are out of date
@@ -93,10 +107,17 @@ export class FeedService implements OnModuleInit {
     const previous = score === null ? null : Number(score);
     const topics = parseTopics(field);
     // Only subscribers are in fan-out's cache: a reader who follows nothing (a first visit, a crawler) leaves it valid.
-    // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
-    if (topics.length > 0 && this.feeds.activityChanges(previous, now)) await client.incr(keys.subscribersVersion);
-    if (topics.length === 0 || this.feeds.isActive(previous, now)) return;
-    await this.refill(uid, topics);
+    if (topics.length === 0) return;
+    const returning = !this.feeds.isActive(previous, now);
+    if (returning || this.feeds.activityChanges(previous, now)) {
+      const bump = client.pipeline();
+      // The activity prune took an inactive user out of the subscriber sets: back in, before the bump (fan-out reads
+      // the sets after the version).
+      if (returning) for (const topic of topics) bump.sadd(keys.topicSubscribers(topic), uid);
+      // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
+      await execOrThrow(bump.incr(keys.subscribersVersion).exec());
+    }
+    if (returning) await this.refill(uid, topics);
   }
 
   private async refill(uid: string, topics: string[]): Promise<void> {
@@ -105,18 +126,40 @@ export class FeedService implements OnModuleInit {
     fanoutMetrics.deliveries.inc(added);
   }
 
+  /** A page of a feed: up to `limit` items and LIST_MAX_BYTES, newest first, after the short id `before`. */
   async feed(uid: string, limit = DEFAULT_LIMIT, before?: string): Promise<FeedPageDto> {
     await this.touch(uid);
     const shorts = await this.feeds.page(uid, limit + 1, before);
     const page = shorts.slice(0, limit);
-    const articles = await this.articles.byShortIds(page);
-    const items = articles.filter((article): article is FeedArticle => article !== undefined);
-    return shorts.length > limit ? { items, next_before: page[page.length - 1] } : { items };
+    const budget = new ListBudget();
+    let taken = 0;
+    // Hydrated a chunk at a time: a page stopped by its byte budget reads little past it.
+    for (let from = 0; from < page.length && !budget.full; from += LIST_READ_CHUNK) {
+      const chunk = page.slice(from, from + LIST_READ_CHUNK);
+      for (const article of await this.articles.byShortIds(chunk)) {
+        // An expired article is left out, and paged past.
+        if (article !== undefined && !budget.add(article, JSON.stringify(article))) break;
+        taken++;
+      }
+    }
+    return taken < page.length || shorts.length > limit
+      ? { items: budget.items, next_before: page[taken - 1] }
+      : { items: budget.items };
   }
 
-  /** Every delivery after the feed stream cursor `after` (and up to `until`), oldest first, each with its cursor. */
-  async since(uid: string, after: string, until?: string): Promise<FeedItem[]> {
-    return this.hydrate(uid, await this.feeds.since(uid, after, until));
+  /**
+   * The deliveries after the feed stream cursor `after` (and up to `until`), oldest first, each with its cursor: up to
+   * LIST_MAX_BYTES of them; `more` when the rest continue after the last item's cursor.
+   */
+  async since(uid: string, after: string, until?: string): Promise<{ items: FeedItem[]; more: boolean }> {
+    const entries = await this.feeds.since(uid, after, until);
+    const budget = new ListBudget<FeedItem>();
+    for (let from = 0; from < entries.length; from += LIST_READ_CHUNK) {
+      for (const item of await this.hydrate(uid, entries.slice(from, from + LIST_READ_CHUNK))) {
+        if (!budget.add(item, JSON.stringify(item))) return { items: budget.items, more: true };
+      }
+    }
+    return { items: budget.items, more: false };
   }
 
   /** Hydrates feed stream entries; an entry whose article has expired is left out. */
@@ -133,20 +176,35 @@ export class FeedService implements OnModuleInit {
     return TOPICS.map((name, i) => ({ name, articles: counts[i] }));
   }
 
-  async topicArticles(topic: string, limit = DEFAULT_LIMIT): Promise<FeedArticle[]> {
+  /**
+   * A topic's articles, newest first: up to `limit` and LIST_MAX_BYTES, after the topic stream entry id `before`;
+   * `next_before` (the last entry read) continues where the page stopped.
+   */
+  async topicArticles(topic: string, limit = DEFAULT_LIMIT, before?: string): Promise<ArticleListDto> {
     if (!isTopic(topic))
       throw new NotFoundException(`unknown topic ${JSON.stringify(topic)} (known: ${TOPICS.join(', ')})`);
-    const raw = (await this.valkey.command.xrevrange(
-      this.valkey.keys.topicStream(topic),
-      '+',
-      '-',
-      'COUNT',
-      limit,
-    )) as [string, string[]][];
-    return raw.flatMap(([, fields]) => {
-      const at = fields.indexOf('data');
-      return at >= 0 && at % 2 === 0 ? [JSON.parse(fields[at + 1]) as FeedArticle] : [];
-    });
+    if (before !== undefined && !isEntryId(before))
+      throw new BadRequestException('before must be the next_before value of a previous page (a stream entry id)');
+    const key = this.valkey.keys.topicStream(topic);
+    const budget = new ListBudget();
+    let start = before === undefined ? '+' : `(${before}`;
+    let last: string | undefined;
+    let taken = 0;
+    for (;;) {
+      // Up to one entry more than the page still takes: reading it tells whether there is a next page.
+      const count = Math.min(LIST_READ_CHUNK, limit - taken + 1);
+      const raw = (await this.valkey.command.xrevrange(key, start, '-', 'COUNT', count)) as [string, string[]][];
+      for (const [id, fields] of raw) {
+        const at = fields.indexOf('data');
+        const json = at >= 0 && at % 2 === 0 ? fields[at + 1] : undefined;
+        if (taken === limit || (json !== undefined && !budget.add(JSON.parse(json) as FeedArticle, json)))
+          return { items: budget.items, next_before: last };
+        last = id;
+        taken++;
+      }
+      if (raw.length < count) return { items: budget.items };
+      start = `(${last}`;
+    }
   }
 
   async article(id: string): Promise<FeedArticle> {
@@ -162,6 +220,25 @@ export class FeedService implements OnModuleInit {
 
   async topicsOf(uid: string): Promise<string[]> {
     return parseTopics(await this.valkey.command.hget(this.valkey.keys.user(uid), 'topics'));
+  }
+}
+
+/** The articles of one list response, up to LIST_MAX_BYTES of JSON (and always the first one). */
+class ListBudget<T = FeedArticle> {
+  readonly items: T[] = [];
+  private bytes = LIST_ENVELOPE_BYTES;
+  full = false;
+
+  /** Adds an article (`json` its JSON) if it fits; answers false, and is full, if it does not. */
+  add(article: T, json: string): boolean {
+    const size = Buffer.byteLength(json) + 1; // and its comma
+    if (this.items.length > 0 && this.bytes + size > LIST_MAX_BYTES) {
+      this.full = true;
+      return false;
+    }
+    this.items.push(article);
+    this.bytes += size;
+    return true;
   }
 }
 

@@ -1,6 +1,5 @@
 import { BadRequestException, Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { LimitQueryDto } from '../../http/limit-query.dto.js';
 import type { StreamStats } from '../../streams/stream-stats.service.js';
 import type { FeedArticle } from '../fanout/article.js';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../ingest/article-id.js';
@@ -9,6 +8,7 @@ import {
   FeedPageDto,
   FeedQueryDto,
   PipelineStatsDto,
+  TopicArticlesQueryDto,
   TopicListDto,
   TopicsDto,
   UserDto,
@@ -39,7 +39,9 @@ export class UsersController {
 
   @Get(':uid/feed')
   @ApiOperation({
-    summary: "A user's feed, newest first; marks the user active (a returning user's feed is rebuilt first)",
+    summary:
+      "A user's feed, newest first, a page at a time (up to `limit` and 1 MiB per response); marks the user active " +
+      "(a returning user's feed is rebuilt first)",
   })
   @ApiOkResponse({ type: FeedPageDto })
   @ApiBadRequestResponse({ description: 'Bad user id, limit or before (named in the message)' })
@@ -61,12 +63,14 @@ export class TopicsController {
   }
 
   @Get(':topic/articles')
-  @ApiOperation({ summary: "A topic's latest articles, newest first" })
+  @ApiOperation({
+    summary: "A topic's latest articles, newest first, a page at a time (up to `limit` and 1 MiB per response)",
+  })
   @ApiOkResponse({ type: ArticleListDto })
-  @ApiBadRequestResponse({ description: 'Bad limit' })
+  @ApiBadRequestResponse({ description: 'Bad limit or before (named in the message)' })
   @ApiNotFoundResponse({ description: 'Not one of the 10 topics' })
-  async articles(@Param('topic') topic: string, @Query() query: LimitQueryDto): Promise<ArticleListDto> {
-    return { items: await this.feeds.topicArticles(topic, query.limit) };
+  articles(@Param('topic') topic: string, @Query() query: TopicArticlesQueryDto): Promise<ArticleListDto> {
+    return this.feeds.topicArticles(topic, query.limit, query.before);
   }
 }
 

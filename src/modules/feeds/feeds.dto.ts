@@ -31,6 +31,13 @@ export class FeedQueryDto extends LimitQueryDto {
   before?: string;
 }
 
+export class TopicArticlesQueryDto extends LimitQueryDto {
+  @ApiPropertyOptional({ description: 'Cursor: `next_before` of the previous page (a topic stream entry id)' })
+  @IsOptional()
+  @Matches(/^\d{1,20}-\d{1,20}$/, { message: 'before must be the next_before value of a previous page' })
+  before?: string;
+}
+
 export class UserDto {
   @ApiProperty({ example: '42' }) id!: string;
   @ApiProperty({ enum: TOPICS, isArray: true }) topics!: string[];
@@ -38,8 +45,13 @@ export class UserDto {
   active_at?: string;
 }
 
+/** What a list of whole articles holds: a page bounded by `limit` and by LIST_MAX_BYTES. */
+const LIST_ITEMS =
+  'Whole articles (body included), newest first: up to `limit` of them and 1 MiB of JSON per response (always at ' +
+  'least one article), so a page may hold fewer than `limit`; `next_before` then continues it';
+
 export class FeedPageDto {
-  @ApiProperty({ description: 'Hydrated articles, newest first', type: 'array', items: { type: 'object' } })
+  @ApiProperty({ description: LIST_ITEMS, type: 'array', items: { type: 'object' } })
   items!: Record<string, unknown>[];
   @ApiPropertyOptional({ description: 'Pass as `before` for the next (older) page; absent on the last page' })
   next_before?: string;
@@ -55,7 +67,10 @@ export class TopicListDto {
 }
 
 export class ArticleListDto {
-  @ApiProperty({ type: 'array', items: { type: 'object' } }) items!: Record<string, unknown>[];
+  @ApiProperty({ description: LIST_ITEMS, type: 'array', items: { type: 'object' } })
+  items!: Record<string, unknown>[];
+  @ApiPropertyOptional({ description: 'Pass as `before` for the next (older) page; absent on the last page' })
+  next_before?: string;
 }
 
 export class PipelineStatsDto {

@@ -11,7 +11,7 @@ import {
 import type { Namespace, Socket } from 'socket.io';
 import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
 import { feedsMetrics } from './feeds.metrics.js';
-import { feedRoom, FeedRelay } from './feed.relay.js';
+import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
 const NAMESPACE = '/feeds';
@@ -24,6 +24,8 @@ interface SocketData {
 
 interface SyncReply {
   items?: FeedItem[];
+  /** The reply stopped at its byte budget: sync again after the last item's cursor for the rest. */
+  more?: true;
   error?: string;
 }
 
@@ -58,7 +60,7 @@ export class FeedsGateway
     const uid = (socket.data as SocketData).userId;
     if (uid === undefined) return;
     feedsMetrics.connections.labels(NAMESPACE).dec();
-    if (!socket.nsp.adapter.rooms.get(feedRoom(uid))?.size) this.relay.unwatch(uid);
+    this.relay.leave(socket, uid);
   }
 
   @SubscribeMessage('feed:sync')
@@ -76,7 +78,8 @@ export class FeedsGateway
     try {
       // Up to where live pushes to this socket began: what came later was (or will be) pushed, never twice.
       const liveFrom = (socket.data as SocketData).liveFrom!;
-      return { items: await this.feeds.since(uid, after, liveFrom) };
+      const { items, more } = await this.feeds.since(uid, after, liveFrom);
+      return more ? { items, more } : { items };
     } catch (error) {
       this.logger.warn(`feed:sync for ${uid} failed: ${(error as Error).message}`);
       return this.refuse(socket, 'feed:sync', 'sync failed; retry');
@@ -101,7 +104,11 @@ export class FeedsGateway
       socket.disconnect();
       return undefined;
     }
-    if (!socket.connected) return undefined;
+    // Left while being admitted: its disconnect found no user to release, so the room and the watch are undone here.
+    if (!socket.connected) {
+      this.relay.leave(socket, uid);
+      return undefined;
+    }
     (socket.data as SocketData).userId = uid;
     feedsMetrics.connections.labels(NAMESPACE).inc();
     return uid;

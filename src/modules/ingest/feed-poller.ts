@@ -10,6 +10,8 @@ import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from '.
 import { IngestService } from './ingest.service.js';
 
 const FETCH_TIMEOUT_MS = 15000;
+/** Largest feed response read: a feed is a few hundred KB; a bigger (or endless) one is refused, not buffered. */
+const FEED_MAX_BYTES = 10 * 1024 * 1024;
 
 interface FeedItem {
   guid?: string;
@@ -97,7 +99,7 @@ export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown
   async poll(url: string): Promise<number> {
     const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const feed = await this.parser.parseString(await res.text());
+    const feed = await this.parser.parseString(await boundedText(res, FEED_MAX_BYTES));
     const source = (typeof feed.title === 'string' && feed.title) || new URL(url).host;
     const articles = feed.items
       .map((item) => articleFromFeedItem(item, source))
@@ -106,4 +108,28 @@ export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown
     const { fresh } = await this.ingest.accept(articles, 'rss');
     return fresh;
   }
+}
+
+/** A response's body as text, refused once it passes `max` bytes (the rest is not read). */
+async function boundedText(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  const refuse = (): Error => new Error(`response is larger than ${max / 1024 / 1024} MiB (the feed size limit)`);
+  if (declared > max) {
+    await res.body?.cancel();
+    throw refuse();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = (res.body as ReadableStream<Uint8Array> | null)?.getReader();
+  for (;;) {
+    const read = await reader?.read();
+    if (!read || read.done) break;
+    size += read.value.byteLength;
+    if (size > max) {
+      await reader!.cancel();
+      throw refuse();
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

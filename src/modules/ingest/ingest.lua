@@ -1,6 +1,7 @@
 -- Accepts articles into news_raw once per id. KEYS[1] news_raw; KEYS[2..] article_accepted:{id} per article.
 -- ARGV[1] dedupe ttl (s); then per article: field count N, then N/2 field/value pairs.
--- Returns per article 1 (appended) or 0 (the same id was accepted before).
+-- Returns per article 1 (appended) or 0 (the same id was accepted before). A mark offered again lives on from then:
+-- an RSS feed lists an item for as long as it likes, and the item must stay one article.
 local ttl = tonumber(ARGV[1])
 local results = {}
 local at = 2
@@ -13,6 +14,7 @@ for i = 2, #KEYS do
     redis.call('XADD', KEYS[1], '*', unpack(fields))
     results[#results + 1] = 1
   else
+    redis.call('EXPIRE', KEYS[i], ttl)
     results[#results + 1] = 0
   end
 end
