@@ -259,4 +259,37 @@ describe('dead letters are never evicted', () => {
     expect(newest[newest.indexOf('id') + 1]).toBe('bad id c');
     expect(await client.xlen('dlq:classify')).toBe(FILLERS + 2);
   });
+
+  it('answers at most 1 MiB of dead letters per page, and paging with next_after walks every one once', async () => {
+    const body = 'x'.repeat(100_000);
+    const pipeline = client.pipeline();
+    for (let i = 0; i < 30; i++) {
+      pipeline.xadd(
+        'dlq:enrich',
+        '*',
+        'dlq_error',
+        'too big',
+        'dlq_stream',
+        'classified_stream',
+        'n',
+        String(i),
+        'body',
+        body,
+      );
+    }
+    await pipeline.exec();
+    const seen: string[] = [];
+    let after = '';
+    for (let pages = 0; pages < 30; pages++) {
+      const res = await fetch(`${app.url}/dead-letters/enrich?limit=1000${after ? `&after=${after}` : ''}`);
+      const text = await res.text();
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(1024 * 1024);
+      const got = JSON.parse(text) as Page;
+      seen.push(...got.entries.map((entry) => entry.fields.n));
+      if (!got.next_after) break;
+      after = got.next_after;
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
+    await client.del('dlq:enrich');
+  });
 });

@@ -19,7 +19,11 @@ export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLetterService) {}
 
   @Get(':stage')
-  @ApiOperation({ summary: 'Entries a stage dead-lettered, oldest first, each with why and where it came from' })
+  @ApiOperation({
+    summary:
+      'Entries a stage dead-lettered, oldest first, each with why and where it came from; a page at a time (up to ' +
+      '`limit` and 1 MiB per response: follow `next_after`)',
+  })
   @ApiOkResponse({ type: DeadLetterPageDto })
   @ApiBadRequestResponse({ description: 'Bad limit or after (named in the message)' })
   @ApiNotFoundResponse({ description: UNKNOWN_STAGE })

@@ -1,5 +1,6 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { STAGE_ROLES } from '../config/roles.js';
+import { ListBudget } from '../http/list-budget.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { execOrThrow } from '../valkey/pipeline.js';
@@ -62,9 +63,12 @@ export class DeadLetterService {
         .xrange(key, after ? `(${after}` : '-', '+', 'COUNT', limit + 1)
         .exec(),
     )) as [number, RawEntry[]];
-    const entries = raw.slice(0, limit).map(([id, flat]) => describe(id, fieldsFromArray(flat) ?? {}));
+    // At most `limit` entries and LIST_MAX_BYTES of them: a dead letter keeps its original fields, bodies included.
+    const budget = new ListBudget<DeadLetter>();
+    for (const [id, flat] of raw.slice(0, limit)) if (!budget.add(describe(id, fieldsFromArray(flat) ?? {}))) break;
+    const entries = budget.items;
     const page: DeadLetterPage = { stage, length: Number(length), entries };
-    if (raw.length > limit) page.next_after = entries[entries.length - 1].id;
+    if (raw.length > entries.length) page.next_after = entries[entries.length - 1].id;
     return page;
   }
 

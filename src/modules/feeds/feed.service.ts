@@ -10,19 +10,12 @@ import type { FeedArticle } from '../fanout/article.js';
 import { ArticleRepository } from '../fanout/article.repository.js';
 import { fanoutMetrics } from '../fanout/fanout.metrics.js';
 import { FeedRepository } from '../fanout/feed.repository.js';
+import { ListBudget } from '../../http/list-budget.js';
 import type { ArticleListDto, FeedPageDto, TopicSummaryDto, UserDto } from './feeds.dto.js';
 
 /** Stages whose dead letters `/pipeline/stats` reports. */
 const PIPELINE_STAGES = ['classify', 'enrich', 'fanout'];
 const DEFAULT_LIMIT = 20;
-/**
- * Most bytes one list response (`{items, next_before}`) may take: articles carry bodies of up to
- * ARTICLE_MAX_BODY_CHARS, so `limit` alone would let one request pull ~100 MB through Valkey, Node and the client. A
- * page holds at least one article; `next_before` continues where it stopped.
- */
-export const LIST_MAX_BYTES = 1024 * 1024;
-/** Room left for the envelope around the items (`{"items":[`, `],"next_before":"…"}`). */
-const LIST_ENVELOPE_BYTES = 128;
 /** Articles read from Valkey at a time for a list, so a page stopped by its byte budget reads little past it. */
 const LIST_READ_CHUNK = 16;
 
@@ -131,7 +124,7 @@ export class FeedService implements OnModuleInit {
     await this.touch(uid);
     const shorts = await this.feeds.page(uid, limit + 1, before);
     const page = shorts.slice(0, limit);
-    const budget = new ListBudget();
+    const budget = new ListBudget<FeedArticle>();
     let taken = 0;
     // Hydrated a chunk at a time: a page stopped by its byte budget reads little past it.
     for (let from = 0; from < page.length && !budget.full; from += LIST_READ_CHUNK) {
@@ -186,7 +179,7 @@ export class FeedService implements OnModuleInit {
     if (before !== undefined && !isEntryId(before))
       throw new BadRequestException('before must be the next_before value of a previous page (a stream entry id)');
     const key = this.valkey.keys.topicStream(topic);
-    const budget = new ListBudget();
+    const budget = new ListBudget<FeedArticle>();
     let start = before === undefined ? '+' : `(${before}`;
     let last: string | undefined;
     let taken = 0;
@@ -220,25 +213,6 @@ export class FeedService implements OnModuleInit {
 
   async topicsOf(uid: string): Promise<string[]> {
     return parseTopics(await this.valkey.command.hget(this.valkey.keys.user(uid), 'topics'));
-  }
-}
-
-/** The articles of one list response, up to LIST_MAX_BYTES of JSON (and always the first one). */
-class ListBudget<T = FeedArticle> {
-  readonly items: T[] = [];
-  private bytes = LIST_ENVELOPE_BYTES;
-  full = false;
-
-  /** Adds an article (`json` its JSON) if it fits; answers false, and is full, if it does not. */
-  add(article: T, json: string): boolean {
-    const size = Buffer.byteLength(json) + 1; // and its comma
-    if (this.items.length > 0 && this.bytes + size > LIST_MAX_BYTES) {
-      this.full = true;
-      return false;
-    }
-    this.items.push(article);
-    this.bytes += size;
-    return true;
   }
 }
 
