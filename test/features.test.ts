@@ -226,7 +226,7 @@ describe('feature store', () => {
       const errors = entries.map(([, flat]) => flat[flat.indexOf('dlq_error') + 1]);
       return errors.length >= 2 ? errors : undefined;
     });
-    expect(letters).toEqual(['features.age: INT expected', 'features: not valid JSON']);
+    expect([...letters].sort()).toEqual(['features.age: INT expected', 'features: not valid JSON']);
     expect(await client.exists('fs:v1:user_profile:bad_1', 'fs:v1:user_profile:bad_2')).toBe(0);
   });
 

@@ -88,6 +88,9 @@ describe('stream-worker engine under Valkey faults', () => {
   }
 
   const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  /** A handler that never returns, as in a process that died handling it; released after each test. */
+  let releaseHung: () => void = () => undefined;
+  const hung = (): Promise<void> => new Promise<void>((done) => (releaseHung = done));
 
   beforeAll(async () => {
     server = await TestValkey.start({ appendOnly: true, fsync: 'always' });
@@ -95,6 +98,7 @@ describe('stream-worker engine under Valkey faults', () => {
   });
 
   afterEach(async () => {
+    releaseHung();
     await Promise.all(workers.splice(0).map((w) => w.stop()));
     await Promise.all(services.splice(0).map((s) => s.onApplicationShutdown()));
     await admin.flushall();
@@ -133,7 +137,7 @@ describe('stream-worker engine under Valkey faults', () => {
 
   it('dead-letters an entry that crashes every consumer restarted under the same name, and handles its neighbours', async () => {
     let lives = 0;
-    const hang = new Promise<void>(() => undefined);
+    const hang = hung();
     for (; lives < 8; lives++) {
       const valkey = service();
       const stage = new OutputStage(valkey, { stage: 'crashy', stream: 's:crashy', group: 'g' });
@@ -156,7 +160,7 @@ describe('stream-worker engine under Valkey faults', () => {
   });
 
   it('dead-letters only the poison when each consumer that reclaims a batch dies on it, not its neighbours', async () => {
-    const hang = new Promise<void>(() => undefined);
+    const hang = hung();
     await produce('s:reclaimed', 6);
     for (let life = 0; life < 8; life++) {
       const valkey = service();
