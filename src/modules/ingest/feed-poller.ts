@@ -41,8 +41,20 @@ export function articleFromFeedItem(item: FeedItem, source: string): ArticleDto 
   return article;
 }
 
-function stripTags(html: string): string {
-  return html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+/**
+ * Each tag (`<` to the next `>`) becomes a space, then whitespace runs one space. An indexOf scan: the regex
+ * `<[^>]*>` rescans to the end from every `<` of a run that no `>` closes (quadratic).
+ */
+export function stripTags(html: string): string {
+  let out = '';
+  let from = 0;
+  for (let open = html.indexOf('<'); open !== -1; open = html.indexOf('<', from)) {
+    const close = html.indexOf('>', open + 1);
+    if (close === -1) break;
+    out += `${html.slice(from, open)} `;
+    from = close + 1;
+  }
+  return (out + html.slice(from)).replace(/\s+/g, ' ');
 }
 
 /** Polls the RSS 2.0 / Atom feeds in INGEST_FEEDS every INGEST_POLL_SECONDS into news_raw (role `ingest`). */
