@@ -316,7 +316,7 @@ describe('fuzz: requests generated from the OpenAPI document and hostile socket 
     expect(delivered).toBe(true);
   }, 900_000);
 
-  it('classifies, enriches and delivers hostile 100 KB bodies, and a normal article after them within seconds', async () => {
+  it('classifies, enriches and delivers hostile 100 KB bodies, and a normal article posted after them within 15 s', async () => {
     const bodies = Object.values(hostileBodies());
     const ids = bodies.map((_, i) => `fz-hostile-${i}`);
     await json(`${app.url}/users/fz-reader/topics`, {
@@ -334,8 +334,8 @@ describe('fuzz: requests generated from the OpenAPI document and hostile socket 
     await eventually(async () => {
       const feed = await json<{ items: { id: string }[] }>(`${app.url}/users/fz-reader/feed?limit=100`);
       return feed.body.items?.some((item) => item.id === 'fz-normal');
-    }, 20_000);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    }, 30_000);
+    expect(Date.now() - started).toBeLessThan(15_000);
     const feed = await json<{ items: { id: string }[] }>(`${app.url}/users/fz-reader/feed?limit=100`);
     expect(ids.filter((id) => !feed.body.items.some((item) => item.id === id))).toEqual([]);
   }, 60_000);
