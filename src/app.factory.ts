@@ -1,10 +1,9 @@
-import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { VALIDATION_RULES } from './http/fast-route.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { AppValidationPipe } from './http/validation.pipe.js';
 import { AppConfig } from './config/config.js';
 import { Role } from './config/roles.js';
 import { StreamWorkerHost } from './streams/stream-worker.host.js';
@@ -26,7 +25,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.flushLogs();
   app.useBodyParser('json', { limit: config.env.HTTP_BODY_LIMIT });
   if (config.has(Role.Api)) {
-    app.useGlobalPipes(new ValidationPipe({ ...VALIDATION_RULES, transform: true }));
+    app.useGlobalPipes(new AppValidationPipe());
     app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService)));
     const document = SwaggerModule.createDocument(
       app,

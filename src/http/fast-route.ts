@@ -13,6 +13,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import getRawBody from 'raw-body';
 import type { AppConfig } from '../config/config.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
+import { assertBodyDepth } from './body-depth.js';
 import { ValkeyUnreachableException } from './valkey-available.guard.js';
 
 /** The app's validation rules: its global ValidationPipe (src/app.factory.ts) and fast routes apply the same. */
@@ -108,6 +109,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new BadRequestException('the body must be a JSON object');
     }
+    assertBodyDepth(parsed);
     const body = new this.dto();
     for (const [key, value] of Object.entries(parsed)) {
       Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateBy, ValidateIf } from 'class-validator';
 import { LimitQueryDto } from '../http/limit-query.dto.js';
 import { isEntryId } from './stream-entry.js';
 
@@ -20,7 +20,8 @@ export class DeadLetterIdsDto {
     type: [String],
     example: ['1764421234567-0'],
   })
-  @IsOptional()
+  // Absent means every entry; null is not absent (a client's null must not replay the whole stream).
+  @ValidateIf((body: DeadLetterIdsDto) => body.ids !== undefined)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)

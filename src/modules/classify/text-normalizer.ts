@@ -15,6 +15,11 @@ const { words: naturalStopwords } = require('natural/lib/natural/util/stopwords.
 export const STOP_WORDS: ReadonlySet<string> = new Set([...naturalStopwords, 'will', 'says', 'told', 'according']);
 
 const MAX_CACHED_STEMS = 50_000;
+/**
+ * Longer tokens are kept as they are: no English word is this long, and natural's Porter stemmer is quadratic in a
+ * word's length (`/[^aeiouy]+y/g` rescans a run of consonants from every position: 100,000 of them took seconds).
+ */
+const MAX_STEMMED_CHARS = 64;
 const HAS_LETTER = /[a-z]/;
 
 /**
@@ -49,6 +54,7 @@ export class TextNormalizer {
   }
 
   stem(lowerCaseWord: string): string {
+    if (lowerCaseWord.length > MAX_STEMMED_CHARS) return lowerCaseWord;
     let stem = this.stemCache.get(lowerCaseWord);
     if (stem === undefined) {
       stem = PorterStemmer.stem(lowerCaseWord);

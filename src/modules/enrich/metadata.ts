@@ -102,7 +102,8 @@ export class KeywordExtractor {
       const form = displayForm(surfaces.get(term));
       if (!form) continue;
       const bucket = form === form.toLowerCase() ? topical : names;
-      if (!bucket.includes(form)) bucket.push(form);
+      // Only `limit` of either are ever reported: a body of thousands of names must not grow a list scanned per name.
+      if (bucket.length < limit && !bucket.includes(form)) bucket.push(form);
       if (topical.length >= limit) break;
     }
     return [...topical, ...names].slice(0, limit);
@@ -155,9 +156,30 @@ const NOT_NAMES: ReadonlySet<string> = new Set([
 const CAPITALISED = /^(?:[A-Z][\p{L}\p{M}'’-]*|[A-Z]{2,}|(?:[A-Z]\.){2,})$/u;
 const DOTTED_ACRONYM = /^(?:[A-Z]\.){2,}$/;
 const LEADING_PUNCTUATION = /^["'“‘([]+/;
-const TRAILING_PUNCTUATION = /["'”’)\],.;:!?]+$/;
+const TRAILING_PUNCTUATION: ReadonlySet<string> = new Set(['"', "'", '”', '’', ')', ']', ',', '.', ';', ':', '!', '?']);
 const POSSESSIVE = /['’]s$/;
-const TRAILING_PUNCTUATION_KEEPING_DOTS = /[,;:!?"”’)\]]+$/;
+const TRAILING_PUNCTUATION_KEEPING_DOTS: ReadonlySet<string> = new Set([
+  ',',
+  ';',
+  ':',
+  '!',
+  '?',
+  '"',
+  '”',
+  '’',
+  ')',
+  ']',
+]);
+
+/**
+ * `text` without the run of `chars` it ends with. A scan from the end: the regex `[...]+$` tries every position of
+ * a long run and rescans the rest of it (quadratic in a token of 100,000 commas).
+ */
+function trimEnd(text: string, chars: ReadonlySet<string>): string {
+  let end = text.length;
+  while (end > 0 && chars.has(text[end - 1])) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
 
 /**
  * Capitalised word sequences (allowing connectors such as "of"), with role words and articles stripped from the
@@ -166,6 +188,7 @@ const TRAILING_PUNCTUATION_KEEPING_DOTS = /[,;:!?"”’)\]]+$/;
  */
 export function extractEntities(text: string, limit = MAX_ENTITIES): string[] {
   const found: string[] = [];
+  const foundNames = new Set<string>();
   const midSentenceWords = new Set<string>();
   const candidates: Array<{ words: string[]; sentenceStart: boolean }> = [];
 
@@ -191,15 +214,16 @@ export function extractEntities(text: string, limit = MAX_ENTITIES): string[] {
         return;
       }
       const stripped = raw.replace(LEADING_PUNCTUATION, '');
-      const acronym = DOTTED_ACRONYM.test(stripped.replace(TRAILING_PUNCTUATION_KEEPING_DOTS, ''));
-      const breaksAfter = TRAILING_PUNCTUATION.test(stripped) || POSSESSIVE.test(stripped);
-      const word = acronym
-        ? stripped.replace(TRAILING_PUNCTUATION_KEEPING_DOTS, '')
-        : stripped.replace(TRAILING_PUNCTUATION, '').replace(POSSESSIVE, '');
+      const keepingDots = trimEnd(stripped, TRAILING_PUNCTUATION_KEEPING_DOTS);
+      const acronym = DOTTED_ACRONYM.test(keepingDots);
+      const breaksAfter = TRAILING_PUNCTUATION.has(stripped[stripped.length - 1]) || POSSESSIVE.test(stripped);
+      const word = acronym ? keepingDots : trimEnd(stripped, TRAILING_PUNCTUATION).replace(POSSESSIVE, '');
       if (word && CAPITALISED.test(word)) {
         if (position > 0) midSentenceWords.add(word);
         if (current.length === 0) currentStartsSentence = position === 0;
-        current.push(...pendingConnectors, word);
+        // One push each: a spread of tens of thousands of connectors ("A y y y ... B") would overflow the stack.
+        for (const connector of pendingConnectors) current.push(connector);
+        current.push(word);
         pendingConnectors = [];
       } else if (
         current.length > 0 &&
@@ -218,24 +242,26 @@ export function extractEntities(text: string, limit = MAX_ENTITIES): string[] {
   }
 
   for (const candidate of candidates) {
-    const words = [...candidate.words];
+    // The name is words[start..end): indices, not shift(), which moves the rest of a long candidate every time.
+    const all = candidate.words;
+    let start = 0;
+    let end = all.length;
     let sentenceStart = candidate.sentenceStart;
     // "Shares of the Bank of England": a sentence's first word joined only by a connector is rarely part of the name.
-    if (sentenceStart && words.length > 2 && NAME_CONNECTORS.has(words[1]) && !midSentenceWords.has(words[0])) {
-      words.shift();
-      while (words.length > 0 && (NAME_CONNECTORS.has(words[0]) || words[0] === 'the')) words.shift();
+    if (sentenceStart && end > 2 && NAME_CONNECTORS.has(all[1]) && !midSentenceWords.has(all[0])) {
+      start = 1;
+      while (start < end && (NAME_CONNECTORS.has(all[start]) || all[start] === 'the')) start++;
       sentenceStart = false;
     }
     while (
-      words.length > 0 &&
-      (NAME_PREFIXES.has(words[0]) || NOT_NAMES.has(words[0].toLowerCase()) || NAME_CONNECTORS.has(words[0]))
+      start < end &&
+      (NAME_PREFIXES.has(all[start]) || NOT_NAMES.has(all[start].toLowerCase()) || NAME_CONNECTORS.has(all[start]))
     ) {
-      words.shift();
+      start++;
       sentenceStart = false;
     }
-    while (words.length > 0 && (NAME_CONNECTORS.has(words[words.length - 1]) || words[words.length - 1] === 'the')) {
-      words.pop();
-    }
+    while (end > start && (NAME_CONNECTORS.has(all[end - 1]) || all[end - 1] === 'the')) end--;
+    const words = all.slice(start, end);
     if (words.length === 0) continue;
     if (words.length === 1) {
       const [word] = words;
@@ -243,7 +269,10 @@ export function extractEntities(text: string, limit = MAX_ENTITIES): string[] {
       if (candidate.sentenceStart && sentenceStart && !midSentenceWords.has(word)) continue;
     }
     const name = words.join(' ');
-    if (!found.includes(name)) found.push(name);
+    if (!foundNames.has(name)) {
+      foundNames.add(name);
+      found.push(name);
+    }
   }
 
   const multiWordParts = new Set(found.filter((name) => name.includes(' ')).flatMap((name) => name.split(' ')));

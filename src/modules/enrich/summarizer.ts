@@ -18,8 +18,10 @@ const SENTENCE_OPENERS = new Set([
   'When', 'While', 'If', 'As', 'Last', 'Earlier', 'Later', 'According', 'His', 'Her', 'Their', 'Our', 'Police',
 ]);
 
-// A run of terminal punctuation, optional closing quotes/brackets, then whitespace before a likely sentence start.
-const CANDIDATE_BOUNDARY = /([.!?]+)(["'”’)\]]*)(\s+)(?=["'“‘([]?[A-Z0-9])/g;
+// A whole run of terminal punctuation, optional closing quotes/brackets, then whitespace before a likely sentence
+// start. The lookbehind starts a match only where a run starts: without it every position inside a run of n dots
+// rescans the rest of the run (quadratic: 99,000 dots took over a minute).
+const CANDIDATE_BOUNDARY = /(?<![.!?])([.!?]+)(["'”’)\]]*)(\s+)(?=["'“‘([]?[A-Z0-9])/g;
 const DOTTED_ACRONYM = /^(?:[A-Za-z]\.)+[A-Za-z]$/;
 
 function isBoundary(text: string, punctuation: string, punctuationAt: number, nextWord: string): boolean {

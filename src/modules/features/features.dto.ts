@@ -121,6 +121,8 @@ export class ViewDefinitionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(1000)
+  // ValidateNested alone passes an array in place of an item (it validates that array's items instead).
+  @IsObject({ each: true, message: 'each item of $property must be an object' })
   @ValidateNested({ each: true })
   @Type(() => FeatureFieldDto)
   @NoDuplicates((field) => (field as Partial<FeatureFieldDto> | null)?.name, '.name')
@@ -196,6 +198,8 @@ export class PushDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PUSH_ROWS)
+  // ValidateNested alone passes an array in place of an item (it validates that array's items instead).
+  @IsObject({ each: true, message: 'each item of $property must be an object' })
   @ValidateNested({ each: true })
   @Type(() => PushRowDto)
   rows!: PushRowDto[];

@@ -6,6 +6,7 @@ import {
   IsArray,
   IsISO8601,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -66,6 +67,8 @@ export class ArticleBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH)
+  // ValidateNested alone passes an array in place of an item (it validates that array's items instead).
+  @IsObject({ each: true, message: 'each item of $property must be an object' })
   @ValidateNested({ each: true })
   @Type(() => ArticleDto)
   articles!: ArticleDto[];
