@@ -38,6 +38,8 @@ export interface EmbeddedValkeyOptions {
   dataDir: string;
   port?: number;
   appendOnly?: boolean;
+  /** When the append-only file is fsynced; Valkey's default is everysec. */
+  appendFsync?: 'always' | 'everysec' | 'no';
   logger?: Logger;
   /** Called when the server fails without stop() (killed, crashed: a non-zero exit), with its status and last output. */
   onUnexpectedExit?: (detail: string) => void;
@@ -83,6 +85,8 @@ export class EmbeddedValkey {
       dataDir,
       '--appendonly',
       this.options.appendOnly === false ? 'no' : 'yes',
+      '--appendfsync',
+      this.options.appendFsync ?? 'everysec',
       '--save',
       '',
       '--pidfile',

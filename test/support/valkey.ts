@@ -1,8 +1,10 @@
 import { Valkey } from 'iovalkey';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedValkey } from '../../src/valkey/embedded-valkey.js';
+import { EmbeddedValkey, type EmbeddedValkeyOptions } from '../../src/valkey/embedded-valkey.js';
+
+type AppendFsync = EmbeddedValkeyOptions['appendFsync'];
 
 /** A real valkey-server for one test file, on a free loopback port, in a throwaway directory. */
 export class TestValkey {
@@ -12,14 +14,15 @@ export class TestValkey {
     private server: EmbeddedValkey,
     readonly dir: string,
     private readonly appendOnly: boolean,
+    private readonly appendFsync: AppendFsync,
   ) {}
 
-  static async start(options: { appendOnly?: boolean } = {}): Promise<TestValkey> {
+  static async start(options: { appendOnly?: boolean; appendFsync?: AppendFsync } = {}): Promise<TestValkey> {
     const dir = mkdtempSync(join(tmpdir(), 'skein-test-'));
     const appendOnly = options.appendOnly ?? false;
-    const server = new EmbeddedValkey({ dataDir: dir, appendOnly });
+    const server = new EmbeddedValkey({ dataDir: dir, appendOnly, appendFsync: options.appendFsync });
     await server.start();
-    return new TestValkey(server, dir, appendOnly);
+    return new TestValkey(server, dir, appendOnly, options.appendFsync);
   }
 
   get url(): string {
@@ -28,6 +31,11 @@ export class TestValkey {
 
   get port(): number {
     return this.server.port;
+  }
+
+  /** The valkey-server process itself (the embedded server runs under a watchdog shell), from its pid file. */
+  get serverPid(): number {
+    return Number(readFileSync(join(this.dir, 'valkey.pid'), 'utf8').trim());
   }
 
   /** A client closed by `stop()`. */
@@ -40,16 +48,59 @@ export class TestValkey {
 
   /** Stops the server and starts a new one on the same port (same data dir: the AOF survives if on). */
   async restart(downMs = 300): Promise<void> {
-    const port = this.server.port;
     await this.server.stop();
-    await new Promise((r) => setTimeout(r, downMs));
-    this.server = new EmbeddedValkey({ dataDir: this.dir, appendOnly: this.appendOnly, port });
-    await this.server.start();
+    await this.startAgain(downMs);
+  }
+
+  /** kill -9 of valkey-server: no shutdown, no last fsync; what the append-only file holds is all that survives. */
+  async kill9(): Promise<void> {
+    const pid = this.serverPid;
+    process.kill(pid, 'SIGKILL');
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 10));
+    await this.server.stop(); // the watchdog shell ends with its server
+  }
+
+  /** kill -9, then a new server on the same port and data dir after `downMs` (it loads the append-only file). */
+  async kill9AndRestart(downMs = 300): Promise<void> {
+    await this.kill9();
+    await this.startAgain(downMs);
+  }
+
+  /** SIGSTOP the server for `ms` (connections stay open, nothing is answered), then SIGCONT. */
+  async pause(ms: number): Promise<void> {
+    const pid = this.serverPid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
   }
 
   async stop(): Promise<void> {
     for (const client of this.clients) client.disconnect();
     await this.server.stop();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async startAgain(downMs: number): Promise<void> {
+    const port = this.server.port;
+    await new Promise((r) => setTimeout(r, downMs));
+    this.server = new EmbeddedValkey({
+      dataDir: this.dir,
+      appendOnly: this.appendOnly,
+      appendFsync: this.appendFsync,
+      port,
+    });
+    await this.server.start();
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
