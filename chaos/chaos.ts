@@ -33,7 +33,8 @@ export interface ChaosOptions {
   /** kill -9 of a random worker process, each followed by its restart. */
   kills: number;
   killEveryMs: number;
-  /** Articles are paced so that they span the faults. */
+  /** Articles per second over REST while the faults run, and at most this many in all. */
+  articleRate: number;
   articles: number;
   valkeyKills: number;
   /** SIGSTOP of Valkey, then SIGCONT. */
@@ -49,7 +50,8 @@ export interface ChaosOptions {
 export const LONG: ChaosOptions = {
   kills: 100,
   killEveryMs: 2000,
-  articles: 6000,
+  articleRate: 12,
+  articles: 8000,
   valkeyKills: 3,
   valkeyPauseMs: 10000,
   clientKillStorms: 6,
@@ -62,6 +64,7 @@ export const LONG: ChaosOptions = {
 export const QUICK: ChaosOptions = {
   kills: 10,
   killEveryMs: 1500,
+  articleRate: 30,
   articles: 800,
   valkeyKills: 1,
   valkeyPauseMs: 3000,
@@ -126,6 +129,12 @@ export interface ChaosResult {
   sameNameRestarts: { consumer: string; resumed: boolean }[];
   settled: boolean;
   faultLog: Fault[];
+  /** Worker processes that ended by themselves during the run (restarted, as a supervisor would). */
+  unexpectedExits: { slot: string; atSecond: number; code: number | string | null; output: string }[];
+  /** Longest time a worker took from its (re)start to answering /health, and the start attempts that failed. */
+  longestStartMs: number;
+  starts: { slot: string; atSecond: number; ms: number; attempts: number }[];
+  failedStarts: { slot: string; atSecond: number; error: string }[];
 }
 
 type Log = (message: string) => void;
@@ -198,7 +207,7 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
   const restartLater = (slot: WorkerSlot, delayMs: number): void => {
     const restart = (async () => {
       await sleep(delayMs);
-      await cluster.startSlot(slot);
+      if (!slot.up && !busy.has(slot)) await cluster.startSlot(slot);
     })().finally(() => restarts.delete(restart));
     restarts.add(restart);
   };
@@ -224,9 +233,11 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
     watch.start();
 
     const faultSteps = opts.kills + opts.valkeyKills + (opts.valkeyPauseMs > 0 ? 1 : 0) + opts.clientKillStorms;
-    const rate = opts.articles / ((faultSteps * opts.killEveryMs) / 1000 + 5);
+    let faultsDone = false;
     let loadDone = false;
-    const load = articles.run({ count: opts.articles, rate, concurrency: 8 }).then(() => (loadDone = true));
+    const load = articles
+      .run({ count: opts.articles, rate: opts.articleRate, concurrency: 8, stop: () => faultsDone })
+      .then(() => (loadDone = true));
     const featureLoad = features.run({ rate: 10, stop: () => loadDone });
 
     // LLM streams during the first half of the load: worker kills interrupt some of them mid-generation.
@@ -265,7 +276,11 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
       await sleep(opts.killEveryMs * (0.75 + Math.random() * 0.5));
       if (sameNameAt.has(step)) sameNameTasks.push(restartUnderSameName());
       if (kind === 'kill') {
-        const up = cluster.slots.filter((s) => s.up && !busy.has(s));
+        // A kill waits for a worker to be up (restarts take seconds on a loaded machine): every planned kill happens.
+        let up = cluster.slots.filter((s) => s.up && !busy.has(s));
+        for (const deadline = Date.now() + 120000; up.length === 0 && Date.now() < deadline; await sleep(100)) {
+          up = cluster.slots.filter((s) => s.up && !busy.has(s));
+        }
         if (up.length === 0) continue;
         const slot = up[Math.floor(Math.random() * up.length)];
         await killWorker(slot, 'worker-kill', 200 + Math.random() * 600);
@@ -288,9 +303,10 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
       if (step % 10 === 9) say(`${step + 1}/${plan.length} faults; ${articles.accepted.size} articles accepted`);
     }
     await Promise.all(sameNameTasks);
+    faultsDone = true;
     await load;
     await featureLoad;
-    say(`load done: ${articles.accepted.size} accepted of ${opts.articles}`);
+    say(`load done: ${articles.accepted.size} accepted`);
 
     // Poison: entries the app rejects, written by a raw producer…
     await cluster.client.xadd(
@@ -314,7 +330,7 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
     };
     const poisonAccepted = await startLlmStream(api, poison, llmStatuses);
     const poisonKills = poisonAccepted ? await killHolderUntilDeadLettered(poison.id) : 0;
-    say(`poison generation dead-lettered after ${poisonKills} kills of its holder`);
+    say(`poison phase over after ${poisonKills} kills of its holder`);
 
     await Promise.all([...restarts]);
     await features.finish();
@@ -402,8 +418,23 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
       );
     if (missingDead.length > 0) failures.push(`poison not dead-lettered: ${missingDead.join(', ')}`);
     const badLlm = llmChecks.filter((c) => c.problems.length > 0);
+    const llmPending = left.find((l) => l.group === 'llm_workers')?.pending ?? 0;
+    const near = (at: number): string =>
+      faults
+        .filter((f) => f.at >= at - 6000 && f.at <= at + 1000)
+        .map((f) => `${f.kind} ${f.detail} at ${((f.at - started) / 1000).toFixed(1)} s`)
+        .join(', ') || 'none';
     if (badLlm.length > 0)
-      failures.push(`token streams broken: ${badLlm.map((c) => `${c.id}: ${c.problems.join(', ')}`).join('; ')}`);
+      failures.push(
+        `token streams broken: ${badLlm
+          .map(
+            (c) =>
+              `${c.id}: ${c.problems.join(', ')}; last message at ${((c.lastAt - started) / 1000).toFixed(1)} s, ` +
+              `faults in the 6 s before: ${near(c.lastAt)}; its request ` +
+              `${llmPending === 0 ? 'acknowledged (nothing pending in llm_workers)' : 'may still be pending'}`,
+          )
+          .join('; ')}`,
+      );
     if (normalLlm.length < llmRequests.length)
       failures.push(`${llmRequests.length - normalLlm.length} token streams never started`);
     if (poisonCheck && poisonCheck.problems.length > 0)
@@ -453,6 +484,19 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
       sameNameRestarts: sameName,
       settled,
       faultLog: faults,
+      longestStartMs: Math.max(0, ...cluster.starts.map((x) => x.ms)),
+      starts: cluster.starts.map((x) => ({ ...x, at: undefined, atSecond: Math.round((x.at - started) / 100) / 10 })),
+      failedStarts: cluster.failedStarts.map((x) => ({
+        slot: x.slot,
+        atSecond: Math.round((x.at - started) / 100) / 10,
+        error: x.error,
+      })),
+      unexpectedExits: cluster.unexpectedExits.map((e) => ({
+        slot: e.slot,
+        atSecond: Math.round((e.at - started) / 100) / 10,
+        code: e.code,
+        output: e.output.slice(0, 600),
+      })),
     };
   } finally {
     await Promise.allSettled([...restarts]);
@@ -461,9 +505,14 @@ export async function runChaos(opts: ChaosOptions, log: Log = () => undefined): 
 
   /** kill -9 of a classify replica, then its restart once its lease expired: it comes back as the same consumer. */
   async function restartUnderSameName(): Promise<void> {
-    const slot = cluster.slots.find((s) => s.up && !busy.has(s) && s.roles.includes('classify'));
+    let slot: WorkerSlot | undefined;
+    for (let i = 0; i < 100; i++) {
+      slot = cluster.slots.find((s) => s.up && !busy.has(s) && s.roles.includes('classify'));
+      if (slot) break;
+      await sleep(100);
+    }
     if (!slot) return;
-    busy.add(slot);
+    busy.add(slot); // before any await: no other fault may kill or restart it meanwhile
     try {
       const consumer = `${slot.consumer}-classify-0`;
       const at = Date.now();

@@ -17,6 +17,15 @@ export interface WorkerSlot {
   starts: number;
 }
 
+/** A worker process that ended without being killed by the harness (the supervisor restarted it). */
+export interface UnexpectedExit {
+  slot: string;
+  at: number;
+  code: number | string | null;
+  /** Its last lines of output. */
+  output: string;
+}
+
 export interface ClusterOptions {
   appendFsync: 'always' | 'everysec' | 'no';
   /** Environment every app process gets (after the defaults below). */
@@ -38,6 +47,12 @@ export class Cluster {
   api!: AppProcess;
   /** The harness's own connection (named, so a CLIENT KILL storm by the `skein:` prefix leaves it alone). */
   readonly client: Valkey;
+  readonly unexpectedExits: UnexpectedExit[] = [];
+  /** Every (re)start of a worker: how long until it answered /health, in how many attempts. */
+  readonly starts: { slot: string; at: number; ms: number; attempts: number }[] = [];
+  /** Start attempts that failed (the process exited or never became healthy), with the reason. */
+  readonly failedStarts: { slot: string; at: number; error: string }[] = [];
+  private stopping = false;
 
   private constructor(
     readonly valkey: TestValkey,
@@ -71,16 +86,34 @@ export class Cluster {
     ];
   }
 
-  /** Starts the slot's process under its CONSUMER_NAME; retries while Valkey is away (a start needs it). */
+  /**
+   * Starts the slot's process under its CONSUMER_NAME (one process per slot: a live one is killed first); retries
+   * while Valkey is away, as a supervisor would (a process started while Valkey dies exits, failing to start).
+   */
   async startSlot(slot: WorkerSlot): Promise<void> {
+    const previous = slot.process;
+    if (previous && previous.child.exitCode === null && previous.child.signalCode === null) await previous.kill9();
+    const began = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        slot.process = await spawnApp(this.env({ ROLES: slot.roles, CONSUMER_NAME: slot.consumer }));
+        const process = await spawnApp(this.env({ ROLES: slot.roles, CONSUMER_NAME: slot.consumer }));
+        slot.process = process;
         slot.starts++;
         slot.up = true;
+        this.starts.push({ slot: slot.name, at: began, ms: Date.now() - began, attempts: attempt });
+        // As a supervisor does (docker compose's restart: unless-stopped): a process that ends on its own is recorded
+        // and started again.
+        void process.exited.then((code) => {
+          if (this.stopping || slot.process !== process || !slot.up) return;
+          slot.up = false;
+          const output = process.output().trim().split('\n').slice(-3).join(' | ');
+          this.unexpectedExits.push({ slot: slot.name, at: Date.now(), code, output });
+          void this.startSlot(slot).catch(() => undefined);
+        });
         return;
       } catch (error) {
-        if (attempt >= 10) throw error;
+        this.failedStarts.push({ slot: slot.name, at: Date.now(), error: (error as Error).message.slice(0, 400) });
+        if (attempt >= 10 || this.stopping) throw error;
         await sleep(500);
       }
     }
@@ -98,6 +131,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     await Promise.all(
       [this.api, ...this.slots.map((s) => s.process)].filter((p) => p !== undefined).map((p) => p.kill9()),
     );

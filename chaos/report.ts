@@ -81,6 +81,8 @@ export async function writeReport(dir: string): Promise<string> {
       `| dead letters | ${c.deadLetters.found.length} (expected: ${c.deadLetters.expected.join(', ')}; unexpected ${c.deadLetters.unexpected.length}) |`,
       `| token streams complete and contiguous | ${c.llm.ok} / ${c.llm.streams}; poison ended ${c.llm.poison?.status ?? '-'} |`,
       `| feature rows at their newest value | ${c.features.entities - c.features.wrong.length} / ${c.features.entities} (${c.features.pushesAccepted} pushes) |`,
+      `| worker processes that exited by themselves (restarted by the harness, as a supervisor would) | ${c.unexpectedExits.length}${c.unexpectedExits.length > 0 ? `: ${c.unexpectedExits.map((e) => `${e.slot} at ${e.atSecond} s (exit ${e.code}: ${e.output.replace(/\|/g, '/').slice(0, 160)})`).join('; ')}` : ''} |`,
+      `| longest worker (re)start to /health; failed start attempts | ${(c.longestStartMs / 1000).toFixed(1)} s; ${c.failedStarts.length} |`,
       `| restarts under the same consumer name resumed | ${c.sameNameRestarts.filter((s) => s.resumed).length} / ${c.sameNameRestarts.length} |`,
       '',
     );

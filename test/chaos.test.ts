@@ -10,7 +10,7 @@ describe('chaos: worker kill -9s, Valkey kill -9 and SIGSTOP, CLIENT KILL storms
         `faults ${JSON.stringify(result.faults)}, 5xx ${result.http.serverErrors}, ` +
         `longest ingest-to-feed ${result.recovery.longestIngestToFeedMs} ms\n`,
     );
-    expect(result.articles.accepted).toBeGreaterThan(QUICK.articles * 0.9);
+    expect(result.articles.accepted).toBeGreaterThan(300);
     expect(result.workerKills).toBeGreaterThanOrEqual(QUICK.kills);
     // Each failure names what broke: the article ids lost or doubled and where, the entries left pending, the
     // unexpected dead letters with their errors, the broken token streams, the feature rows behind.
