@@ -1,6 +1,6 @@
 // What INGEST_WAITAOF costs: the latency of POST /articles with and without it, in the same run, for appendfsync
 // everysec (the embedded default) and always. Two `api` processes (the built app) share one Valkey per setting;
-// sequential keep-alive requests, rounds interleaved so both see the same machine.
+// sequential keep-alive requests, rounds interleaved so both see the same machine; then 16 concurrent producers.
 //   bash scripts/build-bench.sh && node .bench-dist/chaos/waitaof.js [--requests 2000]
 import { cpus } from 'node:os';
 import { ensureBuilt, percentile } from '../bench/support.js';
@@ -8,6 +8,7 @@ import { spawnApp } from '../test/support/process.js';
 import { TestValkey } from '../test/support/valkey.js';
 
 const ROUNDS = 4;
+const CONCURRENCY = 16;
 
 async function post(url: string, id: string): Promise<number> {
   const started = performance.now();
@@ -37,7 +38,25 @@ async function measure(fsync: 'always' | 'everysec', requests: number): Promise<
         for (let i = 0; i < requests / ROUNDS; i++) times[name].push(await post(app.url, `${name}-${round}-${i}`));
       }
     }
-    const out: Record<string, number> = {};
+    // Concurrent producers: WAITAOF blocks the ingest connection until the fsync, so later writes queue behind it.
+    const concurrent: Record<string, number> = {};
+    for (const [name, app] of [
+      ['plain', plain],
+      ['waitaof', waitaof],
+    ] as const) {
+      let sent = 0;
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async (_, w) => {
+          while (sent < requests) await post(app.url, `${name}-c-${w}-${sent++}`);
+        }),
+      );
+      concurrent[name] = Math.round(requests / ((performance.now() - started) / 1000));
+    }
+    const out: Record<string, number> = {
+      [`${fsync}_plain_articles_per_s_${CONCURRENCY}_concurrent`]: concurrent.plain,
+      [`${fsync}_waitaof_articles_per_s_${CONCURRENCY}_concurrent`]: concurrent.waitaof,
+    };
     for (const [name, list] of Object.entries(times)) {
       const sorted = [...list].sort((a, b) => a - b);
       out[`${fsync}_${name}_p50_ms`] = Number(percentile(sorted, 50).toFixed(3));
