@@ -3,7 +3,7 @@ import { QUICK, runChaos } from '../chaos/chaos.js';
 
 // The quick chaos run (chaos/chaos.ts; `npm run chaos` is the long one): needs the built app (`npx nest build`).
 describe('chaos: worker kill -9s, Valkey kill -9 and SIGSTOP, CLIENT KILL storms, poison, under REST load', () => {
-  it('loses and doubles no accepted article, leaves nothing pending, dead-letters only the poison', async () => {
+  it('loses and doubles no accepted article, leaves nothing pending, dead-letters only the poison, completes every token stream and feature row', async () => {
     const result = await runChaos(QUICK, (message) => process.stderr.write(`${message}\n`));
     process.stderr.write(
       `chaos quick: ${result.articles.accepted} accepted, ${result.workerKills} worker kills, ` +
