@@ -93,7 +93,7 @@ describe('stream-worker engine under Valkey faults', () => {
   const hung = (): Promise<void> => new Promise<void>((done) => (releaseHung = done));
 
   beforeAll(async () => {
-    server = await TestValkey.start({ appendOnly: true, fsync: 'always' });
+    server = await TestValkey.start({ appendOnly: true, appendFsync: 'always' });
     admin = server.client();
   });
 

@@ -58,6 +58,13 @@ export class EnvironmentVariables {
 
   @IsInt() @IsPositive() INGEST_MAX_BACKLOG = 100000;
   @IsInt() @IsPositive() ARTICLE_MAX_BODY_CHARS = 100000;
+  /**
+   * Answer 202 only once Valkey has fsynced the article to its append-only file (WAITAOF 1 0 on the ingest
+   * connection): an accepted article then survives a kill -9 of Valkey whatever its appendfsync. Needs appendonly yes.
+   */
+  @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) INGEST_WAITAOF = false;
+  /** How long ingest waits for that fsync before answering 503 with Retry-After. */
+  @IsInt() @Min(1) @Max(60000) INGEST_WAITAOF_TIMEOUT_MS = 2000;
   @IsString() INGEST_FEEDS = '';
   @IsInt() @Min(1) INGEST_POLL_SECONDS = 300;
 

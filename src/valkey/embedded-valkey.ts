@@ -38,8 +38,8 @@ export interface EmbeddedValkeyOptions {
   dataDir: string;
   port?: number;
   appendOnly?: boolean;
-  /** More `valkey-server` arguments, e.g. `['--appendfsync', 'always']`. */
-  extraArgs?: string[];
+  /** When the append-only file is fsynced; Valkey's default is everysec. */
+  appendFsync?: 'always' | 'everysec' | 'no';
   logger?: Logger;
   /** Called when the server fails without stop() (killed, crashed: a non-zero exit), with its status and last output. */
   onUnexpectedExit?: (detail: string) => void;
@@ -85,6 +85,8 @@ export class EmbeddedValkey {
       dataDir,
       '--appendonly',
       this.options.appendOnly === false ? 'no' : 'yes',
+      '--appendfsync',
+      this.options.appendFsync ?? 'everysec',
       '--save',
       '',
       '--pidfile',
@@ -98,7 +100,6 @@ export class EmbeddedValkey {
       // Per-user feed streams are many and short: smaller stream nodes stop Valkey preallocating 4 KB for each one.
       '--stream-node-max-bytes',
       '1024',
-      ...(this.options.extraArgs ?? []),
     ];
     // The shell runs valkey-server and polls for our pid; when we are gone it stops the server.
     const watchdog = [

@@ -2,13 +2,9 @@ import { Valkey } from 'iovalkey';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedValkey } from '../../src/valkey/embedded-valkey.js';
+import { EmbeddedValkey, type EmbeddedValkeyOptions } from '../../src/valkey/embedded-valkey.js';
 
-export interface TestValkeyOptions {
-  appendOnly?: boolean;
-  /** `appendfsync` when appendOnly: `always` makes every acknowledged write survive a kill -9. */
-  fsync?: 'always' | 'everysec' | 'no';
-}
+type AppendFsync = EmbeddedValkeyOptions['appendFsync'];
 
 /** A real valkey-server for one test file, on a free loopback port, in a throwaway directory. */
 export class TestValkey {
@@ -17,20 +13,16 @@ export class TestValkey {
   private constructor(
     private server: EmbeddedValkey,
     readonly dir: string,
-    private readonly options: TestValkeyOptions,
+    private readonly appendOnly: boolean,
+    private readonly appendFsync: AppendFsync,
   ) {}
 
-  static async start(options: TestValkeyOptions = {}): Promise<TestValkey> {
+  static async start(options: { appendOnly?: boolean; appendFsync?: AppendFsync } = {}): Promise<TestValkey> {
     const dir = mkdtempSync(join(tmpdir(), 'skein-test-'));
-    const server = new EmbeddedValkey(TestValkey.serverOptions(dir, options));
-    await server.start();
-    return new TestValkey(server, dir, options);
-  }
-
-  private static serverOptions(dir: string, options: TestValkeyOptions, port?: number) {
     const appendOnly = options.appendOnly ?? false;
-    const extraArgs = appendOnly && options.fsync ? ['--appendfsync', options.fsync] : [];
-    return { dataDir: dir, appendOnly, extraArgs, port };
+    const server = new EmbeddedValkey({ dataDir: dir, appendOnly, appendFsync: options.appendFsync });
+    await server.start();
+    return new TestValkey(server, dir, appendOnly, options.appendFsync);
   }
 
   get url(): string {
@@ -41,8 +33,8 @@ export class TestValkey {
     return this.server.port;
   }
 
-  /** The valkey-server process itself (not its watchdog shell). */
-  get pid(): number {
+  /** The valkey-server process itself (the embedded server runs under a watchdog shell), from its pid file. */
+  get serverPid(): number {
     return Number(readFileSync(join(this.dir, 'valkey.pid'), 'utf8').trim());
   }
 
@@ -60,19 +52,40 @@ export class TestValkey {
     await this.startAgain(downMs);
   }
 
-  /** kill -9 of the server: nothing flushed, no clean shutdown. `startAgain` brings it back on its AOF. */
-  async kill9(): Promise<void> {
-    const pid = this.pid;
-    process.kill(pid, 'SIGKILL');
-    while (alive(pid)) await new Promise((r) => setTimeout(r, 10));
+  /** The valkey-server process itself (alias of serverPid). */
+  get pid(): number {
+    return this.serverPid;
   }
 
-  /** Starts the server again on the same port and data dir after `kill9` or `stop`. */
-  async startAgain(downMs = 0): Promise<void> {
-    const port = this.server.port;
-    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
-    this.server = new EmbeddedValkey(TestValkey.serverOptions(this.dir, this.options, port));
-    await this.server.start();
+  /** kill -9 of valkey-server: no shutdown, no last fsync; what the append-only file holds is all that survives. */
+  async kill9(): Promise<void> {
+    const pid = this.serverPid;
+    process.kill(pid, 'SIGKILL');
+    while (alive(pid)) await new Promise((r) => setTimeout(r, 10));
+    await this.server.stop(); // the watchdog shell ends with its server
+  }
+
+  /** kill -9, then a new server on the same port and data dir after `downMs` (it loads the append-only file). */
+  async kill9AndRestart(downMs = 300): Promise<void> {
+    await this.kill9();
+    await this.startAgain(downMs);
+  }
+
+  /** SIGSTOP the server for `ms` (connections stay open, nothing is answered), then SIGCONT. */
+  async pause(ms: number): Promise<void> {
+    const pid = this.serverPid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, ms));
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const client of this.clients) client.disconnect();
+    await this.server.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** A copy of the append-only files as they are now, for `restoreAof` to roll the data back to (a lost tail). */
@@ -89,19 +102,17 @@ export class TestValkey {
     rmSync(copy, { recursive: true, force: true });
   }
 
-  /** SIGSTOP: the server keeps its sockets open and answers nothing (a stall) until `resume`. */
-  pause(): void {
-    process.kill(this.pid, 'SIGSTOP');
-  }
-
-  resume(): void {
-    process.kill(this.pid, 'SIGCONT');
-  }
-
-  async stop(): Promise<void> {
-    for (const client of this.clients) client.disconnect();
-    await this.server.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+  /** Starts the server again on the same port and data dir after `kill9` or a stop. */
+  async startAgain(downMs = 0): Promise<void> {
+    const port = this.server.port;
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+    this.server = new EmbeddedValkey({
+      dataDir: this.dir,
+      appendOnly: this.appendOnly,
+      appendFsync: this.appendFsync,
+      port,
+    });
+    await this.server.start();
   }
 }
 

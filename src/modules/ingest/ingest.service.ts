@@ -1,6 +1,13 @@
-import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
+import { Role } from '../../config/roles.js';
 import type { HeaderedException } from '../../http/fast-route.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
@@ -25,8 +32,20 @@ export class BacklogFullError extends ServiceUnavailableException implements Hea
   }
 }
 
+/** INGEST_WAITAOF: the write was not confirmed fsynced to the append-only file in time (or cannot be). */
+export class NotDurableError extends ServiceUnavailableException implements HeaderedException {
+  constructor(reason: string) {
+    super(`the article is not confirmed on disk (INGEST_WAITAOF): ${reason}; retry (the same id is one article)`);
+  }
+
+  get headers(): Record<string, string> {
+    return { 'Retry-After': '1' };
+  }
+}
+
 @Injectable()
-export class IngestService {
+export class IngestService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(IngestService.name);
   private backlog = { value: 0, at: 0 };
   /** Each accept is one script call, waited for: written at once rather than auto-pipelined (ValkeyService.direct). */
   private appendsClient?: Valkey;
@@ -37,6 +56,18 @@ export class IngestService {
     private readonly stats: StreamStatsService,
     private readonly metrics: Metrics,
   ) {}
+
+  /** With INGEST_WAITAOF on an api replica, says at start when the server cannot confirm fsyncs (appendonly no). */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.env.INGEST_WAITAOF || !this.config.has(Role.Api)) return;
+    const info = await this.valkey.command.info('persistence').catch(() => '');
+    if (/^aof_enabled:0\s*$/m.test(info)) {
+      this.logger.error(
+        'INGEST_WAITAOF=true but the Valkey server has appendonly no: WAITAOF cannot confirm a write, so ingest answers ' +
+          '503 until the server runs with appendonly yes (CONFIG SET appendonly yes)',
+      );
+    }
+  }
 
   /** Opened on first use: every replica has this service, few of them ingest. */
   private get appends(): Valkey {
@@ -80,6 +111,7 @@ export class IngestService {
       streamKeys.push(keys.articleAccepted(ids[i]));
     });
     const appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
+    if (this.config.env.INGEST_WAITAOF) await this.confirmFsynced();
     const fresh = appended.filter((flag) => flag === 1).length;
     this.metrics.ingested.labels(source, 'accepted').inc(fresh);
     this.metrics.ingested.labels(source, 'duplicate').inc(appended.length - fresh);
@@ -93,6 +125,21 @@ export class IngestService {
     const value = unprocessed((await this.stats.stats([this.valkey.keys.newsRaw]))[0]);
     this.backlog = { value, at: Date.now() };
     return value;
+  }
+
+  /**
+   * WAITAOF on the connection that wrote: returns once everything this connection wrote (these articles, or the
+   * earlier accept of a duplicate id) is fsynced to the local append-only file; else a 503 with Retry-After.
+   */
+  private async confirmFsynced(): Promise<void> {
+    const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
+    let local: number;
+    try {
+      [local] = (await this.appends.call('WAITAOF', 1, 0, timeout)) as number[];
+    } catch (error) {
+      throw new NotDurableError(`WAITAOF failed: ${(error as Error).message}`);
+    }
+    if (Number(local) < 1) throw new NotDurableError(`no fsync within ${timeout} ms (INGEST_WAITAOF_TIMEOUT_MS)`);
   }
 
   private async assertCapacity(source: string): Promise<void> {
