@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -40,7 +39,6 @@ export class AppModule {
             autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || req.url === '/health' },
           },
         }),
-        ScheduleModule.forRoot(),
         MetricsModule,
         ValkeyModule,
         StreamsModule,
