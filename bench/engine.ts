@@ -1,5 +1,5 @@
 // Throughput of the stream-worker engine through a no-op stage, at batch sizes 1, 10 and 100.
-//   node --loader ts-node/esm bench/engine.ts [--quick]
+//   bash scripts/build-bench.sh && node .bench-dist/bench/engine.js [--quick]
 import { Valkey } from 'iovalkey';
 import { loadConfig } from '../src/config/config.js';
 import { Metrics } from '../src/metrics/metrics.service.js';

@@ -1,6 +1,6 @@
 // Fan-out throughput (feed deliveries/s through the real FanoutWorker handler and fanout.lua) with 1,000 and
 // 10,000 users following 3 of the 10 topics, and Valkey memory per buffered feed entry (300,000 entries).
-//   node --loader ts-node/esm bench/fanout.ts [--quick]
+//   bash scripts/build-bench.sh && node .bench-dist/bench/fanout.js [--quick]
 import type { Valkey } from 'iovalkey';
 import { register } from 'node:module';
 import { loadConfig } from '../src/config/config.js';

@@ -4,8 +4,8 @@
 //      (written from different story templates, so this is the harder, more honest check);
 //   3. throughput of classification and enrichment (summary + metadata) on ~100-word articles.
 // Exits non-zero when the held-out accuracy misses the 0.85 target.
-// It runs through ts-node's ESM hooks registered with `--import` (see package.json): the older `--loader` form runs
-// ts-node on the main thread, which leaves V8's regular expressions on a slow path and makes throughput look ~10x worse.
+// It runs through tsx (see package.json), whose hooks are registered off the main thread: a loader running on the main
+// thread (ts-node's old `--loader` form) left V8's regular expressions on a slow path and throughput looked ~10x worse.
 import { readFileSync } from 'node:fs';
 import {
   LocalClassifier,
@@ -131,7 +131,7 @@ print();
 
 const articles = hundredWordArticles(samples, 5000);
 const normalizer = new TextNormalizer();
-perSecond('tokenise + normalise (WordTokenizer, stop words, Porter stems)', articles.length, () => {
+perSecond('tokenise + normalise (word tokens, stop words, Porter stems)', articles.length, () => {
   for (const article of articles) normalizer.terms(`${article.title} ${article.body}`);
 });
 perSecond('classifications of a 100-word article (one core)', articles.length, () => {

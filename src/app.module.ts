@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -21,6 +20,9 @@ import { DeadLettersModule } from './streams/dead-letters.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { ValkeyModule } from './valkey/valkey.module.js';
 
+/** Scraped or probed every few seconds: not logged per request. */
+const PROBES = new Set(['/metrics', '/health', '/health/live', '/health/ready']);
+
 /** Imports every module; `ROLES` decides which workers start and whether the HTTP API exists. */
 @Module({})
 export class AppModule {
@@ -37,10 +39,9 @@ export class AppModule {
               return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
             },
             redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || req.url === '/health' },
+            autoLogging: { ignore: (req: IncomingMessage) => PROBES.has(req.url ?? '') },
           },
         }),
-        ScheduleModule.forRoot(),
         MetricsModule,
         ValkeyModule,
         StreamsModule,

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { periodic, type Periodic } from '../common/periodic.js';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
+import { StreamWorkerHost } from '../streams/stream-worker.host.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 
 export interface HealthReport {
@@ -24,7 +26,37 @@ export class HealthService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly workers: StreamWorkerHost,
+    private readonly checks: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
   ) {}
+
+  /** Liveness, the restart signal: answered while the event loop runs, whatever Valkey does (a restart cannot help it). */
+  live(): Promise<HealthCheckResult> {
+    return this.checks.check([
+      () => this.indicators.check('process').up({ uptime_seconds: Math.round(process.uptime()) }),
+    ]);
+  }
+
+  /**
+   * Readiness, the traffic signal: Valkey answers PING within PING_TIMEOUT_MS, and the stream workers of this replica's
+   * roles are started and none is stuck. A 503 names what is down.
+   */
+  ready(): Promise<HealthCheckResult> {
+    return this.checks.check([
+      async () => {
+        const valkey = this.indicators.check('valkey');
+        return (await this.ping()) ? valkey.up() : valkey.down({ message: `no PONG within ${PING_TIMEOUT_MS} ms` });
+      },
+      () => {
+        const workers = this.indicators.check('workers');
+        const { started, running, stuck, stopped } = this.workers.readiness();
+        if (!started) return workers.down({ message: 'the stream workers are not started', running });
+        if (stopped.length > 0 || Object.keys(stuck).length > 0) return workers.down({ running, stuck, stopped });
+        return workers.up({ running });
+      },
+    ]);
+  }
 
   async check(): Promise<HealthReport> {
     const up = await this.ping();

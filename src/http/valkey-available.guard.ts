@@ -3,8 +3,8 @@ import type { Request, Response } from 'express';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import type { HeaderedException } from './fast-route.js';
 
-/** Paths that answer without Valkey: health says it is down, metrics and the page need it not. */
-const OPEN_PATHS = new Set(['/health', '/metrics', '/']);
+/** Paths that answer without Valkey: health and readiness say it is down, liveness, metrics and the page need it not. */
+const OPEN_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/']);
 
 export class ValkeyUnreachableException extends ServiceUnavailableException implements HeaderedException {
   constructor() {

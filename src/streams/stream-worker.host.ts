@@ -8,6 +8,18 @@ import { StreamStatsService } from './stream-stats.service.js';
 import type { StreamStage } from './stream-entry.js';
 import { StreamWorker } from './stream-worker.js';
 
+/** The stage workers of this replica's roles as readiness sees them. */
+export interface WorkersReadiness {
+  /** `startAll` has started every one (and no stop has begun). */
+  started: boolean;
+  /** Consumers per worker whose read loops answer. */
+  running: Record<string, number>;
+  /** Workers with a read loop that has awaited Valkey past block time + socket timeout: how long, in ms. */
+  stuck: Record<string, number>;
+  /** Workers without consumers. */
+  stopped: string[];
+}
+
 /**
  * Finds every `@StageWorker(role)` provider and runs a StreamWorker for it when this replica has the role.
  * Workers start only once the app is listening (`startAll` from main), and stop before Valkey clients close.
@@ -16,6 +28,7 @@ import { StreamWorker } from './stream-worker.js';
 export class StreamWorkerHost implements BeforeApplicationShutdown {
   private readonly logger = new Logger(StreamWorkerHost.name);
   private readonly workers: StreamWorker[] = [];
+  private started = false;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -37,7 +50,24 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
       await worker.start();
       this.workers.push(worker);
     }
+    this.started = true;
     this.logger.log(`stream workers running: ${this.workers.map((w) => w.name).join(', ') || 'none'}`);
+  }
+
+  /**
+   * The workers `startAll` started: each has its consumers, and none has a read loop that has awaited Valkey longer
+   * than STREAM_BLOCK_MS + VALKEY_SOCKET_TIMEOUT_MS (by then the socket timeout should have dropped the connection).
+   */
+  readiness(): WorkersReadiness {
+    const stuckAfterMs = this.config.env.STREAM_BLOCK_MS + this.config.env.VALKEY_SOCKET_TIMEOUT_MS;
+    const readiness: WorkersReadiness = { started: this.started, running: {}, stuck: {}, stopped: [] };
+    for (const worker of this.workers) {
+      const waitedMs = Math.max(0, ...worker.readerConnections.map((client) => this.valkey.waitingMs(client)));
+      if (worker.consumerNames.length === 0) readiness.stopped.push(worker.name);
+      else if (waitedMs > stuckAfterMs) readiness.stuck[worker.name] = waitedMs;
+      else readiness.running[worker.name] = worker.consumerNames.length;
+    }
+    return readiness;
   }
 
   create(stage: StreamStage): StreamWorker {
@@ -63,6 +93,7 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.started = false;
     await Promise.all(this.workers.map((worker) => worker.stop()));
     this.workers.length = 0;
   }

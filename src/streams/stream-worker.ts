@@ -84,6 +84,11 @@ export class StreamWorker {
     return this.consumers;
   }
 
+  /** The connections of its read loops (readiness asks how long each has awaited a reply). */
+  get readerConnections(): readonly Valkey[] {
+    return this.readers.map((reader) => reader.client);
+  }
+
   private get keys(): Keys {
     return this.valkey.keys;
   }

@@ -47,6 +47,8 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly clients = new Set<Valkey>();
   private readonly closers: (() => Promise<void>)[] = [];
   private readonly runIds = new WeakMap<Valkey, Promise<string>>();
+  /** Blocking clients: how many replies each awaits, and since when it has awaited one without a pause. */
+  private readonly waits = new WeakMap<Valkey, { pending: number; since?: number }>();
   private stopping = false;
   readonly keys: Keys;
   readonly command: Valkey;
@@ -138,6 +140,15 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     return known;
   }
 
+  /**
+   * How long a blocking client has been awaiting replies without a pause, 0 when it awaits none: a reader blocked past
+   * its block time plus the socket timeout is stuck (the socket timeout should have dropped its connection by then).
+   */
+  waitingMs(client: Valkey): number {
+    const since = this.waits.get(client)?.since;
+    return since === undefined ? 0 : Date.now() - since;
+  }
+
   private create(kind: ClientKind, name: string, blockMs = 0): Valkey {
     const timeout = this.config.env.VALKEY_SOCKET_TIMEOUT_MS;
     const options: RedisOptions = {
@@ -163,6 +174,7 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     // A subscriber awaits no reply between messages, so a socket timeout alone never fires on it: ping it.
     if (kind === 'subscriber') this.heartbeat(client, timeout);
     if (kind === 'command' || kind === 'direct') this.timeCommands(client, name === 'command' ? 'command' : 'other');
+    if (kind === 'blocking') this.trackWaits(client);
     this.clients.add(client);
     return client;
   }
@@ -193,6 +205,21 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       const stop = (): void => void end();
       command.promise.then(stop, stop);
       return result;
+    };
+  }
+
+  /** Counts the replies a blocking client awaits (a command resent after a reconnect keeps its first send time). */
+  private trackWaits(client: Valkey): void {
+    const wait: { pending: number; since?: number } = { pending: 0 };
+    this.waits.set(client, wait);
+    const send = client.sendCommand.bind(client);
+    client.sendCommand = (command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
+      if (wait.pending++ === 0) wait.since = Date.now();
+      const settled = (): void => {
+        if (--wait.pending === 0) wait.since = undefined;
+      };
+      command.promise.then(settled, settled);
+      return send(command, stream);
     };
   }
 }

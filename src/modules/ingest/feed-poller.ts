@@ -1,52 +1,52 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { parseFeed } from '@rowanmanning/feed-parser';
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { isURL } from 'class-validator';
-import Parser from 'rss-parser';
 import { periodic, type Periodic } from '../../common/periodic.js';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { ArticleDto } from './article.dto.js';
 import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from './article.js';
 import { IngestService } from './ingest.service.js';
-import { stripHtml } from './strip-html.js';
 
 const FETCH_TIMEOUT_MS = 15000;
 /** Largest feed response read: a feed is a few hundred KB; a bigger (or endless) one is refused, not buffered. */
 const FEED_MAX_BYTES = 10 * 1024 * 1024;
 
-// rss-parser makes each item's contentSnippet with utils.stripHtml, whose regexes are quadratic in unclosed `<`: the
-// same replacements in linear time, installed on the module object its parser calls through.
-const require = createRequire(import.meta.url);
-(require('rss-parser/lib/utils.js') as { stripHtml: (html: string) => string }).stripHtml = stripHtml;
-
-interface FeedItem {
-  guid?: string;
-  id?: string;
-  link?: string;
-  title?: string;
-  content?: string;
-  contentSnippet?: string;
-  summary?: string;
-  isoDate?: string;
+/** What Skein reads of a feed item (RSS 2.0, RDF or Atom), as @rowanmanning/feed-parser normalises it. */
+export interface FeedItem {
+  /** RSS guid or Atom id. */
+  id: string | null;
+  /** The item's link, resolved against the feed's. */
+  url: string | null;
+  title: string | null;
+  /** RSS description or Atom summary. */
+  description: string | null;
+  /** RSS content:encoded or Atom content. */
+  content: string | null;
+  published: Date | null;
+  updated: Date | null;
 }
 
 /** The article id of a feed item: a hash of its guid (or Atom id), else its link — the same item polled twice is one. */
-export function feedItemId(item: FeedItem): string | undefined {
-  const key = item.guid ?? item.id ?? item.link;
+export function feedItemId(item: Pick<FeedItem, 'id' | 'url'>): string | undefined {
+  const key = item.id ?? item.url;
   return key ? `rss-${createHash('sha1').update(key).digest('hex').slice(0, 16)}` : undefined;
 }
 
-export function articleFromFeedItem(item: FeedItem, source: string): ArticleDto | undefined {
+/** `atom` prefers an entry's content to its summary; RSS its description to content:encoded. */
+export function articleFromFeedItem(item: FeedItem, source: string, atom = false): ArticleDto | undefined {
   const id = feedItemId(item);
   // Cut to the limits intake applies to every producer, so a long feed title does not dead-letter the item.
   const title = item.title?.trim().slice(0, MAX_TITLE_CHARS);
   if (!id || !title) return undefined;
-  const body = (item.contentSnippet ?? item.summary ?? stripTags(item.content ?? '')).trim() || title;
+  const text = atom ? (item.content ?? item.description) : (item.description ?? item.content);
+  const body = stripTags(text ?? '').trim() || title;
   const article: ArticleDto = { id, title, body, source: source.slice(0, MAX_SOURCE_CHARS) };
-  const link = item.link;
+  const link = item.url;
   if (link && /^https?:\/\//.test(link) && link.length <= MAX_URL_CHARS && isURL(link, URL_OPTIONS)) article.url = link;
-  if (item.isoDate) article.published_at = item.isoDate;
+  const published = item.published ?? item.updated;
+  if (published) article.published_at = published.toISOString();
   return article;
 }
 
@@ -70,7 +70,6 @@ export function stripTags(html: string): string {
 @Injectable()
 export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeedPoller.name);
-  private readonly parser = new Parser<Record<string, unknown>, FeedItem>();
   private polling?: Periodic;
 
   constructor(
@@ -118,10 +117,11 @@ export class FeedPoller implements OnApplicationBootstrap, OnApplicationShutdown
   async poll(url: string): Promise<number> {
     const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const feed = await this.parser.parseString(await boundedText(res, FEED_MAX_BYTES));
-    const source = (typeof feed.title === 'string' && feed.title) || new URL(url).host;
+    const feed = parseFeed(await boundedText(res, FEED_MAX_BYTES));
+    const source = feed.title || new URL(url).host;
+    const atom = feed.meta.type === 'atom';
     const articles = feed.items
-      .map((item) => articleFromFeedItem(item, source))
+      .map((item) => articleFromFeedItem(item, source, atom))
       .filter((article): article is ArticleDto => article !== undefined);
     if (articles.length === 0) return 0;
     const { fresh } = await this.ingest.accept(articles, 'rss');
