@@ -46,7 +46,7 @@ describe('liveness and readiness', () => {
   });
 
   it('answers /health/ready 503 naming valkey while Valkey is paused (SIGSTOP), /health/live staying 200', async () => {
-    valkey.pause();
+    await valkey.pause();
     const res = await eventually(async () => {
       const r = await json<Check>(`${app.url}/health/ready`);
       return r.status === 503 ? r : undefined;

@@ -71,15 +71,23 @@ export class TestValkey {
     await this.startAgain(downMs);
   }
 
-  /** SIGSTOP the server for `ms` (connections stay open, nothing is answered), then SIGCONT. */
-  async pause(ms: number): Promise<void> {
+  /**
+   * SIGSTOP the server (connections stay open, nothing is answered): for `ms`, then SIGCONT; without `ms`, until
+   * `resume()`.
+   */
+  async pause(ms?: number): Promise<void> {
     const pid = this.serverPid;
     process.kill(pid, 'SIGSTOP');
+    if (ms === undefined) return;
     try {
       await new Promise((r) => setTimeout(r, ms));
     } finally {
       process.kill(pid, 'SIGCONT');
     }
+  }
+
+  resume(): void {
+    process.kill(this.serverPid, 'SIGCONT');
   }
 
   async stop(): Promise<void> {
