@@ -29,7 +29,10 @@ export interface StreamStage {
   readonly definition: StageDefinition;
   /** Writes the batch's output. Throwing leaves the batch unacknowledged, to be retried entry by entry. */
   handle(entries: StreamEntry[]): Promise<StageOutcome | void>;
-  /** Told once an entry was moved to `dlq:{stage}` (rejected, or failed too often), e.g. to end what waits on it. */
+  /**
+   * Told just before an entry is moved to `dlq:{stage}` (rejected, or failed too often), e.g. to end what waits on it;
+   * told again if the process dies before the move, so it must be idempotent.
+   */
   deadLettered?(entry: StreamEntry, reason: string): Promise<void>;
   /** The fields a dead letter keeps of the entry, which a replay appends again (the entry's own by default). */
   replayFields?(entry: StreamEntry): Fields;

@@ -473,6 +473,11 @@ export class StreamWorker {
       dlq_deliveries: String(entry.deliveries),
       dlq_at: new Date().toISOString(),
     };
+    // Told first: a process that dies between the two leaves the entry pending, so the hook runs again (it must be
+    // idempotent) and no stream is left waiting on an entry already moved.
+    await this.stage.deadLettered?.(entry, error).catch((hookError: Error) => {
+      this.logger.warn(`before dead-lettering entry ${entry.id}: ${hookError.message}`);
+    });
     const own = this.stage.replayFields?.(entry) ?? entry.fields;
     const cap = this.options.deadLetterMaxLen ?? 0;
     const source = { stream: this.stream, group: this.group, id: entry.id };
@@ -487,9 +492,6 @@ export class StreamWorker {
     this.metrics.deadLetters.labels(this.name, kind).inc();
     // A warning, not an error: the entry is kept with its reason, and the stage carries on.
     this.logger.warn(`entry ${entry.id} moved to ${dlq}: ${error}`);
-    await this.stage.deadLettered?.(entry, error).catch((hookError: Error) => {
-      this.logger.warn(`after dead-lettering entry ${entry.id}: ${hookError.message}`);
-    });
   }
 
   private async ensureGroup(): Promise<void> {
