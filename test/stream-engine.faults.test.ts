@@ -1,11 +1,10 @@
 import type { Valkey } from 'iovalkey';
-import { loadConfig } from '../src/config/config.js';
-import { Metrics } from '../src/metrics/metrics.service.js';
 import type { StageOutcome, StreamEntry, StreamStage } from '../src/streams/stream-entry.js';
-import { StreamWorker, type StreamWorkerOptions } from '../src/streams/stream-worker.js';
-import { ValkeyConnection, ValkeyService } from '../src/valkey/valkey.service.js';
+import type { StreamWorker, StreamWorkerOptions } from '../src/streams/stream-worker.js';
+import type { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually } from './support/app.js';
 import { TcpProxy } from './support/proxy.js';
+import { EngineFixture, range } from './support/engine.js';
 import { TestValkey } from './support/valkey.js';
 
 const OPTIONS: StreamWorkerOptions = {
@@ -43,21 +42,15 @@ class OutputStage implements StreamStage {
 describe('stream-worker engine under Valkey faults', () => {
   let server: TestValkey;
   let admin: Valkey;
-  const services: ValkeyService[] = [];
-  const workers: StreamWorker[] = [];
-
-  function service(url = server.url, env: Record<string, string> = {}): ValkeyService {
-    const config = loadConfig({ VALKEY_URL: url, ...env });
-    const valkey = new ValkeyService(config, new ValkeyConnection(url), new Metrics());
-    services.push(valkey);
-    return valkey;
-  }
-
-  function worker(stage: StreamStage, valkey: ValkeyService, options: Partial<StreamWorkerOptions> = {}): StreamWorker {
-    const w = new StreamWorker(stage, valkey, new Metrics(), { ...OPTIONS, ...options });
-    workers.push(w);
-    return w;
-  }
+  const engine = new EngineFixture(
+    () => server.url,
+    () => admin,
+    OPTIONS,
+  );
+  const service = engine.service.bind(engine);
+  const worker = engine.worker.bind(engine);
+  const produce = engine.produce.bind(engine);
+  const outputs = engine.outputs.bind(engine);
 
   /** What a kill -9 of the worker's process does to it: its connections drop, nothing more runs, nothing is released. */
   function crash(w: StreamWorker, valkey: ValkeyService): void {
@@ -65,17 +58,7 @@ describe('stream-worker engine under Valkey faults', () => {
     internals.running = false;
     for (const timer of internals.timers) clearInterval(timer);
     for (const client of (valkey as unknown as { clients: Set<Valkey> }).clients) client.disconnect();
-    workers.splice(workers.indexOf(w), 1);
-  }
-
-  async function produce(stream: string, count: number): Promise<void> {
-    const pipeline = admin.pipeline();
-    for (let i = 0; i < count; i++) pipeline.xadd(stream, '*', 'n', String(i));
-    await pipeline.exec();
-  }
-
-  async function outputs(stage: string): Promise<number[]> {
-    return (await admin.smembers(`out:${stage}`)).map(Number).sort((a, b) => a - b);
+    engine.forget(w);
   }
 
   async function pendingCount(stream: string): Promise<number> {
@@ -87,7 +70,6 @@ describe('stream-worker engine under Valkey faults', () => {
     return entries.map(([, flat]) => flat[flat.indexOf('n') + 1]);
   }
 
-  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
   /** A handler that never returns, as in a process that died handling it; released after each test. */
   let releaseHung: () => void = () => undefined;
   const hung = (): Promise<void> => new Promise<void>((done) => (releaseHung = done));
@@ -99,9 +81,7 @@ describe('stream-worker engine under Valkey faults', () => {
 
   afterEach(async () => {
     releaseHung();
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
-    await Promise.all(services.splice(0).map((s) => s.onApplicationShutdown()));
-    await admin.flushall();
+    await engine.reset();
   });
 
   afterAll(async () => {
@@ -194,8 +174,7 @@ describe('stream-worker engine under Valkey faults', () => {
       await admin.xadd('s:partition', '*', 'n', '100');
       await eventually(async () => (await outputs('partition')).includes(100), 15000, 100);
     } finally {
-      await Promise.all(workers.splice(0).map((w) => w.stop()));
-      await Promise.all(services.splice(0).map((s) => s.onApplicationShutdown()));
+      await engine.reset();
       proxy.close();
     }
   });

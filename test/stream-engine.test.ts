@@ -1,9 +1,8 @@
-import { loadConfig } from '../src/config/config.js';
-import { Metrics } from '../src/metrics/metrics.service.js';
 import { ReplicaStopping, type StageOutcome, type StreamEntry, type StreamStage } from '../src/streams/stream-entry.js';
-import { StreamWorker, type StreamWorkerOptions } from '../src/streams/stream-worker.js';
-import { ValkeyConnection, ValkeyService } from '../src/valkey/valkey.service.js';
+import type { StreamWorkerOptions } from '../src/streams/stream-worker.js';
+import type { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually } from './support/app.js';
+import { EngineFixture, range } from './support/engine.js';
 import { TestValkey } from './support/valkey.js';
 
 const OPTIONS: StreamWorkerOptions = {
@@ -39,45 +38,21 @@ class RecordingStage implements StreamStage {
 
 describe('stream-worker engine', () => {
   let server: TestValkey;
-  const services: ValkeyService[] = [];
-  const workers: StreamWorker[] = [];
-
-  function service(): ValkeyService {
-    const config = loadConfig({ VALKEY_URL: server.url });
-    const valkey = new ValkeyService(config, new ValkeyConnection(server.url), new Metrics());
-    services.push(valkey);
-    return valkey;
-  }
-
-  function worker(stage: StreamStage, valkey: ValkeyService, options: Partial<StreamWorkerOptions> = {}): StreamWorker {
-    const w = new StreamWorker(stage, valkey, new Metrics(), { ...OPTIONS, ...options });
-    workers.push(w);
-    return w;
-  }
-
-  async function produce(stream: string, count: number, from = 0): Promise<void> {
-    const client = server.client();
-    const pipeline = client.pipeline();
-    for (let i = from; i < from + count; i++) pipeline.xadd(stream, '*', 'n', String(i));
-    await pipeline.exec();
-  }
-
-  async function outputs(stage: string): Promise<number[]> {
-    const members = await server.client().smembers(`out:${stage}`);
-    return members.map(Number).sort((a, b) => a - b);
-  }
-
-  const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+  const engine = new EngineFixture(
+    () => server.url,
+    () => server.client(),
+    OPTIONS,
+  );
+  const service = (): ValkeyService => engine.service();
+  const worker = engine.worker.bind(engine);
+  const produce = engine.produce.bind(engine);
+  const outputs = engine.outputs.bind(engine);
 
   beforeAll(async () => {
     server = await TestValkey.start();
   });
 
-  afterEach(async () => {
-    await Promise.all(workers.splice(0).map((w) => w.stop()));
-    await Promise.all(services.splice(0).map((s) => s.onApplicationShutdown()));
-    await server.client().flushall();
-  });
+  afterEach(() => engine.reset());
 
   afterAll(async () => {
     await server.stop();
