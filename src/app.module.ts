@@ -3,6 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { destination, type DestinationStream } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -23,6 +25,24 @@ import { ValkeyModule } from './valkey/valkey.module.js';
 /** Scraped or probed every few seconds: not logged per request. */
 const PROBES = new Set(['/metrics', '/health', '/health/live', '/health/ready']);
 
+/**
+ * Where log entries go. `json`: pino's JSON lines on stdout (pino's own default destination), as a collector wants
+ * them. `pretty`: one human line per entry (time, level, [context], message, and a request's method, url, status and
+ * time), written synchronously so a line printed just before an exit is not lost; an error's stack follows its line.
+ */
+function logDestination(format: 'pretty' | 'json'): DestinationStream {
+  if (format === 'json') return destination(1);
+  return pinoPretty({
+    sync: true,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,context,req,res,responseTime',
+    messageFormat:
+      '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url}{end}' +
+      '{if res.statusCode} {res.statusCode}{end}{if responseTime} {responseTime} ms{end}',
+  });
+}
+
 /** Imports every module; `ROLES` decides which workers start and whether the HTTP API exists. */
 @Module({})
 export class AppModule {
@@ -32,15 +52,18 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.env.LOG_LEVEL,
-            genReqId: (req: IncomingMessage) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
+          pinoHttp: [
+            {
+              level: config.env.LOG_LEVEL,
+              genReqId: (req: IncomingMessage) => {
+                const given = req.headers['x-request-id'];
+                return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
+              },
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+              autoLogging: { ignore: (req: IncomingMessage) => PROBES.has(req.url ?? '') },
             },
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
-            autoLogging: { ignore: (req: IncomingMessage) => PROBES.has(req.url ?? '') },
-          },
+            logDestination(config.env.LOG_FORMAT),
+          ],
         }),
         MetricsModule,
         ValkeyModule,

@@ -69,6 +69,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     if (value === undefined || value === '') continue;
     raw[key] = NUMBER_FIELDS.has(key) && /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
   }
+  // The one default that depends on another variable: production (the image) logs JSON, anything else human lines.
+  raw.LOG_FORMAT ??= source.NODE_ENV === 'production' ? 'json' : 'pretty';
   const env = plainToInstance(EnvironmentVariables, raw);
   const errors = validateSync(env, { forbidUnknownValues: true });
   if (errors.length > 0) {

@@ -17,6 +17,11 @@ export class EnvironmentVariables {
   @IsString() HOST = '0.0.0.0';
   @IsString() ROLES = 'all';
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  /**
+   * `pretty`: one coloured human line per entry (pino-pretty), for a terminal. `json`: pino's JSON lines, for a log
+   * collector. Unset: `json` when NODE_ENV=production (the image sets it), else `pretty`.
+   */
+  @IsIn(['pretty', 'json']) LOG_FORMAT: 'pretty' | 'json' = 'pretty';
   /** A byte size as body-parser reads it: a number of bytes, or a number with b, kb, mb, gb or tb. */
   @Matches(/^\d+(\.\d+)? *(b|kb|mb|gb|tb)?$/i, {
     message: 'HTTP_BODY_LIMIT must be a byte size such as 1mb, 64kb or 1048576',

@@ -13,7 +13,13 @@ export interface TestApp {
 /** The real Nest app in this process, on a free loopback port, against the given Valkey; workers started as in main. */
 export async function startLocalApp(valkeyUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
   const port = await freePort();
-  const config = loadConfig({ VALKEY_URL: valkeyUrl, PORT: String(port), HOST: '127.0.0.1', ...env });
+  const config = loadConfig({
+    VALKEY_URL: valkeyUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_FORMAT: 'json',
+    ...env,
+  });
   const app = await createApp(config);
   await startApp(app, config);
   return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };

@@ -34,6 +34,8 @@ export async function spawnApp(
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       LOG_LEVEL: 'warn',
+      // JSON lines, as in production: tests read entries from the output (a test may ask for pretty).
+      LOG_FORMAT: 'json',
       HOST: '127.0.0.1',
       ...env,
       PORT: port,
