@@ -24,7 +24,7 @@ build: deps
 	npm run build
 
 run: deps valkey build
-	SAMPLE_DATA=$${SAMPLE_DATA:-true} node dist/main.js
+	SAMPLE_DATA=$${SAMPLE_DATA:-true} LOG_FORMAT=$${LOG_FORMAT:-pretty} node dist/main.js
 
 typecheck: deps
 	npm run typecheck

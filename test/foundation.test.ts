@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Valkey } from 'iovalkey';
 import { parse } from 'yaml';
 import { ENVIRONMENT_VARIABLES } from '../src/config/config.js';
+import { EnvironmentVariables } from '../src/config/env.schema.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { spawnApp } from './support/process.js';
 import { TestValkey } from './support/valkey.js';
@@ -324,6 +325,39 @@ describe('docker-compose.yml', () => {
       const names = Object.keys(service.environment ?? {});
       expect(names).toContain('VALKEY_URL');
       expect(names.filter((name) => !known.has(name))).toEqual([]);
+    }
+  });
+
+  it('lets every Skein service stop within its own SHUTDOWN_TIMEOUT_MS before Docker kills it, logging JSON', () => {
+    const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
+      services: Record<string, { build?: string; stop_grace_period?: string; environment?: Record<string, unknown> }>;
+    };
+    const seconds = (value = '10s'): number => {
+      const match = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+      if (!match) throw new Error(`unreadable stop_grace_period ${value}`);
+      return Number(match[1] ?? 0) * 60 + Number(match[2] ?? 0);
+    };
+    const skein = Object.entries(compose.services).filter(([, service]) => service.build === '.');
+    for (const [name, service] of skein) {
+      const env = service.environment ?? {};
+      const shutdownMs = Number(env.SHUTDOWN_TIMEOUT_MS ?? new EnvironmentVariables().SHUTDOWN_TIMEOUT_MS);
+      const graceMs = seconds(service.stop_grace_period) * 1000;
+      expect({ name, graceAboveShutdown: graceMs > shutdownMs }).toEqual({ name, graceAboveShutdown: true });
+      expect({ name, LOG_FORMAT: env.LOG_FORMAT }).toEqual({ name, LOG_FORMAT: 'json' });
+    }
+  });
+
+  it('keeps Prometheus and Grafana data in named volumes', () => {
+    const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as {
+      services: Record<string, { volumes?: string[] }>;
+      volumes?: Record<string, unknown>;
+    };
+    const named = Object.keys(compose.volumes ?? {});
+    expect(compose.services.prometheus.volumes).toContainEqual(expect.stringMatching(/^[\w-]+:\/prometheus$/));
+    expect(compose.services.grafana.volumes).toContainEqual(expect.stringMatching(/^[\w-]+:\/var\/lib\/grafana$/));
+    for (const volume of [...compose.services.prometheus.volumes!, ...compose.services.grafana.volumes!]) {
+      const source = volume.split(':')[0];
+      if (!source.startsWith('.')) expect(named).toContain(source);
     }
   });
 
