@@ -26,7 +26,7 @@ describe('.env.example', () => {
   });
 
   it('gives each its schema default (or nothing: unset) under a one-line comment', () => {
-    const defaults = new EnvironmentVariables() as unknown as Record<string, unknown>;
+    const defaults = new EnvironmentVariables() as unknown as Record<string, string | number | boolean | undefined>;
     const wrong = entries()
       .filter(([name, value, comment]) => {
         const given = value !== '' && value !== String(defaults[name] ?? '');
