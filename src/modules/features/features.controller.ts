@@ -40,12 +40,12 @@ import {
   OnlineFeaturesResponseDto,
   PushAcceptedDto,
   PushDto,
-  StreamStatsDto,
   TrimDto,
   TrimResultDto,
   ViewDefinitionDto,
   ViewDto,
 } from './features.dto.js';
+import { StreamStatsDto } from '../../http/stream-stats.dto.js';
 import { OnlineFeaturesService } from './online-features.service.js';
 
 @ApiTags('features')

@@ -13,7 +13,7 @@ import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { articleIdFor } from './article-id.js';
+import { articleIdFor } from '../../news/article-id.js';
 import type { ArticleDto } from './article.dto.js';
 
 const INGEST = LuaScript.from(new URL('./ingest.lua', import.meta.url));
