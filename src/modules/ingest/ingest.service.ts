@@ -8,7 +8,7 @@ import {
 import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
-import type { HeaderedException } from '../../http/fast-route.js';
+import type { HeaderedException } from '../../http/headered-exception.filter.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
