@@ -14,7 +14,7 @@ import { Valkey } from 'iovalkey';
 import { pathToFileURL } from 'node:url';
 import { startLocalApp } from '../test/support/app.js';
 import { spawnApp } from '../test/support/process.js';
-import { TOPICS } from '../src/modules/classify/topics.js';
+import { TOPICS } from '../src/news/topics.js';
 import { Keys } from '../src/valkey/keys.js';
 import { openLoop } from './open-loop.js';
 import { ensureBuilt, freshValkey, percentile, processCpuMs, progress } from './support.js';

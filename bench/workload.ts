@@ -3,8 +3,8 @@
 import type { Valkey } from 'iovalkey';
 import type { ArticleDto } from '../src/modules/ingest/article.dto.js';
 import { readArticles, SAMPLE_CORPUS } from '../src/modules/ingest/replay.js';
-import type { PipelineArticle } from '../src/modules/ingest/article.js';
-import { TOPICS } from '../src/modules/classify/topics.js';
+import type { PipelineArticle } from '../src/news/article.js';
+import { TOPICS } from '../src/news/topics.js';
 
 let corpus: ArticleDto[] | undefined;
 

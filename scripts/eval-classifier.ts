@@ -7,14 +7,10 @@
 // It runs through tsx (see package.json), whose hooks are registered off the main thread: a loader running on the main
 // thread (ts-node's old `--loader` form) left V8's regular expressions on a slow path and throughput looked ~10x worse.
 import { readFileSync } from 'node:fs';
-import {
-  LocalClassifier,
-  readTrainingExamples,
-  type Classification,
-  type TrainingExample,
-} from '../src/modules/classify/local-classifier.js';
-import { TextNormalizer } from '../src/modules/classify/text-normalizer.js';
-import { isTopic, TOPICS, type Topic } from '../src/modules/classify/topics.js';
+import { LocalClassifier, type Classification } from '../src/modules/classify/local-classifier.js';
+import { readTrainingExamples, type TrainingExample } from '../src/news/training-corpus.js';
+import { TextNormalizer } from '../src/news/text-normalizer.js';
+import { isTopic, TOPICS, type Topic } from '../src/news/topics.js';
 import { articleMetadata } from '../src/modules/enrich/metadata.js';
 import { ExtractiveSummarizer } from '../src/modules/enrich/summarizer.js';
 

@@ -4,7 +4,7 @@
 //   npm run replay -- --valkey redis://localhost:6379  straight into news_raw with XADD, as any producer may
 import { Valkey } from 'iovalkey';
 import { parseArgs } from 'node:util';
-import { articleIdFor } from '../src/modules/ingest/article-id.js';
+import { articleIdFor } from '../src/news/article-id.js';
 import type { ArticleDto } from '../src/modules/ingest/article.dto.js';
 import { readArticles, replay, SAMPLE_CORPUS } from '../src/modules/ingest/replay.js';
 import { Keys } from '../src/valkey/keys.js';

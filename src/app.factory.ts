@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { HeaderedExceptionFilter } from './http/headered-exception.filter.js';
 import { AppValidationPipe } from './http/validation.pipe.js';
 import { AppConfig } from './config/config.js';
 import { Role } from './config/roles.js';
@@ -24,6 +25,8 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.useLogger(app.get(PinoLogger));
   app.flushLogs();
   app.useBodyParser('json', { limit: config.env.HTTP_BODY_LIMIT });
+  // Retry-After (and any header an exception carries) reaches every HTTP answer the same way; not the gateways.
+  app.useGlobalFilters(new HeaderedExceptionFilter(app.getHttpAdapter()));
   if (config.has(Role.Api)) {
     app.useGlobalPipes(new AppValidationPipe());
     app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService)));

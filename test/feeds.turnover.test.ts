@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
-import { ArticleRepository } from '../src/modules/fanout/article.repository.js';
-import { parseEnriched, type FeedArticle } from '../src/modules/fanout/article.js';
+import { ArticleRepository } from '../src/news/article.repository.js';
+import { parseEnriched, type FeedArticle } from '../src/news/feed-article.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
 

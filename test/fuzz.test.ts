@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
-import { TOPICS } from '../src/modules/classify/topics.js';
+import { TOPICS } from '../src/news/topics.js';
 import { eventually, json } from './support/app.js';
 import { hostileBodies } from './support/hostile-text.js';
 import { OpenApiFuzzer, type FuzzRequest, type OpenApiDocument } from './support/openapi-fuzz.js';

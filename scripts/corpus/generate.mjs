@@ -57,7 +57,7 @@ const slug = (title) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(
 const training = generate('train', TRAINING_PER_TOPIC, 2, 4, 20250101);
 shuffle(training.out, training.rand);
 writeFileSync(
-  new URL('../../src/modules/classify/corpus/training.jsonl', import.meta.url),
+  new URL('../../src/news/corpus/training.jsonl', import.meta.url),
   training.out.map((a) => JSON.stringify({ title: a.title, body: a.body, topic: a.topic })).join('\n') + '\n',
 );
 

@@ -14,6 +14,7 @@ import getRawBody from 'raw-body';
 import type { AppConfig } from '../config/config.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
 import { assertBodyDepth } from './body-depth.js';
+import { isHeadered } from './headered-exception.filter.js';
 import { ValkeyUnreachableException } from './valkey-available.guard.js';
 
 /** The app's validation rules: its global ValidationPipe (src/app.factory.ts) and fast routes apply the same. */
@@ -27,11 +28,6 @@ const invalid = new ValidationPipe(VALIDATION_RULES).createExceptionFactory();
 
 /** Keys the global pipe strips at every depth (prototype pollution); looked for in the text before paying a reviver. */
 const PROTO_KEYS = /"(?:__proto__|prototype|constructor)"/;
-
-/** An HttpException whose answer carries headers (e.g. Retry-After); exception filters and fast routes send them. */
-export interface HeaderedException {
-  readonly headers: Record<string, string>;
-}
 
 /**
  * A hot POST route answered by the HTTP server ahead of Express: Nest's router, body parser, ValidationPipe (its
@@ -83,7 +79,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
       const http = error instanceof HttpException ? error : new InternalServerErrorException();
       if (!(error instanceof HttpException)) this.logger.error(`${this.path} failed: ${(error as Error).stack}`);
       const response = http.getResponse();
-      const headers = 'headers' in http ? (http as HttpException & HeaderedException).headers : {};
+      const headers = isHeadered(http) ? http.headers : {};
       send(
         res,
         http.getStatus(),

@@ -1,7 +1,7 @@
 import { Injectable, ServiceUnavailableException, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { ValkeyService } from '../valkey/valkey.service.js';
-import type { HeaderedException } from './fast-route.js';
+import type { HeaderedException } from './headered-exception.filter.js';
 
 /** Paths that answer without Valkey: health and readiness say it is down, liveness, metrics and the page need it not. */
 const OPEN_PATHS = new Set(['/health', '/health/live', '/health/ready', '/metrics', '/']);
@@ -28,8 +28,6 @@ export class ValkeyAvailableGuard implements CanActivate {
     if (context.getType() !== 'http' || this.valkey.reachable) return true;
     const http = context.switchToHttp();
     if (OPEN_PATHS.has(http.getRequest<Request>().path)) return true;
-    const error = new ValkeyUnreachableException();
-    for (const [name, value] of Object.entries(error.headers)) http.getResponse<Response>().setHeader(name, value);
-    throw error;
+    throw new ValkeyUnreachableException();
   }
 }

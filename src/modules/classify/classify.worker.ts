@@ -5,7 +5,7 @@ import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { articleFromRawEntry, MalformedEntryError, type PipelineArticle } from '../ingest/article.js';
+import { articleFromRawEntry, MalformedEntryError, type PipelineArticle } from '../../news/article.js';
 import type { TopicClassifier } from './topic-classifier.js';
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');

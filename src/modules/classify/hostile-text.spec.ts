@@ -1,7 +1,7 @@
 import { fastestMs, hostileRuns, hostileWords } from '../../../test/support/hostile-text.js';
 import { LocalClassifier } from './local-classifier.js';
-import { TextNormalizer } from './text-normalizer.js';
-import { TOPICS } from './topics.js';
+import { TextNormalizer } from '../../news/text-normalizer.js';
+import { TOPICS } from '../../news/topics.js';
 
 /** Runs of one character: linear work is a few ms. Tens of thousands of words: tens of ms (quadratic took seconds). */
 const RUNS_BOUND_MS = 50;

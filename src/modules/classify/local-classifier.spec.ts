@@ -1,5 +1,6 @@
-import { LocalClassifier, readTrainingExamples, type TrainingExample } from './local-classifier.js';
-import { TOPICS, type Topic } from './topics.js';
+import { readTrainingExamples, type TrainingExample } from '../../news/training-corpus.js';
+import { LocalClassifier } from './local-classifier.js';
+import { TOPICS, type Topic } from '../../news/topics.js';
 
 // Written for this spec (not taken from the corpus): one unambiguous brief per topic.
 const CLEAR_EXAMPLES: Record<Topic, { title: string; body: string }> = {

@@ -1,13 +1,7 @@
-import { readJsonLines } from '../../common/json-lines.js';
 import { seededRandom } from '../../common/seeded-random.js';
-import { TextNormalizer } from './text-normalizer.js';
-import { isTopic, TOPICS, type Topic } from './topics.js';
-
-export interface TrainingExample {
-  title: string;
-  body: string;
-  topic: Topic;
-}
+import { readTrainingExamples, SHIPPED_CORPUS, type TrainingExample } from '../../news/training-corpus.js';
+import { TextNormalizer } from '../../news/text-normalizer.js';
+import { TOPICS, type Topic } from '../../news/topics.js';
 
 export interface ArticleInput {
   title: string;
@@ -27,19 +21,8 @@ export interface TrainOptions {
   titleWeight?: number;
 }
 
-export const SHIPPED_CORPUS = new URL('./corpus/training.jsonl', import.meta.url);
-
 const DEFAULT_ALPHA = 1;
 const DEFAULT_TITLE_WEIGHT = 3;
-
-/** Reads and validates a JSON-lines file of `{title, body, topic}` training examples. */
-export function readTrainingExamples(path: string | URL = SHIPPED_CORPUS): TrainingExample[] {
-  return readJsonLines(path, ({ title, body, topic }) =>
-    typeof title === 'string' && typeof body === 'string' && typeof topic === 'string' && isTopic(topic)
-      ? { title, body, topic }
-      : 'needs string "title", "body" and a known "topic"',
-  );
-}
 
 function shuffleInPlace<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

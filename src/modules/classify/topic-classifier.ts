@@ -1,7 +1,8 @@
 import { InferenceClient } from '@huggingface/inference';
 import { mapLimit, type Provider } from '../../common/with-fallback.js';
+import type { HuggingFaceOptions } from '../../common/hugging-face-options.js';
 import { LocalClassifier } from './local-classifier.js';
-import { isTopic, TOPICS, type Topic } from './topics.js';
+import { isTopic, TOPICS, type Topic } from '../../news/topics.js';
 
 export interface ArticleText {
   title: string;
@@ -24,14 +25,6 @@ export class LocalTopicClassifier implements TopicClassifier {
     const model = LocalClassifier.fromShippedCorpus();
     return Promise.resolve(items.map((item) => model.classify(item.title, item.body)));
   }
-}
-
-export interface HuggingFaceOptions {
-  token?: string;
-  endpointUrl?: string;
-  model: string;
-  timeoutMs: number;
-  concurrency?: number;
 }
 
 /** Zero-shot classification with the 10 topics as candidate labels, via @huggingface/inference. */

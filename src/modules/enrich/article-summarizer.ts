@@ -1,6 +1,6 @@
 import { InferenceClient } from '@huggingface/inference';
 import { mapLimit, type Provider } from '../../common/with-fallback.js';
-import type { HuggingFaceOptions } from '../classify/topic-classifier.js';
+import type { HuggingFaceOptions } from '../../common/hugging-face-options.js';
 import { ExtractiveSummarizer } from './summarizer.js';
 
 export interface SummaryInput {

@@ -4,7 +4,7 @@ import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { articleFromDataEntry, MalformedEntryError, type PipelineArticle } from '../ingest/article.js';
+import { articleFromDataEntry, MalformedEntryError, type PipelineArticle } from '../../news/article.js';
 import type { ArticleSummarizer } from './article-summarizer.js';
 import { articleMetadata } from './metadata.js';
 

@@ -1,6 +1,7 @@
 import { fastestMs, hostileRuns, hostileWords } from '../../../test/support/hostile-text.js';
 import { KeywordExtractor, articleMetadata } from './metadata.js';
-import { ExtractiveSummarizer, splitSentences } from './summarizer.js';
+import { splitSentences } from '../../news/sentences.js';
+import { ExtractiveSummarizer } from './summarizer.js';
 
 /** Runs of one character: linear work is a few ms. Tens of thousands of words: tens of ms (quadratic took seconds). */
 const RUNS_BOUND_MS = 50;

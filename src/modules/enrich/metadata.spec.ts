@@ -1,4 +1,4 @@
-import { STOP_WORDS } from '../classify/text-normalizer.js';
+import { STOP_WORDS } from '../../news/text-normalizer.js';
 import { articleMetadata, extractEntities, KeywordExtractor } from './metadata.js';
 
 const TITLE = 'Drought forces water restrictions in Seville as reservoirs shrink';

@@ -1,6 +1,6 @@
-import { readTrainingExamples } from '../classify/local-classifier.js';
-import { STOP_WORDS, TextNormalizer } from '../classify/text-normalizer.js';
-import { splitSentences } from './summarizer.js';
+import { readTrainingExamples } from '../../news/training-corpus.js';
+import { STOP_WORDS, TextNormalizer } from '../../news/text-normalizer.js';
+import { splitSentences } from '../../news/sentences.js';
 
 export interface ArticleMetadata {
   word_count: number;

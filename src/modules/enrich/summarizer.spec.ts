@@ -1,4 +1,5 @@
-import { ExtractiveSummarizer, splitSentences } from './summarizer.js';
+import { splitSentences } from '../../news/sentences.js';
+import { ExtractiveSummarizer } from './summarizer.js';
 
 const TITLE = 'City council approves new tram line to the airport';
 const BODY = [

@@ -3,10 +3,10 @@ import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { parseEnriched, type FeedArticle } from './article.js';
-import { ArticleRepository } from './article.repository.js';
-import { fanoutMetrics } from './fanout.metrics.js';
-import { FeedRepository } from './feed.repository.js';
+import { parseEnriched, type FeedArticle } from '../../news/feed-article.js';
+import { ArticleRepository } from '../../news/article.repository.js';
+import { fanoutMetrics } from '../../news/fanout.metrics.js';
+import { FeedRepository } from '../../news/feed.repository.js';
 
 const FANOUT_BATCH = 50;
 

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
-import type { HeaderedException } from '../../http/fast-route.js';
+import type { HeaderedException } from '../../http/headered-exception.filter.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';

@@ -10,7 +10,6 @@ import {
   Put,
   Query,
   Req,
-  Res,
   type RawBodyRequest,
 } from '@nestjs/common';
 import {
@@ -25,9 +24,9 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import type { FeatureView } from './feature-schema.js';
-import { FeaturePushService, FeatureBacklogFullError } from './feature-push.service.js';
+import { FeaturePushService } from './feature-push.service.js';
 import { FeatureRegistry } from './feature-registry.service.js';
 import { FeatureStreamService } from './feature-stream.service.js';
 import {
@@ -40,12 +39,12 @@ import {
   OnlineFeaturesResponseDto,
   PushAcceptedDto,
   PushDto,
-  StreamStatsDto,
   TrimDto,
   TrimResultDto,
   ViewDefinitionDto,
   ViewDto,
 } from './features.dto.js';
+import { StreamStatsDto } from '../../http/stream-stats.dto.js';
 import { OnlineFeaturesService } from './online-features.service.js';
 
 @ApiTags('features')
@@ -129,18 +128,8 @@ export class FeaturesController {
   })
   @ApiNotFoundResponse({ description: 'No such view' })
   @ApiServiceUnavailableResponse({ description: 'Unmaterialized backlog at FEATURE_STREAM_MAXLEN; see Retry-After' })
-  async push(
-    @Body() request: PushDto,
-    @Req() req: RawBodyRequest<Request>,
-    @Res({ passthrough: true }) res: Response,
-  ): Promise<PushAcceptedDto> {
-    try {
-      return { ids: await this.pushes.push(request, req.rawBody) };
-    } catch (error) {
-      if (error instanceof FeatureBacklogFullError)
-        for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
-      throw error;
-    }
+  async push(@Body() request: PushDto, @Req() req: RawBodyRequest<Request>): Promise<PushAcceptedDto> {
+    return { ids: await this.pushes.push(request, req.rawBody) };
   }
 
   @Post('get-online-features')

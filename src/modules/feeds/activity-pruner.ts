@@ -2,8 +2,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationB
 import { periodic, type Periodic } from '../../common/periodic.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { TOPICS } from '../classify/topics.js';
-import { FeedRepository } from '../fanout/feed.repository.js';
+import { TOPICS } from '../../news/topics.js';
+import { FeedRepository } from '../../news/feed.repository.js';
 
 const PRUNE = LuaScript.from(new URL('./prune-active.lua', import.meta.url));
 const PRUNE_SUBSCRIBERS = LuaScript.from(new URL('./prune-subscribers.lua', import.meta.url));

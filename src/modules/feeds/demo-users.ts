@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
-import type { Topic } from '../classify/topics.js';
+import type { Topic } from '../../news/topics.js';
 import { FeedService } from './feed.service.js';
 
 /** The users `make run` starts with (SAMPLE_DATA=true), so a newcomer sees live feeds at once. */

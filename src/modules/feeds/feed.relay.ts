@@ -3,7 +3,7 @@ import type { Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Namespace, Socket } from 'socket.io';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { FeedRepository } from '../fanout/feed.repository.js';
+import { FeedRepository } from '../../news/feed.repository.js';
 import { feedsMetrics } from './feeds.metrics.js';
 import { FeedService } from './feed.service.js';
 

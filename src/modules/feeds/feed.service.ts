@@ -5,11 +5,11 @@ import { isEntryId } from '../../streams/stream-entry.js';
 import { StreamStatsService, type StreamStats } from '../../streams/stream-stats.service.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { isTopic, TOPICS } from '../classify/topics.js';
-import type { FeedArticle } from '../fanout/article.js';
-import { ArticleRepository } from '../fanout/article.repository.js';
-import { fanoutMetrics } from '../fanout/fanout.metrics.js';
-import { FeedRepository } from '../fanout/feed.repository.js';
+import { isTopic, TOPICS } from '../../news/topics.js';
+import type { FeedArticle } from '../../news/feed-article.js';
+import { ArticleRepository } from '../../news/article.repository.js';
+import { fanoutMetrics } from '../../news/fanout.metrics.js';
+import { FeedRepository } from '../../news/feed.repository.js';
 import { ListBudget } from '../../http/list-budget.js';
 import type { ArticleListDto, FeedPageDto, TopicSummaryDto, UserDto } from './feeds.dto.js';
 

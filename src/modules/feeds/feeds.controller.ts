@@ -1,8 +1,8 @@
 import { BadRequestException, Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { StreamStats } from '../../streams/stream-stats.service.js';
-import type { FeedArticle } from '../fanout/article.js';
-import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../ingest/article-id.js';
+import type { FeedArticle } from '../../news/feed-article.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../../news/article-id.js';
 import {
   ArticleListDto,
   FeedPageDto,

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
 import { LimitQueryDto } from '../../http/limit-query.dto.js';
 import { isEntryId, LAST_ENTRY_ID } from '../../streams/stream-entry.js';
-import { TOPICS } from '../classify/topics.js';
-import { StreamStatsDto } from '../features/features.dto.js';
+import { TOPICS } from '../../news/topics.js';
+import { StreamStatsDto } from '../../http/stream-stats.dto.js';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 /** A feed stream entry id that Valkey can read after: an entry id, and not the largest id of all. */

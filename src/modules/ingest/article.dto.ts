@@ -14,8 +14,8 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from './article-id.js';
-import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from './article.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../../news/article-id.js';
+import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from '../../news/article.js';
 
 export const MAX_BATCH = 500;
 /** Classify trims title and body and dead-letters an empty one, so REST refuses them up front. */

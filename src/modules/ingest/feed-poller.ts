@@ -6,7 +6,7 @@ import { periodic, type Periodic } from '../../common/periodic.js';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { ArticleDto } from './article.dto.js';
-import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from './article.js';
+import { MAX_SOURCE_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, URL_OPTIONS } from '../../news/article.js';
 import { IngestService } from './ingest.service.js';
 
 const FETCH_TIMEOUT_MS = 15000;

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -7,12 +7,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AcceptedBatchDto, AcceptedDto, ArticleBatchDto, ArticleDto } from './article.dto.js';
-import { BacklogFilter } from './backlog.filter.js';
 import { IngestService } from './ingest.service.js';
 
 @ApiTags('articles')
 @Controller('articles')
-@UseFilters(BacklogFilter)
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 

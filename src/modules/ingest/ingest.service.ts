@@ -8,12 +8,12 @@ import {
 import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
-import type { HeaderedException } from '../../http/fast-route.js';
+import type { HeaderedException } from '../../http/headered-exception.filter.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { articleIdFor } from './article-id.js';
+import { articleIdFor } from '../../news/article-id.js';
 import type { ArticleDto } from './article.dto.js';
 
 const INGEST = LuaScript.from(new URL('./ingest.lua', import.meta.url));

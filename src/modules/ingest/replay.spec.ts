@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ARTICLE_ID_PATTERN } from './article-id.js';
+import { ARTICLE_ID_PATTERN } from '../../news/article-id.js';
 import type { ArticleDto } from './article.dto.js';
 import { readArticles, replay, SAMPLE_CORPUS } from './replay.js';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readJsonLines } from '../../common/json-lines.js';
-import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, copyId } from './article-id.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, copyId } from '../../news/article-id.js';
 import type { ArticleDto } from './article.dto.js';
 
 export const SAMPLE_CORPUS = new URL('./sample/articles.jsonl', import.meta.url);

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
-import { copyId } from './article-id.js';
+import { copyId } from '../../news/article-id.js';
 import { IngestService } from './ingest.service.js';
 import { readArticles, replay, SAMPLE_CORPUS } from './replay.js';
 

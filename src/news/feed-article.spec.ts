@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseEnriched } from './article.js';
+import { parseEnriched } from './feed-article.js';
 
 const valid = { id: 'a1', title: 'T', topic: 'science', ingested_at: 1700000000000, stages: { ingest: 1 } };
 

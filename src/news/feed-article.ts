@@ -1,5 +1,5 @@
-import { isTopic, type Topic } from '../classify/topics.js';
-import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from '../ingest/article-id.js';
+import { isTopic, type Topic } from './topics.js';
+import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE } from './article-id.js';
 
 /** An enriched article as the enrich stage writes it to `enriched_stream` (`data` field), plus fan-out's time. */
 export interface FeedArticle {

@@ -1,5 +1,5 @@
 import { isISO8601, isURL, maxLength } from 'class-validator';
-import type { Fields } from '../../streams/stream-entry.js';
+import type { Fields } from '../streams/stream-entry.js';
 import { ARTICLE_ID_PATTERN, ARTICLE_ID_RULE, articleIdFor } from './article-id.js';
 
 /** The article as it travels the pipeline, JSON in the `data` field of classified_stream and enriched_stream. */

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ChainableCommander } from 'iovalkey';
-import { AppConfig } from '../../config/config.js';
-import { LuaScript } from '../../valkey/lua-script.js';
-import { ValkeyService } from '../../valkey/valkey.service.js';
-import { execIdempotent, execOrThrow } from '../../valkey/pipeline.js';
+import { AppConfig } from '../config/config.js';
+import { LuaScript } from '../valkey/lua-script.js';
+import { ValkeyService } from '../valkey/valkey.service.js';
+import { execIdempotent, execOrThrow } from '../valkey/pipeline.js';
 
 /**
  * Deliveries (users × short ids) per fanout.lua call: one call for many users keeps the per-command cost (on both

@@ -1,4 +1,4 @@
-import { Metrics } from '../../metrics/metrics.service.js';
+import { Metrics } from '../metrics/metrics.service.js';
 
 const FEED_LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
 

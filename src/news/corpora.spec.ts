@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
-import { splitSentences } from '../enrich/summarizer.js';
-import { readTrainingExamples, SHIPPED_CORPUS } from './local-classifier.js';
+import { splitSentences } from './sentences.js';
+import { readTrainingExamples, SHIPPED_CORPUS } from './training-corpus.js';
 import { isTopic, TOPICS } from './topics.js';
 
-const SAMPLE_CORPUS = new URL('../ingest/sample/articles.jsonl', import.meta.url);
+const SAMPLE_CORPUS = new URL('../modules/ingest/sample/articles.jsonl', import.meta.url);
 
 interface SampleRow {
   id: string;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../config/config.js';
-import { LuaScript } from '../../valkey/lua-script.js';
-import { execIdempotent, execOrThrow } from '../../valkey/pipeline.js';
-import { ValkeyService } from '../../valkey/valkey.service.js';
-import type { FeedArticle } from './article.js';
+import { AppConfig } from '../config/config.js';
+import { LuaScript } from '../valkey/lua-script.js';
+import { execIdempotent, execOrThrow } from '../valkey/pipeline.js';
+import { ValkeyService } from '../valkey/valkey.service.js';
+import type { FeedArticle } from './feed-article.js';
 
 const STORE = LuaScript.from(new URL('./article.lua', import.meta.url));
 /** Short ids per `article_ref:{block}` hash: small enough for listpack encoding. */
