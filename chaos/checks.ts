@@ -4,7 +4,7 @@ import { simulatedAnswer } from '../src/modules/llm-stream/providers/simulated.p
 import { fieldsOf, http } from './cluster.js';
 import { FEATURE_VIEW, type LlmRequest } from './workload.js';
 
-/** Short ids per `article_ref:{block}` hash (src/modules/fanout/article.repository.ts). */
+/** Short ids per `article_ref:{block}` hash (src/news/article.repository.ts). */
 const REF_BLOCK = 64;
 
 /** The pipeline's consumer groups, by input stream. */

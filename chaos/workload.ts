@@ -1,6 +1,6 @@
 // What the chaos and soak suites ask of Skein over REST, as clients do: they retry a request whose outcome they did
 // not get (5xx, a reset connection) with the same id, and record only what was answered as accepted.
-import { TOPICS } from '../src/modules/classify/topics.js';
+import { TOPICS } from '../src/news/topics.js';
 import { http, sleep, type HttpResult } from './cluster.js';
 
 const TOPIC_TEXT = [
