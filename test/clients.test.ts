@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 import * as swagger from '@nestjs/swagger';
 import { CLIENT_DIR, renderClientFiles } from '../scripts/openapi-clients.js';
 import { TestValkey } from './support/valkey.js';
@@ -45,5 +46,29 @@ describe('generated clients (clients/typescript)', () => {
     if (stale.length > 0) {
       throw new Error(`${stale.join(', ')} differ from what the app generates now: run \`npm run clients\` and commit`);
     }
+  });
+});
+
+describe('clients/asyncapi.yaml', () => {
+  const text = readFileSync(new URL('clients/asyncapi.yaml', root), 'utf8');
+
+  it('is an AsyncAPI 3.0 document for the /feeds and /llm namespaces whose every $ref resolves', () => {
+    const document = parse(text) as { asyncapi: string; channels: Record<string, { address: string }> };
+    expect(document.asyncapi).toBe('3.0.0');
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual(['/feeds', '/llm']);
+    const refs = [...text.matchAll(/\$ref: '#\/([^']+)'/g)].map((match) => match[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    const unresolved = refs.filter(
+      (ref) =>
+        ref
+          .split('/')
+          .reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], document) === undefined,
+    );
+    expect(unresolved).toEqual([]);
+  });
+
+  it('names the events the gateways emit and handle', () => {
+    const names = [...text.matchAll(/^ {6}name: (.+)$/gm)].map((match) => match[1]);
+    expect(new Set(names)).toEqual(new Set(['feed:item', 'feed:sync', 'error', 'join', 'token', 'end']));
   });
 });
