@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { HeaderedExceptionFilter } from './http/headered-exception.filter.js';
@@ -30,17 +31,36 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   if (config.has(Role.Api)) {
     app.useGlobalPipes(new AppValidationPipe());
     app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService)));
-    const document = SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Skein')
-        .setDescription('News pipeline, online feature store and LLM token streams on Valkey')
-        .setVersion('0.1.0')
-        .build(),
-    );
+    const document = openApiDocument(app);
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }
   return app;
+}
+
+/**
+ * The app's OpenAPI document. Every operation's id is its controller's name without `Controller` followed by its
+ * method's name (`IngestController.createBatch` -> `ingestCreateBatch`): readable, unique (a class cannot have two
+ * methods of one name, nor the app two controllers of one name) and stable while the code keeps its names, so the
+ * generated clients (clients/typescript, `npm run clients`) keep theirs.
+ */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Skein')
+      .setDescription('News pipeline, online feature store and LLM token streams on Valkey')
+      .setVersion('0.1.0')
+      .build(),
+    { operationIdFactory: operationId },
+  );
+}
+
+/** `UsersController`, `feed` -> `usersFeed`. */
+export function operationId(controllerKey: string, methodKey: string): string {
+  const controller = controllerKey.replace(/Controller$/, '');
+  return (
+    controller.charAt(0).toLowerCase() + controller.slice(1) + methodKey.charAt(0).toUpperCase() + methodKey.slice(1)
+  );
 }
 
 /** The HTTP server could not listen on HOST:PORT; the message says which variable to change. */

@@ -302,6 +302,23 @@ describe('REST ingest', () => {
     expect((await fetch(`${app.url}/docs`)).status).toBe(200);
   });
 
+  it('gives every operation in the OpenAPI spec a unique camelCase operationId', async () => {
+    type Spec = { paths: Record<string, Record<string, { operationId?: string }>> };
+    const spec = await json<Spec>(`${app.url}/docs-json`);
+    const ids = Object.entries(spec.body.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ route: `${method} ${path}`, id: operation.operationId })),
+    );
+    expect(ids.length).toBeGreaterThan(3);
+    for (const { route, id } of ids)
+      expect({ route, id }).toEqual({ route, id: expect.stringMatching(/^[a-z][A-Za-z0-9]+$/) });
+    const seen = new Map<string, string>();
+    for (const { route, id } of ids) {
+      expect({ id, route, alsoUsedBy: seen.get(id!) }).toEqual({ id, route, alsoUsedBy: undefined });
+      seen.set(id!, route);
+    }
+    expect(spec.body.paths['/users/{uid}/feed'].get.operationId).toBe('usersFeed');
+  });
+
   it('documents the shape GET /pipeline/stats answers', async () => {
     type Spec = { paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>> };
     const spec = await json<Spec>(`${app.url}/docs-json`);
