@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { openPage } from './support/browser.js';
 import { TestValkey } from './support/valkey.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const XSS = '<img src=x onerror=window.__pwned=1>';
 
 interface DeadLetter {
@@ -55,12 +46,7 @@ describe('operator panel on the web page', () => {
     client = valkey.client();
     app = await startTestApp(valkey.url, { ROLES: 'api,classify', LOG_LEVEL: 'error' });
     newsRaw = app.app.get(ValkeyService).keys.newsRaw;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 1200 } });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
+    ({ browser, page } = await openPage({ width: 1280, height: 1200 }, problems));
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
       void dialog.accept();

@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import type { Socket } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { openPage } from './support/browser.js';
 import { TestValkey } from './support/valkey.js';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const UID = 'reader7';
 /** Socket.IO handshakes and polling requests (not the client script). */
 const handshake = (url: URL): boolean => url.pathname === '/socket.io/';
@@ -85,12 +76,7 @@ describe('web page at GET /', () => {
       connections.add(socket);
       socket.once('close', () => connections.delete(socket));
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
+    ({ browser, page } = await openPage({ width: 1280, height: 900 }, problems));
 
     // The user follows technology and science and is active (read their feed) before the articles arrive.
     const put = await json(`${app.url}/users/${UID}/topics`, {
