@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/access.decorator.js';
 import { HeaderedExceptionFilter } from './http/headered-exception.filter.js';
 import { AppValidationPipe } from './http/validation.pipe.js';
 import { AppConfig } from './config/config.js';
@@ -50,6 +51,18 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('Skein')
       .setDescription('News pipeline, online feature store and LLM token streams on Valkey')
       .setVersion('0.1.0')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'An API key (scopes: ingest, users, features:read, features:write, features:admin, llm, ops, admin), a user ' +
+            'token (POST /auth/user-tokens) or a viewer token (POST /llm/streams). Each operation names what it needs ' +
+            'in x-skein-access.',
+        },
+        BEARER_SCHEME,
+      )
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API key' }, API_KEY_SCHEME)
       .build(),
     { operationIdFactory: operationId },
   );

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { destination, type DestinationStream } from 'pino';
 import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/config.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
 import { ValkeyAvailableGuard } from './http/valkey-available.guard.js';
@@ -68,6 +69,7 @@ export class AppModule {
         MetricsModule,
         ValkeyModule,
         StreamsModule,
+        AuthModule.register(config),
         DeadLettersModule.register(config),
         HealthModule,
         IngestModule.register(config),

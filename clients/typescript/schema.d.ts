@@ -17,6 +17,75 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/auth/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The API keys (never the keys themselves) */
+    get: operations['listApiKeys'];
+    put?: never;
+    /** Create an API key (the key is in this answer only) */
+    post: operations['createApiKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/keys/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Revoke an API key on every replica (within a second) */
+    delete: operations['revokeApiKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/user-tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Mint a token that opens one user's feed, topics and /feeds socket, and nothing else */
+    post: operations['createUserToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/auth/signing-keys/rotate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign new user and viewer tokens with a new key; tokens signed before stay valid until they expire */
+    post: operations['rotateSigningKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/dead-letters/{stage}': {
     parameters: {
       query?: never;
@@ -509,6 +578,61 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    CreateKeyDto: {
+      /**
+       * @description What the key is for (shown in listings)
+       * @example rss-importer
+       */
+      name: string;
+      /**
+       * @example [
+       *       "ingest"
+       *     ]
+       */
+      scopes: ('ingest' | 'users' | 'features:read' | 'features:write' | 'features:admin' | 'llm' | 'ops' | 'admin')[];
+    };
+    CreatedKeyDto: {
+      /** @example 3f9c0a1b2c4d */
+      id: string;
+      /** @example rss-importer */
+      name: string;
+      scopes: ('ingest' | 'users' | 'features:read' | 'features:write' | 'features:admin' | 'llm' | 'ops' | 'admin')[];
+      /** @example 2026-12-06T14:00:00.000Z */
+      created_at: string;
+      /**
+       * @description The key itself: shown once, stored only as a hash
+       * @example skein_3f9c0a1b2c4d_…
+       */
+      key: string;
+    };
+    ApiKeyDto: {
+      /** @example 3f9c0a1b2c4d */
+      id: string;
+      /** @example rss-importer */
+      name: string;
+      scopes: ('ingest' | 'users' | 'features:read' | 'features:write' | 'features:admin' | 'llm' | 'ops' | 'admin')[];
+      /** @example 2026-12-06T14:00:00.000Z */
+      created_at: string;
+    };
+    ApiKeyListDto: {
+      keys: components['schemas']['ApiKeyDto'][];
+    };
+    CreateUserTokenDto: {
+      /** @example 42 */
+      user_id: string;
+      /** @description Lifetime (default AUTH_USER_TOKEN_TTL_SECONDS, at most AUTH_USER_TOKEN_MAX_TTL_SECONDS) */
+      ttl_seconds?: number;
+    };
+    UserTokenDto: {
+      /** @description A signed token that opens this user's feed, topics and /feeds socket */
+      token: string;
+      /** @example 2026-12-06T15:00:00.000Z */
+      expires_at: string;
+    };
+    SigningKeyDto: {
+      /** @description The id (kid) of the key new tokens are signed with */
+      kid: string;
+    };
     DeadLetterDto: {
       /** @description Entry id in dlq:{stage} */
       id: string;
@@ -619,6 +743,8 @@ export interface components {
        * @example llm:stream:demo-1
        */
       channel: string;
+      /** @description A token that reads this one stream (status, /events also as ?access_token=, the /llm join); valid as long as its log */
+      viewer_token: string;
     };
     StreamStatusDto: {
       id: string;
@@ -957,6 +1083,222 @@ export interface operations {
       };
     };
   };
+  listApiKeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ApiKeyListDto'];
+        };
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateKeyDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CreatedKeyDto'];
+        };
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  revokeApiKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No key with this id */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  createUserToken: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateUserTokenDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserTokenDto'];
+        };
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope users */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  rotateSigningKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SigningKeyDto'];
+        };
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   deadLettersList: {
     parameters: {
       query?: {
@@ -987,8 +1329,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ops */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Not a stage that dead-letters (classify, enrich, fanout, features, llm) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1015,8 +1378,29 @@ export interface operations {
           'application/json': components['schemas']['DiscardResultDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ops */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Not a stage that dead-letters (classify, enrich, fanout, features, llm) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1054,8 +1438,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ops */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Not a stage that dead-letters (classify, enrich, fanout, features, llm) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1090,8 +1495,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ops */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Not a stage that dead-letters (classify, enrich, fanout, features, llm) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1460,6 +1886,27 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ingest */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Backlog over INGEST_MAX_BACKLOG, or (INGEST_WAITAOF) not confirmed on disk in time; see Retry-After */
       503: {
         headers: {
@@ -1492,6 +1939,27 @@ export interface operations {
       };
       /** @description An article is invalid; nothing was written */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ingest */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1534,8 +2002,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope llm */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description A stream with this id already exists */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1562,8 +2051,29 @@ export interface operations {
           'application/json': components['schemas']['StreamStatusDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not a viewer token for this stream, or an API key with scope llm */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Unknown (or expired) stream */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1591,8 +2101,29 @@ export interface operations {
           'application/json': components['schemas']['CancelledStreamDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope llm */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Unknown (or expired) stream */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1605,6 +2136,8 @@ export interface operations {
       query?: {
         /** @description First token index to send (default 0) */
         from?: number;
+        /** @description The stream's viewer token, for clients that cannot set headers (EventSource) */
+        access_token?: unknown;
       };
       header?: {
         /** @description Resume after this token index */
@@ -1638,8 +2171,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not a viewer token for this stream, or an API key with scope llm */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Unknown (or expired) stream */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1677,6 +2231,27 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not a user token for this user, or an API key with scope users */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   usersUser: {
@@ -1700,6 +2275,27 @@ export interface operations {
       };
       /** @description Bad user id */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not a user token for this user, or an API key with scope users */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1732,6 +2328,27 @@ export interface operations {
       };
       /** @description Bad user id, limit or before (named in the message) */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not a user token for this user, or an API key with scope users */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1788,8 +2405,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope users */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Not one of the 10 topics */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1824,8 +2462,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope users */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Unknown (or not yet fanned out, or expired) */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1850,6 +2509,27 @@ export interface operations {
           'application/json': components['schemas']['PipelineStatsDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope ops */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
     };
   };
   featuresListEntities: {
@@ -1868,6 +2548,27 @@ export interface operations {
         content: {
           'application/json': components['schemas']['EntityDto'][];
         };
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -1899,8 +2600,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description The entity exists with other join keys */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1924,6 +2646,27 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ViewDto'][];
         };
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };
@@ -1955,8 +2698,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description A view of that name exists (use PUT) */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1983,8 +2747,29 @@ export interface operations {
           'application/json': components['schemas']['ViewDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2022,6 +2807,20 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
         headers: {
@@ -2031,6 +2830,13 @@ export interface operations {
       };
       /** @description A feature was removed or retyped, or the entity changed */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2057,8 +2863,29 @@ export interface operations {
           'application/json': components['schemas']['DeletedViewDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2094,8 +2921,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:write */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2138,8 +2986,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such feature view or feature service */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2175,8 +3044,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description A feature service of that name exists with another definition */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2203,8 +3093,29 @@ export interface operations {
           'application/json': components['schemas']['FeatureServiceDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such feature service */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2231,8 +3142,29 @@ export interface operations {
           'application/json': components['schemas']['StreamStatsDto'];
         };
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2270,8 +3202,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:admin */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -2308,8 +3261,29 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not an API key with scope features:read */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description No such view */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      429: {
         headers: {
           [name: string]: unknown;
         };

@@ -43,7 +43,7 @@ const NUMBER_FIELDS = new Set(
     .map(([key]) => key),
 );
 
-const SECRET_VARIABLES = new Set(['HF_TOKEN', 'LLM_OPENAI_API_KEY']);
+const SECRET_VARIABLES = new Set(['HF_TOKEN', 'LLM_OPENAI_API_KEY', 'AUTH_ADMIN_KEY', 'METRICS_TOKEN']);
 
 /** Error messages name a bad variable but never echo a secret: tokens are hidden, a URL loses its password. */
 export function redactSecret(name: string, value: string | undefined): string | undefined {
@@ -80,6 +80,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
+  if (env.AUTH_DISABLED && !isLoopback(env.HOST)) {
+    throw new ConfigError(
+      `invalid configuration:\n  AUTH_DISABLED=true is refused with HOST=${JSON.stringify(env.HOST)}: an open sandbox must listen ` +
+        'on a loopback address only (HOST=127.0.0.1); to expose Skein, leave AUTH_DISABLED unset and use API keys',
+    );
+  }
   // Empty means unset for every variable but ROLES: an empty ROLES would silently run every role.
   const rolesGiven = source.ROLES ?? env.ROLES;
   let roles: ReadonlySet<Role>;
@@ -89,4 +95,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`invalid configuration:\n  ROLES=${JSON.stringify(rolesGiven)}: ${(error as Error).message}`);
   }
   return new LoadedConfig(Object.freeze(env), roles, env.CONSUMER_NAME ?? hostname());
+}
+
+/** Whether a listen address is reachable only from this machine. */
+export function isLoopback(host: string): boolean {
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  return name === 'localhost' || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
 }

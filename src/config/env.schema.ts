@@ -1,5 +1,17 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsPositive, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
 
 const BOOLEAN_VALUES: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false };
 
@@ -29,6 +41,34 @@ export class EnvironmentVariables {
   HTTP_BODY_LIMIT = '1mb';
   /** Seed demo users and replay the sample corpus at start (make run turns it on). */
   @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) SAMPLE_DATA = false;
+
+  /**
+   * Every route and socket open, for a local sandbox: refused at start unless HOST is a loopback address
+   * (127.0.0.1, ::1, localhost).
+   */
+  @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) AUTH_DISABLED = false;
+  /** An admin API key of your choosing (at least 24 characters); without it the first start makes one. */
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'AUTH_ADMIN_KEY must be at least 24 characters (e.g. openssl rand -base64 32)' })
+  AUTH_ADMIN_KEY?: string;
+  /** Where the first start writes the admin key it made when AUTH_ADMIN_KEY is unset (mode 600). */
+  @IsString() AUTH_ADMIN_KEY_FILE = './data/admin-key';
+  /** Lifetime of a user token when POST /auth/user-tokens names none. */
+  @IsInt() @Min(60) AUTH_USER_TOKEN_TTL_SECONDS = 3600;
+  /** The longest lifetime a user token may be given. */
+  @IsInt() @Min(60) @Max(31536000) AUTH_USER_TOKEN_MAX_TTL_SECONDS = 2592000;
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (scrapers on a private network). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+  /** Requests per minute per credential (API key, user or viewer token), shared by every replica; 0 = no limit. */
+  @IsInt() @Min(0) RATE_LIMIT_PER_MINUTE = 6000;
+  /** New token streams per minute per credential (POST /llm/streams), shared by every replica; 0 = no limit. */
+  @IsInt() @Min(0) LLM_MAX_STREAMS_PER_MINUTE = 30;
+  /** Open SSE connections per credential at once, across every replica; 0 = no limit. */
+  @IsInt() @Min(0) SSE_MAX_PER_CREDENTIAL = 20;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/([^@/]*@)?[^/:@]+(:\d{1,5})?(\/\d{1,2})?$/, {

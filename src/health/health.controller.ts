@@ -3,8 +3,10 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { HealthService, type HealthReport } from './health.service.js';
+import { Access } from '../auth/access.decorator.js';
 
 @ApiTags('operations')
+@Access.open()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

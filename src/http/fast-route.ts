@@ -11,6 +11,9 @@ import type { HttpAdapterHost } from '@nestjs/core';
 import { validate, type ValidatorOptions } from 'class-validator';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
+import { ACCESS_RULE } from '../auth/access.decorator.js';
+import type { AccessRule } from '../auth/access-rule.js';
+import type { AccessService } from '../auth/access.service.js';
 import type { AppConfig } from '../config/config.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
 import { assertBodyDepth } from './body-depth.js';
@@ -34,19 +37,30 @@ const PROTO_KEYS = /"(?:__proto__|prototype|constructor)"/;
  * class-transformer copy) and per-request logging cost ~1 ms of CPU per request, more than the work itself. Same
  * body limit, validation rules, status codes and error bodies as the controller route, which stays for the OpenAPI
  * document; not access-logged (metrics count these requests). For flat DTOs only: the parsed properties are defined
- * on a DTO instance as they are, without class-transformer (no @Type or @Transform is applied).
+ * on a DTO instance as they are, without class-transformer (no @Type or @Transform is applied). Access is the
+ * controller handler's own `@Access…` rule, checked by the same AccessService as the global guard: one door.
  */
 export abstract class FastRoute<Dto extends object> implements OnApplicationBootstrap {
   protected readonly logger = new Logger(this.constructor.name);
+  private readonly rule: AccessRule;
 
+  /** `controller.method` is the controller route this one stands in for: its access rule is this route's. */
   protected constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly config: AppConfig,
     private readonly valkey: ValkeyService,
+    private readonly access: AccessService,
     readonly path: string,
     private readonly dto: new () => Dto,
     private readonly status: HttpStatus,
-  ) {}
+    [controller, method]: [new (...args: never[]) => object, string],
+  ) {
+    const handler = (controller.prototype as Record<string, object>)[method];
+    const rule = (Reflect.getMetadata(ACCESS_RULE, handler) ?? Reflect.getMetadata(ACCESS_RULE, controller)) as
+      AccessRule | undefined;
+    if (!rule) throw new Error(`${path}: its controller handler declares no @Access rule`);
+    this.rule = rule;
+  }
 
   /** The answer's body for a valid request. */
   protected abstract handle(body: Dto): Promise<unknown>;
@@ -74,6 +88,10 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (!this.valkey.reachable) throw new ValkeyUnreachableException();
+      await this.access.check(this.rule, {
+        authorization: req.headers.authorization,
+        apiKey: req.headers['x-api-key'],
+      });
       send(res, this.status, await this.handle(await this.body(req)));
     } catch (error) {
       const http = error instanceof HttpException ? error : new InternalServerErrorException();

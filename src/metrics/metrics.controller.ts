@@ -1,8 +1,10 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { register } from 'prom-client';
+import { Access } from '../auth/access.decorator.js';
 
 @ApiTags('operations')
+@Access.metrics()
 @Controller('metrics')
 export class MetricsController {
   @Get()

@@ -10,10 +10,12 @@ import {
 } from './dead-letters.dto.js';
 import { DeadLetterService } from './dead-letters.service.js';
 import { isEntryId } from './stream-entry.js';
+import { Access } from '../auth/access.decorator.js';
 
 const UNKNOWN_STAGE = `Not a stage that dead-letters (${STAGE_ROLES.join(', ')})`;
 
 @ApiTags('dead-letters')
+@Access.scope('ops')
 @Controller('dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLetterService) {}

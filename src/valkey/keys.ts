@@ -134,6 +134,32 @@ export class Keys {
     return this.key('llm:control');
   }
 
+  // Identity and access (each family shares a hash tag: one slot for its scripts and transactions)
+  /** Hash: SHA-256 of an API key -> the key's record (JSON); what a request's key is looked up by. */
+  get apiKeysByHash(): string {
+    return this.key('auth:{keys}:by_hash');
+  }
+  /** Hash: API key id -> the SHA-256 it is stored under (listing and revocation by id). */
+  get apiKeysById(): string {
+    return this.key('auth:{keys}:by_id');
+  }
+  /** Pub/Sub channel: an API key was revoked; every replica drops what it cached. */
+  get apiKeysChanged(): string {
+    return this.key('auth:keys:changed');
+  }
+  /** Hash: signing key id (`kid`) -> secret of user and viewer tokens, plus `current`: the kid new tokens use. */
+  get tokenSigningKeys(): string {
+    return this.key('auth:signing_keys');
+  }
+  /** Prefix of the per-credential budgets (rate-limiter-flexible appends `:{budget}`). */
+  get rateLimits(): string {
+    return this.key('rate');
+  }
+  /** Sorted set of one credential's open SSE connections, scored by when each lease expires. */
+  sseLeases(budget: string): string {
+    return this.key(`sse:{${budget}}`);
+  }
+
   // Socket.IO adapter
   get socketAdapterStream(): string {
     return this.key('socket.io');

@@ -25,9 +25,13 @@ export async function startLocalApp(valkeyUrl: string, env: Record<string, strin
   return { app, config, url: `http://127.0.0.1:${port}`, close: () => app.close() };
 }
 
-/** The app for a test: quiet logs and short blocking reads, so workers notice a stop quickly. */
+/**
+ * The app for a test: quiet logs and short blocking reads, so workers notice a stop quickly. It runs as the loopback
+ * sandbox (AUTH_DISABLED) unless the test sets AUTH_DISABLED=false: the access tests (test/auth.*.test.ts) hold
+ * every route and socket to its rule; the other tests are about what happens behind the door.
+ */
 export function startTestApp(valkeyUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
-  return startLocalApp(valkeyUrl, { LOG_LEVEL: 'warn', STREAM_BLOCK_MS: '200', ...env });
+  return startLocalApp(valkeyUrl, { LOG_LEVEL: 'warn', STREAM_BLOCK_MS: '200', AUTH_DISABLED: 'true', ...env });
 }
 
 export async function json<T = unknown>(

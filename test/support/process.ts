@@ -37,6 +37,8 @@ export async function spawnApp(
       // JSON lines, as in production: tests read entries from the output (a test may ask for pretty).
       LOG_FORMAT: 'json',
       HOST: '127.0.0.1',
+      // The loopback sandbox unless the test says otherwise (see startTestApp).
+      AUTH_DISABLED: 'true',
       ...env,
       PORT: port,
     },

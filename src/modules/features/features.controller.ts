@@ -46,6 +46,7 @@ import {
 } from './features.dto.js';
 import { StreamStatsDto } from '../../http/stream-stats.dto.js';
 import { OnlineFeaturesService } from './online-features.service.js';
+import { Access } from '../../auth/access.decorator.js';
 
 @ApiTags('features')
 @Controller('features')
@@ -58,6 +59,7 @@ export class FeaturesController {
   ) {}
 
   @Post('entities')
+  @Access.scope('features:admin')
   @ApiOperation({ summary: 'Register an entity and its join keys (the same definition again is a no-op)' })
   @ApiCreatedResponse({ type: EntityDto })
   @ApiBadRequestResponse({ description: 'Invalid name or join keys (e.g. a join key twice)' })
@@ -67,6 +69,7 @@ export class FeaturesController {
   }
 
   @Get('entities')
+  @Access.scope('features:read')
   @ApiOperation({ summary: 'List entities' })
   @ApiOkResponse({ type: [EntityDto] })
   async listEntities(): Promise<EntityDto[]> {
@@ -74,6 +77,7 @@ export class FeaturesController {
   }
 
   @Post('views')
+  @Access.scope('features:admin')
   @ApiOperation({ summary: 'Register a feature view; its materializer starts on every features replica' })
   @ApiCreatedResponse({ type: ViewDto })
   @ApiBadRequestResponse({ description: 'Invalid definition (e.g. a feature name twice), or unknown entity' })
@@ -83,6 +87,7 @@ export class FeaturesController {
   }
 
   @Get('views')
+  @Access.scope('features:read')
   @ApiOperation({ summary: 'List feature views' })
   @ApiOkResponse({ type: [ViewDto] })
   async listViews(): Promise<FeatureView[]> {
@@ -90,6 +95,7 @@ export class FeaturesController {
   }
 
   @Get('views/:name')
+  @Access.scope('features:read')
   @ApiOperation({ summary: 'One feature view' })
   @ApiOkResponse({ type: ViewDto })
   @ApiNotFoundResponse({ description: 'No such view' })
@@ -98,6 +104,7 @@ export class FeaturesController {
   }
 
   @Put('views/:name')
+  @Access.scope('features:admin')
   @ApiOperation({ summary: 'Change a feature view: add features, change ttl, description or tags' })
   @ApiOkResponse({ type: ViewDto })
   @ApiBadRequestResponse({ description: 'Invalid definition (e.g. a feature name twice, a tag that is no string)' })
@@ -108,6 +115,7 @@ export class FeaturesController {
   }
 
   @Delete('views/:name')
+  @Access.scope('features:admin')
   @ApiOperation({
     summary: "Delete a feature view with its stream and online rows (found via the view's index, no SCAN)",
   })
@@ -118,6 +126,7 @@ export class FeaturesController {
   }
 
   @Post('push')
+  @Access.scope('features:write')
   @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({ summary: 'Append up to 1000 rows to fs:stream:{view}; one invalid row rejects the request' })
   @ApiAcceptedResponse({ type: PushAcceptedDto })
@@ -133,6 +142,7 @@ export class FeaturesController {
   }
 
   @Post('get-online-features')
+  @Access.scope('features:read')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: "Latest feature values for entity rows, in Feast's response shape" })
   @ApiOkResponse({ type: OnlineFeaturesResponseDto })
@@ -147,6 +157,7 @@ export class FeaturesController {
   }
 
   @Post('services')
+  @Access.scope('features:admin')
   @ApiOperation({
     summary:
       'Register a feature service: a named list of view:feature references (the same definition again is a no-op)',
@@ -159,6 +170,7 @@ export class FeaturesController {
   }
 
   @Get('services/:name')
+  @Access.scope('features:read')
   @ApiOperation({ summary: 'One feature service' })
   @ApiOkResponse({ type: FeatureServiceDto })
   @ApiNotFoundResponse({ description: 'No such feature service' })
@@ -167,6 +179,7 @@ export class FeaturesController {
   }
 
   @Get('views/:name/stream')
+  @Access.scope('features:read')
   @ApiOperation({ summary: "The view's stream: length, first and last ids, and per group pending and lag" })
   @ApiOkResponse({ type: StreamStatsDto })
   @ApiNotFoundResponse({ description: 'No such view' })
@@ -175,6 +188,7 @@ export class FeaturesController {
   }
 
   @Post('views/:name/stream/trim')
+  @Access.scope('features:admin')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Trim entries every group has acknowledged (force: also unmaterialized ones)' })
   @ApiOkResponse({ type: TrimResultDto })
@@ -185,6 +199,7 @@ export class FeaturesController {
   }
 
   @Get('views/:name/freshness')
+  @Access.scope('features:read')
   @ApiOperation({ summary: 'How many of the given entities have a row within ttl, older than ttl, or none' })
   @ApiQuery({
     name: 'entity_ids',

@@ -15,6 +15,7 @@ import {
 } from './feeds.dto.js';
 import { FeedService } from './feed.service.js';
 import { UserIdPipe } from './user-id.pipe.js';
+import { Access } from '../../auth/access.decorator.js';
 
 @ApiTags('users')
 @Controller('users')
@@ -22,6 +23,7 @@ export class UsersController {
   constructor(private readonly feeds: FeedService) {}
 
   @Put(':uid/topics')
+  @Access.user('uid')
   @ApiOperation({ summary: "Replace a user's topics" })
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ description: 'Bad user id, or an unknown topic (named in the message)' })
@@ -30,6 +32,7 @@ export class UsersController {
   }
 
   @Get(':uid')
+  @Access.user('uid')
   @ApiOperation({ summary: 'A user: topics and last activity (an unknown user has no topics)' })
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ description: 'Bad user id' })
@@ -38,6 +41,7 @@ export class UsersController {
   }
 
   @Get(':uid/feed')
+  @Access.user('uid')
   @ApiOperation({
     summary:
       "A user's feed, newest first, a page at a time (up to `limit` and 1 MiB per response); marks the user active " +
@@ -56,6 +60,7 @@ export class TopicsController {
   constructor(private readonly feeds: FeedService) {}
 
   @Get()
+  @Access.open()
   @ApiOperation({ summary: 'The topics, with the number of articles each topic stream holds' })
   @ApiOkResponse({ type: TopicListDto })
   async topics(): Promise<TopicListDto> {
@@ -63,6 +68,7 @@ export class TopicsController {
   }
 
   @Get(':topic/articles')
+  @Access.scope('users')
   @ApiOperation({
     summary: "A topic's latest articles, newest first, a page at a time (up to `limit` and 1 MiB per response)",
   })
@@ -80,6 +86,7 @@ export class ArticleReadController {
   constructor(private readonly feeds: FeedService) {}
 
   @Get(':id')
+  @Access.scope('users')
   @ApiOperation({ summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it' })
   @ApiOkResponse({ description: 'The enriched article', schema: { type: 'object' } })
   @ApiBadRequestResponse({ description: 'Not a valid article id' })
@@ -96,6 +103,7 @@ export class PipelineController {
   constructor(private readonly feeds: FeedService) {}
 
   @Get('stats')
+  @Access.scope('ops')
   @ApiOperation({
     summary: 'Length, and per group pending and lag, of the pipeline streams and their dead-letter streams',
   })

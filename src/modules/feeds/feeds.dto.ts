@@ -5,7 +5,7 @@ import { isEntryId, LAST_ENTRY_ID } from '../../streams/stream-entry.js';
 import { TOPICS } from '../../news/topics.js';
 import { StreamStatsDto } from '../../http/stream-stats.dto.js';
 
-export const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export { USER_ID_PATTERN } from '../../news/user-id.js';
 /** A feed stream entry id that Valkey can read after: an entry id, and not the largest id of all. */
 export function isFeedCursor(value: string): boolean {
   return isEntryId(value) && value !== LAST_ENTRY_ID;

@@ -9,12 +9,28 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import type { AccessRule, Principal } from '../../auth/access-rule.js';
+import { AccessService } from '../../auth/access.service.js';
+import { principalOf, socketAccess } from '../../auth/socket-access.js';
 import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
 import { feedsMetrics } from './feeds.metrics.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
 const NAMESPACE = '/feeds';
+/** A socket opens one user's feed, as `GET /users/{uid}/feed` does. */
+const FEED_SOCKET_RULE: AccessRule = { kind: 'user', param: 'uid' };
+
+/** The socket's user: a user token's own subject, never the client's claim; else (an API key, the sandbox) auth.userId. */
+function userOf(principal: Principal, auth: Record<string, unknown>): string {
+  return principal.kind === 'user' ? principal.userId : (claimedUser(auth) ?? '');
+}
+
+function claimedUser(auth: Record<string, unknown>): string | undefined {
+  const given = auth.userId;
+  if (typeof given === 'number' && Number.isSafeInteger(given)) return String(given);
+  return typeof given === 'string' ? given : undefined;
+}
 
 interface SocketData {
   userId?: string;
@@ -44,9 +60,17 @@ export class FeedsGateway
   constructor(
     private readonly feeds: FeedService,
     private readonly relay: FeedRelay,
+    private readonly access: AccessService,
   ) {}
 
   afterInit(namespace: Namespace): void {
+    // The handshake admits a user token (its user is the socket's), or an API key with `users` for auth.userId.
+    // A user token's claim of another user (auth.userId) is refused, naming both.
+    namespace.use(
+      socketAccess(this.access, FEED_SOCKET_RULE, (principal, auth) => ({
+        uid: claimedUser(auth) ?? userOf(principal, auth),
+      })),
+    );
     this.relay.attach(namespace);
   }
 
@@ -87,9 +111,8 @@ export class FeedsGateway
   }
 
   private async admit(socket: Socket): Promise<string | undefined> {
-    const given = (socket.handshake.auth as Record<string, unknown> | undefined)?.userId;
-    const uid = typeof given === 'number' && Number.isSafeInteger(given) ? String(given) : given;
-    if (typeof uid !== 'string' || !USER_ID_PATTERN.test(uid)) {
+    const uid = userOf(principalOf(socket), socket.handshake.auth ?? {});
+    if (!USER_ID_PATTERN.test(uid)) {
       this.refuse(socket, 'connect', 'auth.userId must be 1-64 characters of letters, digits, _ or -');
       socket.disconnect();
       return undefined;

@@ -8,8 +8,10 @@ import {
 } from '@nestjs/swagger';
 import { AcceptedBatchDto, AcceptedDto, ArticleBatchDto, ArticleDto } from './article.dto.js';
 import { IngestService } from './ingest.service.js';
+import { Access } from '../../auth/access.decorator.js';
 
 @ApiTags('articles')
+@Access.scope('ingest')
 @Controller('articles')
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}

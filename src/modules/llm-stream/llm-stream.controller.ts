@@ -30,7 +30,9 @@ import {
 import type { Request, Response } from 'express';
 import { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
+import { callerOf } from '../../auth/access.guard.js';
 import { SseViewerSink } from './sse-viewer.js';
+import { Access } from '../../auth/access.decorator.js';
 
 @ApiTags('llm')
 @Controller('llm/streams')
@@ -38,6 +40,7 @@ export class LlmStreamController {
   constructor(private readonly streams: LlmStreamService) {}
 
   @Post()
+  @Access.scope('llm')
   @ApiOperation({
     summary: 'Start a token stream',
     description:
@@ -49,11 +52,12 @@ export class LlmStreamController {
     description: 'prompt empty or too long, unknown or unconfigured provider, max_tokens out of range',
   })
   @ApiConflictResponse({ description: 'A stream with this id already exists' })
-  start(@Body() request: CreateStreamDto): Promise<CreatedStreamDto> {
-    return this.streams.start(request);
+  start(@Body() request: CreateStreamDto, @Req() req: Request): Promise<CreatedStreamDto> {
+    return this.streams.start(request, callerOf(req));
   }
 
   @Get(':id')
+  @Access.stream('id')
   @ApiOperation({ summary: 'Status and text so far of a token stream' })
   @ApiOkResponse({ type: StreamStatusDto })
   @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
@@ -62,6 +66,7 @@ export class LlmStreamController {
   }
 
   @Delete(':id')
+  @Access.scope('llm')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary: 'Cancel a token stream: viewers get end with reason cancelled, the upstream call is aborted',
@@ -76,6 +81,7 @@ export class LlmStreamController {
   }
 
   @Get(':id/events')
+  @Access.streamEvents('id')
   @ApiOperation({
     summary: 'Server-Sent Events of a token stream',
     description:

@@ -52,6 +52,11 @@ export class CreatedStreamDto {
   @ApiProperty({ example: 'demo-1' }) id!: string;
   @ApiProperty({ description: 'Valkey Pub/Sub channel carrying the JSON messages', example: 'llm:stream:demo-1' })
   channel!: string;
+  @ApiProperty({
+    description:
+      'A token that reads this one stream (status, /events also as ?access_token=, the /llm join); valid as long as its log',
+  })
+  viewer_token!: string;
 }
 
 export class StreamStatusDto {

@@ -6,14 +6,21 @@ import {
   WebSocketGateway,
   type OnGatewayConnection,
   type OnGatewayDisconnect,
+  type OnGatewayInit,
 } from '@nestjs/websockets';
-import type { Socket } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
+import type { AccessRule } from '../../auth/access-rule.js';
+import { AccessService } from '../../auth/access.service.js';
+import { principalOf, socketAccess } from '../../auth/socket-access.js';
 import { endPayload, type TerminalMessage } from './llm-message.js';
 import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import type { SharedRoom } from './stream-relay.js';
 import type { StreamViewer, ViewerSink } from './stream-viewer.js';
+
+/** A join reads one stream, as `GET /llm/streams/{id}/events` does. */
+const STREAM_RULE: AccessRule = { kind: 'stream', param: 'id' };
 
 interface EngineConnection {
   writeBuffer: unknown[];
@@ -107,11 +114,25 @@ class SocketViewerSink implements ViewerSink {
  * then live ones, then `end`. One socket may watch several streams; each is one viewer.
  */
 @WebSocketGateway({ namespace: '/llm' })
-export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
+export class LlmStreamGateway
+  implements OnGatewayInit<Namespace>, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy
+{
   private readonly logger = new Logger(LlmStreamGateway.name);
   private readonly viewers = new Map<string, Map<string, StreamViewer>>();
 
-  constructor(private readonly streams: LlmStreamService) {}
+  constructor(
+    private readonly streams: LlmStreamService,
+    private readonly access: AccessService,
+  ) {}
+
+  afterInit(namespace: Namespace): void {
+    // The handshake admits what can read some stream: a viewer token, or an API key with `llm`; each join checks which.
+    namespace.use(
+      socketAccess(this.access, STREAM_RULE, (principal) => ({
+        id: principal.kind === 'viewer' ? principal.streamId : '',
+      })),
+    );
+  }
 
   @SubscribeMessage('join')
   async join(
@@ -128,6 +149,11 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
     if (typeof from !== 'number' || !Number.isInteger(from) || from < 0)
       return fail('from must be a non-negative integer');
     const id = request.id;
+    try {
+      await this.access.allow(STREAM_RULE, principalOf(socket), { id });
+    } catch (error) {
+      return fail((error as Error).message);
+    }
     const mine = this.viewers.get(socket.id) ?? new Map<string, StreamViewer>();
     this.viewers.set(socket.id, mine);
     mine.get(id)?.close();

@@ -6,6 +6,9 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import type { Principal } from '../../auth/access-rule.js';
+import { AccessService } from '../../auth/access.service.js';
+import { TokenSigner } from '../../auth/token-signer.js';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import { StreamStatsService } from '../../streams/stream-stats.service.js';
@@ -31,6 +34,8 @@ export class LlmStreamService implements OnModuleInit {
     private readonly channels: LlmChannels,
     private readonly relays: StreamRelays,
     private readonly stats: StreamStatsService,
+    private readonly access: AccessService,
+    private readonly signer: TokenSigner,
   ) {}
 
   onModuleInit(): void {
@@ -40,7 +45,8 @@ export class LlmStreamService implements OnModuleInit {
   }
 
   /** Validates the request, creates the stream and queues its generation on `llm:requests`. */
-  async start(request: CreateStreamDto): Promise<CreatedStreamDto> {
+  /** Queues a generation for `caller` (counted against its LLM_MAX_STREAMS_PER_MINUTE); answers a viewer token. */
+  async start(request: CreateStreamDto, caller: Principal): Promise<CreatedStreamDto> {
     const env = this.config.env;
     if (request.prompt.length > env.LLM_MAX_PROMPT_CHARS) {
       throw new BadRequestException(
@@ -53,6 +59,7 @@ export class LlmStreamService implements OnModuleInit {
     const provider = this.providers.get(request.provider ?? 'simulated');
     const unavailable = provider.unavailable();
     if (unavailable) throw new BadRequestException(`provider: ${unavailable}`);
+    await this.access.spendStreamStart(caller);
     const id = request.id ?? randomBytes(8).toString('hex');
     const created = await this.log.create({
       id,
@@ -67,7 +74,9 @@ export class LlmStreamService implements OnModuleInit {
       created_at: new Date().toISOString(),
     });
     if (!created) throw new ConflictException(`id: stream ${id} already exists`);
-    return { id, channel: this.valkey.keys.llmChannel(id) };
+    // The viewer token lives as long as the stream's log.
+    const viewer = await this.signer.sign('viewer', id, env.LLM_LOG_TTL_SECONDS);
+    return { id, channel: this.valkey.keys.llmChannel(id), viewer_token: viewer.token };
   }
 
   async status(id: string): Promise<StreamStatusDto> {

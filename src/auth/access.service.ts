@@ -1,0 +1,225 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { decodeJwt } from 'jose';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { timingSafeEqual } from 'node:crypto';
+import { AppConfig } from '../config/config.js';
+import { ValkeyUnreachableException } from '../http/valkey-available.guard.js';
+import { ValkeyService } from '../valkey/valkey.service.js';
+import { AccessDeniedException, CredentialRequiredException, RateLimitedException } from './access-errors.js';
+import { budgetOf, type AccessRule, type Principal } from './access-rule.js';
+import { ApiKeyRepository } from './api-keys.repository.js';
+import { grants } from './scopes.js';
+import { TokenSigner, type TokenAudience } from './token-signer.js';
+
+/** Where a request's credential may be: the Authorization header, `x-api-key`, or (SSE only) `?access_token=`. */
+export interface Presented {
+  authorization?: string | string[];
+  apiKey?: string | string[];
+  accessToken?: unknown;
+}
+
+type Params = Readonly<Record<string, string>>;
+
+/** Three base64url parts: a JWT (a user or viewer token); anything else is taken for an API key. */
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const MAX_CREDENTIAL_CHARS = 4096;
+
+const ANONYMOUS: Principal = { kind: 'anonymous' };
+const SANDBOX: Principal = { kind: 'sandbox' };
+
+/**
+ * The one door: every HTTP route (through AccessGuard and the fast routes) and every socket handshake is checked
+ * here against the rule its handler declares — who is calling (an API key, a user token, a viewer token), whether
+ * that grants the rule, and the caller's request budget shared by every replica through Valkey.
+ */
+@Injectable()
+export class AccessService {
+  private readonly logger = new Logger(AccessService.name);
+  private readonly requests?: RateLimiterRedis;
+  private readonly streamStarts?: RateLimiterRedis;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly valkey: ValkeyService,
+    private readonly keys: ApiKeyRepository,
+    private readonly signer: TokenSigner,
+  ) {
+    const { RATE_LIMIT_PER_MINUTE, LLM_MAX_STREAMS_PER_MINUTE } = config.env;
+    const limiter = (name: string, points: number): RateLimiterRedis | undefined =>
+      points > 0
+        ? new RateLimiterRedis({
+            storeClient: valkey.command,
+            keyPrefix: `${valkey.keys.rateLimits}:${name}`,
+            points,
+            duration: 60,
+          })
+        : undefined;
+    this.requests = limiter('requests', RATE_LIMIT_PER_MINUTE);
+    this.streamStarts = limiter('llm-streams', LLM_MAX_STREAMS_PER_MINUTE);
+  }
+
+  get disabled(): boolean {
+    return this.config.env.AUTH_DISABLED;
+  }
+
+  /**
+   * Checks a request against its rule and spends one request of the caller's budget; throws 401, 403 or 429.
+   * `params` are the route's parameters, or (a socket handshake) drawn from who the caller turned out to be.
+   */
+  async check(
+    rule: AccessRule,
+    presented: Presented,
+    params: Params | ((principal: Principal) => Params) = {},
+  ): Promise<Principal> {
+    if (rule.kind === 'open') return ANONYMOUS;
+    if (rule.kind === 'metrics') return this.checkMetrics(presented);
+    if (this.disabled) return SANDBOX;
+    const principal = await this.authenticate(rule, presented);
+    await this.allow(rule, principal, typeof params === 'function' ? params(principal) : params);
+    return principal;
+  }
+
+  /** A further request of a caller already authenticated (a socket's message): authorized and counted like a request. */
+  async allow(rule: AccessRule, principal: Principal, params: Params): Promise<void> {
+    this.authorize(rule, principal, params);
+    await this.spend(this.requests, principal, 'requests', 'RATE_LIMIT_PER_MINUTE');
+  }
+
+  /** Counts one new token stream against the caller's LLM_MAX_STREAMS_PER_MINUTE; 429 when it is spent. */
+  async spendStreamStart(principal: Principal): Promise<void> {
+    await this.spend(this.streamStarts, principal, 'new token streams', 'LLM_MAX_STREAMS_PER_MINUTE');
+  }
+
+  /** Who a credential is, whatever it may do; 401 when it is missing or not valid. */
+  async authenticate(rule: AccessRule, presented: Presented): Promise<Principal> {
+    if (this.disabled) return SANDBOX;
+    const credential = credentialOf(presented, rule.kind === 'stream' && rule.query === true);
+    if (!credential) throw new CredentialRequiredException(false);
+    if (credential.length > MAX_CREDENTIAL_CHARS) throw new CredentialRequiredException(true);
+    try {
+      if (JWT_SHAPE.test(credential)) {
+        const audience = audienceOf(credential);
+        const subject = audience && (await this.signer.verify(credential, audience));
+        if (!subject) throw new CredentialRequiredException(true);
+        return audience === 'user' ? { kind: 'user', userId: subject } : { kind: 'viewer', streamId: subject };
+      }
+      const record = await this.keys.verify(credential);
+      if (!record) throw new CredentialRequiredException(true);
+      return { kind: 'key', id: record.id, scopes: new Set(record.scopes) };
+    } catch (error) {
+      if (error instanceof CredentialRequiredException) throw error;
+      this.logger.warn(`could not verify a credential: ${(error as Error).message}`);
+      throw new ValkeyUnreachableException();
+    }
+  }
+
+  /** 403 naming what is missing when `principal` does not grant `rule`. */
+  authorize(rule: AccessRule, principal: Principal, params: Params): void {
+    if (principal.kind === 'sandbox' || rule.kind === 'open' || rule.kind === 'metrics') return;
+    switch (rule.kind) {
+      case 'scope':
+        if (principal.kind === 'key' && grants(principal.scopes, rule.scope)) return;
+        throw new AccessDeniedException(`this needs an API key with scope ${rule.scope}${held(principal)}`);
+      case 'user': {
+        const uid = params[rule.param];
+        if (principal.kind === 'user' && principal.userId === uid) return;
+        if (principal.kind === 'key' && grants(principal.scopes, 'users')) return;
+        throw new AccessDeniedException(
+          principal.kind === 'user'
+            ? `this token is for user ${principal.userId}, not user ${uid}`
+            : `this needs a user token for user ${uid} or an API key with scope users${held(principal)}`,
+        );
+      }
+      case 'stream': {
+        const id = params[rule.param];
+        if (principal.kind === 'viewer' && principal.streamId === id) return;
+        if (principal.kind === 'key' && grants(principal.scopes, 'llm')) return;
+        throw new AccessDeniedException(
+          principal.kind === 'viewer'
+            ? `this viewer token is for stream ${principal.streamId}, not stream ${id}`
+            : `this needs the stream's viewer token or an API key with scope llm${held(principal)}`,
+        );
+      }
+    }
+  }
+
+  private checkMetrics(presented: Presented): Principal {
+    const token = this.config.env.METRICS_TOKEN;
+    if (!token) return ANONYMOUS;
+    const given = credentialOf(presented, false);
+    if (!given) throw new CredentialRequiredException(false);
+    if (!sameSecret(given, token)) throw new CredentialRequiredException(true);
+    return ANONYMOUS;
+  }
+
+  private async spend(
+    limiter: RateLimiterRedis | undefined,
+    principal: Principal,
+    what: string,
+    variable: string,
+  ): Promise<void> {
+    const budget = budgetOf(principal);
+    if (!limiter || !budget) return;
+    try {
+      await limiter.consume(budget);
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) {
+        throw new RateLimitedException(
+          `too many ${what}: ${limiter.points} per minute per credential (${variable}); retry later`,
+          rejection.msBeforeNext,
+        );
+      }
+      this.logger.warn(`could not count ${what}: ${(rejection as Error).message}`);
+      throw new ValkeyUnreachableException();
+    }
+  }
+}
+
+/** The presented credential: the bearer token, else the x-api-key header, else (when allowed) the query's. */
+function credentialOf(presented: Presented, queryAllowed: boolean): string | undefined {
+  const authorization = single(presented.authorization);
+  if (authorization) {
+    const match = /^Bearer +(\S+) *$/i.exec(authorization);
+    return match ? match[1] : authorization.trim() ? '\u0000' : undefined;
+  }
+  const apiKey = single(presented.apiKey);
+  if (apiKey) return apiKey.trim();
+  if (queryAllowed && typeof presented.accessToken === 'string' && presented.accessToken) return presented.accessToken;
+  return undefined;
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function audienceOf(token: string): TokenAudience | undefined {
+  try {
+    const { aud } = decodeJwt(token);
+    if (aud === 'skein:user') return 'user';
+    if (aud === 'skein:viewer') return 'viewer';
+  } catch {
+    // not a JWT after all
+  }
+  return undefined;
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function held(principal: Principal): string {
+  switch (principal.kind) {
+    case 'key':
+      return principal.scopes.size > 0
+        ? ` (this key has ${[...principal.scopes].join(', ')})`
+        : ' (this key has no scopes)';
+    case 'user':
+      return ' (a user token opens only its user)';
+    case 'viewer':
+      return ' (a viewer token reads only its stream)';
+    default:
+      return '';
+  }
+}
