@@ -9,8 +9,8 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
-import { feedsMetrics } from './feeds.metrics.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
@@ -44,6 +44,7 @@ export class FeedsGateway
   constructor(
     private readonly feeds: FeedService,
     private readonly relay: FeedRelay,
+    private readonly metrics: Metrics,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -59,7 +60,7 @@ export class FeedsGateway
   handleDisconnect(socket: Socket): void {
     const uid = (socket.data as SocketData).userId;
     if (uid === undefined) return;
-    feedsMetrics.connections.labels(NAMESPACE).dec();
+    this.metrics.socketConnections.labels(NAMESPACE).dec();
     this.relay.leave(socket, uid);
   }
 
@@ -110,7 +111,7 @@ export class FeedsGateway
       return undefined;
     }
     (socket.data as SocketData).userId = uid;
-    feedsMetrics.connections.labels(NAMESPACE).inc();
+    this.metrics.socketConnections.labels(NAMESPACE).inc();
     return uid;
   }
 

@@ -8,9 +8,9 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { endPayload, type TerminalMessage } from './llm-message.js';
 import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
-import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import type { SharedRoom } from './stream-relay.js';
 import type { StreamViewer, ViewerSink } from './stream-viewer.js';
@@ -111,7 +111,10 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
   private readonly logger = new Logger(LlmStreamGateway.name);
   private readonly viewers = new Map<string, Map<string, StreamViewer>>();
 
-  constructor(private readonly streams: LlmStreamService) {}
+  constructor(
+    private readonly streams: LlmStreamService,
+    private readonly metrics: Metrics,
+  ) {}
 
   @SubscribeMessage('join')
   async join(
@@ -146,11 +149,11 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
   }
 
   handleConnection(): void {
-    LlmStreamMetrics.connections.labels('/llm').inc();
+    this.metrics.socketConnections.labels('/llm').inc();
   }
 
   handleDisconnect(socket: Socket): void {
-    LlmStreamMetrics.connections.labels('/llm').dec();
+    this.metrics.socketConnections.labels('/llm').dec();
     const mine = this.viewers.get(socket.id);
     this.viewers.delete(socket.id);
     for (const viewer of mine?.values() ?? []) viewer.close();

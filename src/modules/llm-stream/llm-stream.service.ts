@@ -31,6 +31,7 @@ export class LlmStreamService implements OnModuleInit {
     private readonly channels: LlmChannels,
     private readonly relays: StreamRelays,
     private readonly stats: StreamStatsService,
+    private readonly metrics: LlmStreamMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -96,7 +97,7 @@ export class LlmStreamService implements OnModuleInit {
     const outcome = await this.log.cancel(id);
     if (outcome === 'unknown') throw new NotFoundException(`stream ${id} not found`);
     if (outcome === 'cancelled') {
-      LlmStreamMetrics.ended.labels('cancelled').inc();
+      this.metrics.ended.labels('cancelled').inc();
       return { id, status: 'cancelled' };
     }
     const meta = await this.log.meta(id);
@@ -123,6 +124,7 @@ export class LlmStreamService implements OnModuleInit {
         log: this.log,
         relays: this.relays,
         channels: this.channels,
+        metrics: this.metrics,
         channel: this.valkey.keys.llmChannel(id),
         bufferLimit: this.config.env.LLM_VIEWER_BUFFER,
       },
