@@ -9,8 +9,9 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { validatePayload } from '../../http/socket-payload.js';
 import { Metrics } from '../../metrics/metrics.service.js';
-import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
+import { FeedSyncDto, USER_ID_PATTERN } from './feeds.dto.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
@@ -68,14 +69,9 @@ export class FeedsGateway
   async sync(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<SyncReply> {
     const uid = await this.admitted.get(socket);
     if (uid === undefined) return this.refuse(socket, 'feed:sync', 'not authenticated');
-    const after = (payload as { after?: unknown } | null)?.after;
-    if (typeof payload !== 'object' || payload === null || typeof after !== 'string' || !isFeedCursor(after)) {
-      return this.refuse(
-        socket,
-        'feed:sync',
-        'payload must be {after: cursor} with a cursor from feed:item (e.g. "1700000000000-0")',
-      );
-    }
+    const request = await validatePayload(FeedSyncDto, payload);
+    if (typeof request === 'string') return this.refuse(socket, 'feed:sync', request);
+    const { after } = request;
     try {
       // Up to where live pushes to this socket began: what came later was (or will be) pushed, never twice.
       const liveFrom = (socket.data as SocketData).liveFrom!;

@@ -8,9 +8,10 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
+import { validatePayload } from '../../http/socket-payload.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { endPayload, type TerminalMessage } from './llm-message.js';
-import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
+import { JoinStreamDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import type { SharedRoom } from './stream-relay.js';
 import type { StreamViewer, ViewerSink } from './stream-viewer.js';
@@ -121,16 +122,14 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
   ): Promise<{ id: string; from: number } | { error: string }> {
-    const request = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; from?: unknown };
     const fail = (message: string): { error: string } => {
-      socket.emit('error', { id: request.id, message });
+      socket.emit('error', { id: (body as { id?: unknown } | null)?.id, message });
       return { error: message };
     };
-    if (typeof request.id !== 'string' || !STREAM_ID_PATTERN.test(request.id)) return fail('id must be a stream id');
+    const request = await validatePayload(JoinStreamDto, body);
+    if (typeof request === 'string') return fail(request);
+    const { id } = request;
     const from = request.from ?? 0;
-    if (typeof from !== 'number' || !Number.isInteger(from) || from < 0)
-      return fail('from must be a non-negative integer');
-    const id = request.id;
     const mine = this.viewers.get(socket.id) ?? new Map<string, StreamViewer>();
     this.viewers.set(socket.id, mine);
     mine.get(id)?.close();
