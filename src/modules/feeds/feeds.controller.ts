@@ -30,7 +30,10 @@ export class UsersController {
   }
 
   @Get(':uid')
-  @ApiOperation({ summary: 'A user: topics and last activity (an unknown user has no topics)' })
+  @ApiOperation({
+    operationId: 'getUser',
+    summary: 'A user: topics and last activity (an unknown user has no topics)',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ description: 'Bad user id' })
   user(@Param('uid', UserIdPipe) uid: string): Promise<UserDto> {
@@ -39,6 +42,7 @@ export class UsersController {
 
   @Get(':uid/feed')
   @ApiOperation({
+    operationId: 'getUserFeed',
     summary:
       "A user's feed, newest first, a page at a time (up to `limit` and 1 MiB per response); marks the user active " +
       "(a returning user's feed is rebuilt first)",
@@ -56,7 +60,10 @@ export class TopicsController {
   constructor(private readonly feeds: FeedService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The topics, with the number of articles each topic stream holds' })
+  @ApiOperation({
+    operationId: 'listTopics',
+    summary: 'The topics, with the number of articles each topic stream holds',
+  })
   @ApiOkResponse({ type: TopicListDto })
   async topics(): Promise<TopicListDto> {
     return { topics: await this.feeds.topics() };
@@ -64,6 +71,7 @@ export class TopicsController {
 
   @Get(':topic/articles')
   @ApiOperation({
+    operationId: 'listTopicArticles',
     summary: "A topic's latest articles, newest first, a page at a time (up to `limit` and 1 MiB per response)",
   })
   @ApiOkResponse({ type: ArticleListDto })
@@ -80,7 +88,10 @@ export class ArticleReadController {
   constructor(private readonly feeds: FeedService) {}
 
   @Get(':id')
-  @ApiOperation({ summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it' })
+  @ApiOperation({
+    operationId: 'getArticle',
+    summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it',
+  })
   @ApiOkResponse({ description: 'The enriched article', schema: { type: 'object' } })
   @ApiBadRequestResponse({ description: 'Not a valid article id' })
   @ApiNotFoundResponse({ description: 'Unknown (or not yet fanned out, or expired)' })
