@@ -7,7 +7,7 @@ import { loadConfig } from '../src/config/config.js';
 import { Metrics } from '../src/metrics/metrics.service.js';
 import { TOPICS } from '../src/news/topics.js';
 import { ArticleRepository } from '../src/news/article.repository.js';
-import { fanoutMetrics } from '../src/news/fanout.metrics.js';
+import { FanoutMetrics } from '../src/news/fanout.metrics.js';
 import type { FanoutWorker } from '../src/modules/fanout/fanout.worker.js';
 import { FeedRepository } from '../src/news/feed.repository.js';
 import type { StreamEntry } from '../src/streams/stream-entry.js';
@@ -35,7 +35,12 @@ interface Rig {
 function rig(url: string, env: Record<string, string> = {}): Rig {
   const config = loadConfig({ VALKEY_URL: url, LOG_LEVEL: 'warn', ...env });
   const valkey = new ValkeyService(config, new ValkeyConnection(url), new Metrics());
-  const worker = new Worker(valkey, new ArticleRepository(valkey, config), new FeedRepository(valkey, config));
+  const worker = new Worker(
+    valkey,
+    new ArticleRepository(valkey, config),
+    new FeedRepository(valkey, config),
+    new FanoutMetrics(),
+  );
   return { valkey, worker, client: valkey.command, close: () => valkey.onApplicationShutdown() };
 }
 
@@ -110,7 +115,7 @@ async function throughput(users: number, articles: number): Promise<{ perSecond:
 }
 
 async function deliveredTotal(): Promise<number> {
-  return (await fanoutMetrics.deliveries.get()).values[0]?.value ?? 0;
+  return (await new FanoutMetrics().deliveries.get()).values[0]?.value ?? 0;
 }
 
 async function usedMemory(client: Valkey): Promise<number> {

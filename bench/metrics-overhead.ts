@@ -7,7 +7,7 @@
 import { Logger } from '@nestjs/common';
 import { register } from 'prom-client';
 import { pathToFileURL } from 'node:url';
-import { MeasuredProvider, providerMetrics } from '../src/common/with-fallback.js';
+import { MeasuredProvider } from '../src/common/with-fallback.js';
 import { loadConfig } from '../src/config/config.js';
 import { Metrics } from '../src/metrics/metrics.service.js';
 import { ClassifyWorker } from '../src/modules/classify/classify.worker.js';
@@ -61,8 +61,8 @@ async function pipelineOnce(count: number, metricsOn: boolean): Promise<number> 
   const local = new LocalTopicClassifier();
   await local.run([article(0)]); // trains the model once, outside the clock
   const stages = [
-    new ClassifyWorker(valkey, config, new MeasuredProvider('classifier', local)),
-    new EnrichWorker(valkey, new MeasuredProvider('summarizer', new LocalArticleSummarizer())),
+    new ClassifyWorker(valkey, config, new MeasuredProvider(metrics, 'classifier', local)),
+    new EnrichWorker(valkey, new MeasuredProvider(metrics, 'summarizer', new LocalArticleSummarizer())),
   ];
   const workers = stages.map(
     (stage) =>
@@ -115,8 +115,8 @@ function recordingNsPerArticle(batchSize: number, batches: number): number {
     for (const [stage, kind] of stages) {
       const stopStage = metrics.stageDuration.labels(stage).startTimer();
       metrics.stageBatchSize.labels(stage).observe(batchSize);
-      const stopProvider = providerMetrics.duration.labels(kind, 'local').startTimer();
-      providerMetrics.calls.labels(kind, 'local', 'ok').inc();
+      const stopProvider = metrics.providerDuration.labels(kind, 'local').startTimer();
+      metrics.providerCalls.labels(kind, 'local', 'ok').inc();
       stopProvider();
       for (let c = 0; c < (batchSize + 1) / 4; c++) command.startTimer()();
       stopStage();

@@ -39,10 +39,12 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
 }
 
 /**
- * The app's OpenAPI document. Every operation's id is its controller's name without `Controller` followed by its
+ * The app's OpenAPI document. An operation's id is its controller's name without `Controller` followed by its
  * method's name (`IngestController.createBatch` -> `ingestCreateBatch`): readable, unique (a class cannot have two
  * methods of one name, nor the app two controllers of one name) and stable while the code keeps its names, so the
- * generated clients (clients/typescript, `npm run clients`) keep theirs.
+ * generated clients (clients/typescript, `npm run clients`) keep theirs. Where that reads badly (`usersUser`,
+ * `topicsTopics`) the handler names its own with `@ApiOperation({ operationId })`, which @nestjs/swagger applies
+ * after the factory's.
  */
 export function openApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(
@@ -68,7 +70,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   );
 }
 
-/** `UsersController`, `feed` -> `usersFeed`. */
+/** `UsersController`, `setTopics` -> `usersSetTopics`. */
 export function operationId(controllerKey: string, methodKey: string): string {
   const controller = controllerKey.replace(/Controller$/, '');
   return (

@@ -82,6 +82,18 @@ describe('feeds: bad input', () => {
     socket.close();
   });
 
+  it('a feed:sync payload with a field it does not know is refused naming that field, as REST bodies are', async () => {
+    const socket = connect(app.url, { userId: 'u4' });
+    await next(socket, 'connect');
+    const error = next<SocketError>(socket, 'error');
+    const reply = (await socket.timeout(5000).emitWithAck('feed:sync', { after: '0-0', limit: 5 })) as {
+      error?: string;
+    };
+    expect(reply.error).toContain('limit');
+    expect(await error).toEqual({ event: 'feed:sync', message: reply.error });
+    socket.close();
+  });
+
   it('malformed feed:sync payloads get an error event and the connection stays usable', async () => {
     const socket = connect(app.url, { userId: 'u2' });
     await next(socket, 'connect');

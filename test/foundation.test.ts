@@ -316,7 +316,15 @@ describe('REST ingest', () => {
       expect({ id, route, alsoUsedBy: seen.get(id!) }).toEqual({ id, route, alsoUsedBy: undefined });
       seen.set(id!, route);
     }
-    expect(spec.body.paths['/users/{uid}/feed'].get.operationId).toBe('usersFeed');
+    // The factory's controller+method id, unless the handler names its own (which the factory must not override).
+    expect(spec.body.paths['/users/{uid}/topics'].put.operationId).toBe('usersSetTopics');
+    expect(spec.body.paths['/users/{uid}/feed'].get.operationId).toBe('getUserFeed');
+    // No id says a noun twice (`usersUser`, `topicsTopics`).
+    const doubled = ids.filter(({ id }) => {
+      const words = id!.split(/(?=[A-Z])/).map((word) => word.toLowerCase().replace(/s$/, ''));
+      return new Set(words).size < words.length;
+    });
+    expect(doubled).toEqual([]);
   });
 
   it('documents the shape GET /pipeline/stats answers', async () => {

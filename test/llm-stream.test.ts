@@ -202,6 +202,27 @@ describe('llm token streams', () => {
   });
 
   it.each([
+    ['no id', { from: 0 }, 'id must be a stream id'],
+    ['a malformed id', { id: 'bad id!' }, 'id must be a stream id'],
+    ['a negative from', { id: 'any', from: -1 }, 'from must be a non-negative integer'],
+    ['a fractional from', { id: 'any', from: 1.5 }, 'from must be a non-negative integer'],
+    ['a field join does not know', { id: 'any', since: 3 }, 'property since should not exist'],
+  ])(
+    'a Socket.IO join with %s is refused naming the field, in the ack and an error event',
+    async (_case, body, message) => {
+      const socket = io(`${app.url}/llm`, { transports: ['websocket'], forceNew: true });
+      const error = new Promise<Record<string, unknown>>((resolve) => socket.once('error', resolve));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      expect(await socket.timeout(5000).emitWithAck('join', body)).toEqual({ error: message });
+      expect(await error).toEqual({ id: (body as { id?: string }).id, message });
+      socket.disconnect();
+    },
+  );
+
+  it.each([
     ['an empty prompt', { prompt: '' }, 'prompt'],
     ['a blank prompt', { prompt: '   ' }, 'prompt'],
     ['no prompt', {}, 'prompt'],

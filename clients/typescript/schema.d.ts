@@ -306,7 +306,7 @@ export interface paths {
       cookie?: never;
     };
     /** A user: topics and last activity (an unknown user has no topics) */
-    get: operations['usersUser'];
+    get: operations['getUser'];
     put?: never;
     post?: never;
     delete?: never;
@@ -323,7 +323,7 @@ export interface paths {
       cookie?: never;
     };
     /** A user's feed, newest first, a page at a time (up to `limit` and 1 MiB per response); marks the user active (a returning user's feed is rebuilt first) */
-    get: operations['usersFeed'];
+    get: operations['getUserFeed'];
     put?: never;
     post?: never;
     delete?: never;
@@ -340,7 +340,7 @@ export interface paths {
       cookie?: never;
     };
     /** The topics, with the number of articles each topic stream holds */
-    get: operations['topicsTopics'];
+    get: operations['listTopics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -357,7 +357,7 @@ export interface paths {
       cookie?: never;
     };
     /** A topic's latest articles, newest first, a page at a time (up to `limit` and 1 MiB per response) */
-    get: operations['topicsArticles'];
+    get: operations['listTopicArticles'];
     put?: never;
     post?: never;
     delete?: never;
@@ -374,7 +374,7 @@ export interface paths {
       cookie?: never;
     };
     /** An article with topic, topic_score, summary, metadata and when each stage saw it */
-    get: operations['articleReadArticle'];
+    get: operations['getArticle'];
     put?: never;
     post?: never;
     delete?: never;
@@ -482,7 +482,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Latest feature values for entity rows, in Feast's response shape */
-    post: operations['featuresGetOnlineFeatures'];
+    post: operations['getOnlineFeatures'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2254,7 +2254,7 @@ export interface operations {
       };
     };
   };
-  usersUser: {
+  getUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -2303,7 +2303,7 @@ export interface operations {
       };
     };
   };
-  usersFeed: {
+  getUserFeed: {
     parameters: {
       query?: {
         limit?: number;
@@ -2356,7 +2356,7 @@ export interface operations {
       };
     };
   };
-  topicsTopics: {
+  listTopics: {
     parameters: {
       query?: never;
       header?: never;
@@ -2375,7 +2375,7 @@ export interface operations {
       };
     };
   };
-  topicsArticles: {
+  listTopicArticles: {
     parameters: {
       query?: {
         limit?: number;
@@ -2435,7 +2435,7 @@ export interface operations {
       };
     };
   };
-  articleReadArticle: {
+  getArticle: {
     parameters: {
       query?: never;
       header?: never;
@@ -2958,7 +2958,7 @@ export interface operations {
       };
     };
   };
-  featuresGetOnlineFeatures: {
+  getOnlineFeatures: {
     parameters: {
       query?: never;
       header?: never;

@@ -1,20 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Metrics } from '../metrics/metrics.service.js';
-
-export const providerMetrics = {
-  calls: Metrics.counter('skein_provider_calls_total', 'Model provider calls by outcome', [
-    'kind',
-    'provider',
-    'outcome',
-  ]),
-  fallbacks: Metrics.counter(
-    'skein_provider_fallbacks_total',
-    'Batches handled by the local fallback after a remote provider failed',
-    ['kind'],
-  ),
-  duration: Metrics.histogram('skein_provider_duration_seconds', 'Model provider call time', ['kind', 'provider']),
-};
+import type { Metrics } from '../metrics/metrics.service.js';
 
 export interface Provider<I, O> {
   readonly name: string;
@@ -24,6 +10,7 @@ export interface Provider<I, O> {
 /** Times and counts every call of a provider used on its own (the local models when no remote one is set). */
 export class MeasuredProvider<I, O> implements Provider<I, O> {
   constructor(
+    private readonly metrics: Metrics,
     private readonly kind: 'classifier' | 'summarizer',
     private readonly inner: Provider<I, O>,
   ) {}
@@ -33,13 +20,13 @@ export class MeasuredProvider<I, O> implements Provider<I, O> {
   }
 
   async run(items: I[]): Promise<O[]> {
-    const stop = providerMetrics.duration.labels(this.kind, this.inner.name).startTimer();
+    const stop = this.metrics.providerDuration.labels(this.kind, this.inner.name).startTimer();
     try {
       const out = await this.inner.run(items);
-      providerMetrics.calls.labels(this.kind, this.inner.name, 'ok').inc();
+      this.metrics.providerCalls.labels(this.kind, this.inner.name, 'ok').inc();
       return out;
     } catch (error) {
-      providerMetrics.calls.labels(this.kind, this.inner.name, 'error').inc();
+      this.metrics.providerCalls.labels(this.kind, this.inner.name, 'error').inc();
       throw error;
     } finally {
       stop();
@@ -55,6 +42,7 @@ export class WithFallback<I, O> implements Provider<I, O> {
   private readonly logger: Logger;
 
   constructor(
+    private readonly metrics: Metrics,
     private readonly kind: 'classifier' | 'summarizer',
     private readonly primary: Provider<I, O>,
     private readonly fallback: Provider<I, O>,
@@ -70,21 +58,21 @@ export class WithFallback<I, O> implements Provider<I, O> {
 
   async run(items: I[]): Promise<O[]> {
     for (let attempt = 0; attempt <= this.retries; attempt++) {
-      const stop = providerMetrics.duration.labels(this.kind, this.primary.name).startTimer();
+      const stop = this.metrics.providerDuration.labels(this.kind, this.primary.name).startTimer();
       try {
         const out = await this.primary.run(items);
-        providerMetrics.calls.labels(this.kind, this.primary.name, 'ok').inc();
+        this.metrics.providerCalls.labels(this.kind, this.primary.name, 'ok').inc();
         return out;
       } catch (error) {
-        providerMetrics.calls.labels(this.kind, this.primary.name, 'error').inc();
+        this.metrics.providerCalls.labels(this.kind, this.primary.name, 'error').inc();
         this.logger.warn(`attempt ${attempt + 1}/${this.retries + 1} failed: ${(error as Error).message}`);
         if (attempt < this.retries) await sleep(this.backoffMs * 2 ** attempt);
       } finally {
         stop();
       }
     }
-    providerMetrics.fallbacks.labels(this.kind).inc();
-    providerMetrics.calls.labels(this.kind, this.fallback.name, 'fallback').inc();
+    this.metrics.providerFallbacks.labels(this.kind).inc();
+    this.metrics.providerCalls.labels(this.kind, this.fallback.name, 'fallback').inc();
     return this.fallback.run(items);
   }
 }

@@ -3,20 +3,25 @@ import { Counter, Gauge, Histogram, register } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-function counter(name: string, help: string, labelNames: string[] = []): Counter {
+/*
+ * A family is registered on prom-client's registry once per process and handed back to every later catalogue
+ * instance, so an app created twice in one process (tests) shares its families instead of throwing "already registered".
+ */
+export function counter(name: string, help: string, labelNames: string[] = []): Counter {
   return (register.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, labelNames });
 }
-function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+export function gauge(name: string, help: string, labelNames: string[] = []): Gauge {
   return (register.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames });
 }
-function histogram(name: string, help: string, labelNames: string[] = [], buckets = LATENCY_BUCKETS): Histogram {
+export function histogram(name: string, help: string, labelNames: string[] = [], buckets = LATENCY_BUCKETS): Histogram {
   return (
     (register.getSingleMetric(name) as Histogram | undefined) ?? new Histogram({ name, help, labelNames, buckets })
   );
 }
 
 /**
- * The shared metric catalogue (prefix `skein_`). Labels hold only bounded values — stage, stream family, group,
+ * The shared metric catalogue (prefix `skein_`): the engine's, Valkey's and the families several modules record into;
+ * a module's own families are its own injectable catalogue (FeedsMetrics, FeatureMetrics, ...). Labels hold only bounded values — stage, stream family, group,
  * topic, outcome — never a user, article, entity or stream id.
  */
 @Injectable()
@@ -74,6 +79,27 @@ export class Metrics {
     'outcome',
   ]);
 
+  // Model providers (classifier and summarizer, local or remote)
+  readonly providerCalls = counter('skein_provider_calls_total', 'Model provider calls by outcome', [
+    'kind',
+    'provider',
+    'outcome',
+  ]);
+  readonly providerFallbacks = counter(
+    'skein_provider_fallbacks_total',
+    'Batches handled by the local fallback after a remote provider failed',
+    ['kind'],
+  );
+  readonly providerDuration = histogram('skein_provider_duration_seconds', 'Model provider call time', [
+    'kind',
+    'provider',
+  ]);
+
+  // Socket.IO (both gateways, labelled by namespace)
+  readonly socketConnections = gauge('skein_socket_connections', 'Open Socket.IO connections by namespace', [
+    'namespace',
+  ]);
+
   // Valkey
   readonly valkeyCommandDuration = histogram(
     'skein_valkey_command_duration_seconds',
@@ -87,8 +113,4 @@ export class Metrics {
     'Valkey mem_fragmentation_ratio from INFO',
   );
   readonly valkeyMaxMemory = gauge('skein_valkey_maxmemory_bytes', 'Valkey maxmemory from INFO (0 = no limit)');
-
-  static histogram = histogram;
-  static counter = counter;
-  static gauge = gauge;
 }

@@ -5,7 +5,7 @@ import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '..
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { parseEnriched, type FeedArticle } from '../../news/feed-article.js';
 import { ArticleRepository } from '../../news/article.repository.js';
-import { fanoutMetrics } from '../../news/fanout.metrics.js';
+import { FanoutMetrics } from '../../news/fanout.metrics.js';
 import { FeedRepository } from '../../news/feed.repository.js';
 
 const FANOUT_BATCH = 50;
@@ -24,6 +24,7 @@ export class FanoutWorker implements StreamStage {
     valkey: ValkeyService,
     private readonly articles: ArticleRepository,
     private readonly feeds: FeedRepository,
+    private readonly metrics: FanoutMetrics,
   ) {
     // Small batches: one article reaches hundreds of feeds, and a batch's deliveries should not hold the event loop
     // (and every other stage in this process) for long.
@@ -68,11 +69,11 @@ export class FanoutWorker implements StreamStage {
     for (const [short, count] of delivered) {
       if (count === 0) continue;
       total += count;
-      fanoutMetrics.ingestToFeed.observe(Math.max(0, now - (ingestedAt.get(short) ?? now)) / 1000);
+      this.metrics.ingestToFeed.observe(Math.max(0, now - (ingestedAt.get(short) ?? now)) / 1000);
     }
-    fanoutMetrics.deliveries.inc(total);
-    fanoutMetrics.duplicates.inc(duplicates);
-    fanoutMetrics.inactiveSkipped.inc(inactive);
+    this.metrics.deliveries.inc(total);
+    this.metrics.duplicates.inc(duplicates);
+    this.metrics.inactiveSkipped.inc(inactive);
     return { rejected };
   }
 }

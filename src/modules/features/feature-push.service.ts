@@ -40,6 +40,7 @@ export class FeaturePushService {
     private readonly registry: FeatureRegistry,
     private readonly stats: StreamStatsService,
     private readonly config: AppConfig,
+    private readonly metrics: FeatureMetrics,
   ) {}
 
   /** `rawBody` is the request's JSON text: the only place where an INT written as `3.0` can still be told from `3`. */
@@ -78,7 +79,7 @@ export class FeaturePushService {
     const [info] = await this.stats.stats([stream]);
     const backlog = unprocessed(info);
     if (backlog + entries.length > cap) {
-      FeatureMetrics.pushRefused.inc();
+      this.metrics.pushRefused.inc();
       throw new FeatureBacklogFullError(view.name, backlog, cap);
     }
 
@@ -94,7 +95,7 @@ export class FeaturePushService {
       if (error) throw error;
       return String(id);
     });
-    FeatureMetrics.rowsPushed.inc(ids.length);
+    this.metrics.rowsPushed.inc(ids.length);
     return ids;
   }
 }

@@ -144,7 +144,10 @@ export class FeaturesController {
   @Post('get-online-features')
   @Access.scope('features:read')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "Latest feature values for entity rows, in Feast's response shape" })
+  @ApiOperation({
+    operationId: 'getOnlineFeatures',
+    summary: "Latest feature values for entity rows, in Feast's response shape",
+  })
   @ApiOkResponse({ type: OnlineFeaturesResponseDto })
   @ApiBadRequestResponse({
     description:

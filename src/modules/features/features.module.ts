@@ -6,6 +6,7 @@ import { FeatureRegistry } from './feature-registry.service.js';
 import { FeatureRowIndex } from './feature-row-index.js';
 import { FeatureStreamService } from './feature-stream.service.js';
 import { FeaturesController } from './features.controller.js';
+import { FeatureMetrics } from './features.metrics.js';
 import { FeatureMaterializer, FeatureWorkerSupervisor } from './features.worker.js';
 import { OnlineFeaturesService } from './online-features.service.js';
 import { OnlineReadRoute } from './online-read.route.js';
@@ -15,7 +16,7 @@ import { OnlineReadRoute } from './online-read.route.js';
 export class FeaturesModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(FeaturesModule, config, {
-      providers: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor, FeatureRowIndex],
+      providers: [FeatureMetrics, FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor, FeatureRowIndex],
       controllers: [FeaturesController],
       apiProviders: [FeaturePushService, OnlineFeaturesService, OnlineReadRoute, FeatureStreamService],
       exports: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],

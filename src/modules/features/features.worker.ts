@@ -52,6 +52,7 @@ export class FeatureMaterializer {
   constructor(
     private readonly valkey: ValkeyService,
     private readonly registry: FeatureRegistry,
+    private readonly metrics: FeatureMetrics,
   ) {}
 
   /** The engine stage for one view's stream: stage `features`, group `feature_writers`, DLQ `dlq:features`. */
@@ -87,10 +88,10 @@ export class FeatureMaterializer {
   }
 
   private counted({ rejected, written }: { rejected: Rejection[]; written: number[] }): StageOutcome {
-    if (rejected.length > 0) FeatureMetrics.rowsRejected.inc(rejected.length);
+    if (rejected.length > 0) this.metrics.rowsRejected.inc(rejected.length);
     const fresh = written.filter((flag) => flag === 1).length;
-    FeatureMetrics.rowsMaterialized.inc(fresh);
-    FeatureMetrics.rowsSkippedOlder.inc(written.length - fresh);
+    this.metrics.rowsMaterialized.inc(fresh);
+    this.metrics.rowsSkippedOlder.inc(written.length - fresh);
     return { rejected };
   }
 

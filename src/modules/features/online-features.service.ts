@@ -31,12 +31,13 @@ export class OnlineFeaturesService {
     private readonly valkey: ValkeyService,
     private readonly registry: FeatureRegistry,
     private readonly config: AppConfig,
+    private readonly metrics: FeatureMetrics,
   ) {
     this.reads = valkey.direct('online-reads');
   }
 
   async read(request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
-    const stopTimer = FeatureMetrics.onlineReadDuration.startTimer();
+    const stopTimer = this.metrics.onlineReadDuration.startTimer();
     try {
       return await this.answer(request);
     } finally {
@@ -186,7 +187,7 @@ export class OnlineFeaturesService {
       }
     }
     for (const [status, count] of Object.entries(counts))
-      if (count > 0) FeatureMetrics.onlineValues.labels(status).inc(count);
+      if (count > 0) this.metrics.onlineValues.labels(status).inc(count);
     return { metadata: { feature_names: names }, results };
   }
 }

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Namespace, Socket } from 'socket.io';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FeedRepository } from '../../news/feed.repository.js';
-import { feedsMetrics } from './feeds.metrics.js';
+import { FeedsMetrics } from './feeds.metrics.js';
 import { FeedService } from './feed.service.js';
 
 const READ_COUNT = 100;
@@ -39,6 +39,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
     private readonly valkey: ValkeyService,
     private readonly feedRepository: FeedRepository,
     private readonly feeds: FeedService,
+    private readonly metrics: FeedsMetrics,
   ) {}
 
   attach(namespace: Namespace): void {
@@ -160,7 +161,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
       this.cursors.set(watched.uid, entries[entries.length - 1][0]);
       // Local only: every api replica relays for the sockets it holds, so the adapter must not fan this out again.
       for (const item of items) this.namespace?.local.to(feedRoom(watched.uid)).emit('feed:item', item);
-      feedsMetrics.liveItems.inc(items.length);
+      this.metrics.liveItems.inc(items.length);
     }
   }
 }

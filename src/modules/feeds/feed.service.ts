@@ -8,7 +8,7 @@ import { ValkeyService } from '../../valkey/valkey.service.js';
 import { isTopic, TOPICS } from '../../news/topics.js';
 import type { FeedArticle } from '../../news/feed-article.js';
 import { ArticleRepository } from '../../news/article.repository.js';
-import { fanoutMetrics } from '../../news/fanout.metrics.js';
+import { FanoutMetrics } from '../../news/fanout.metrics.js';
 import { FeedRepository } from '../../news/feed.repository.js';
 import { ListBudget } from '../../http/list-budget.js';
 import type { ArticleListDto, FeedPageDto, TopicSummaryDto, UserDto } from './feeds.dto.js';
@@ -30,6 +30,7 @@ export class FeedService implements OnModuleInit {
     private readonly feeds: FeedRepository,
     private readonly articles: ArticleRepository,
     private readonly stats: StreamStatsService,
+    private readonly fanoutMetrics: FanoutMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -115,8 +116,8 @@ export class FeedService implements OnModuleInit {
 
   private async refill(uid: string, topics: string[]): Promise<void> {
     const added = await this.feeds.rebuild(uid, topics);
-    fanoutMetrics.rebuilds.inc();
-    fanoutMetrics.deliveries.inc(added);
+    this.fanoutMetrics.rebuilds.inc();
+    this.fanoutMetrics.deliveries.inc(added);
   }
 
   /** A page of a feed: up to `limit` items and LIST_MAX_BYTES, newest first, after the short id `before`. */

@@ -33,7 +33,10 @@ export class UsersController {
 
   @Get(':uid')
   @Access.user('uid')
-  @ApiOperation({ summary: 'A user: topics and last activity (an unknown user has no topics)' })
+  @ApiOperation({
+    operationId: 'getUser',
+    summary: 'A user: topics and last activity (an unknown user has no topics)',
+  })
   @ApiOkResponse({ type: UserDto })
   @ApiBadRequestResponse({ description: 'Bad user id' })
   user(@Param('uid', UserIdPipe) uid: string): Promise<UserDto> {
@@ -43,6 +46,7 @@ export class UsersController {
   @Get(':uid/feed')
   @Access.user('uid')
   @ApiOperation({
+    operationId: 'getUserFeed',
     summary:
       "A user's feed, newest first, a page at a time (up to `limit` and 1 MiB per response); marks the user active " +
       "(a returning user's feed is rebuilt first)",
@@ -61,7 +65,10 @@ export class TopicsController {
 
   @Get()
   @Access.open()
-  @ApiOperation({ summary: 'The topics, with the number of articles each topic stream holds' })
+  @ApiOperation({
+    operationId: 'listTopics',
+    summary: 'The topics, with the number of articles each topic stream holds',
+  })
   @ApiOkResponse({ type: TopicListDto })
   async topics(): Promise<TopicListDto> {
     return { topics: await this.feeds.topics() };
@@ -70,6 +77,7 @@ export class TopicsController {
   @Get(':topic/articles')
   @Access.scope('users')
   @ApiOperation({
+    operationId: 'listTopicArticles',
     summary: "A topic's latest articles, newest first, a page at a time (up to `limit` and 1 MiB per response)",
   })
   @ApiOkResponse({ type: ArticleListDto })
@@ -87,7 +95,10 @@ export class ArticleReadController {
 
   @Get(':id')
   @Access.scope('users')
-  @ApiOperation({ summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it' })
+  @ApiOperation({
+    operationId: 'getArticle',
+    summary: 'An article with topic, topic_score, summary, metadata and when each stage saw it',
+  })
   @ApiOkResponse({ description: 'The enriched article', schema: { type: 'object' } })
   @ApiBadRequestResponse({ description: 'Not a valid article id' })
   @ApiNotFoundResponse({ description: 'Unknown (or not yet fanned out, or expired)' })

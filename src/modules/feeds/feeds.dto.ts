@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 import { LimitQueryDto } from '../../http/limit-query.dto.js';
 import { isEntryId, LAST_ENTRY_ID } from '../../streams/stream-entry.js';
 import { TOPICS } from '../../news/topics.js';
@@ -9,6 +9,18 @@ export { USER_ID_PATTERN } from '../../news/user-id.js';
 /** A feed stream entry id that Valkey can read after: an entry id, and not the largest id of all. */
 export function isFeedCursor(value: string): boolean {
   return isEntryId(value) && value !== LAST_ENTRY_ID;
+}
+
+/** `feed:sync` on `/feeds`: everything after a cursor. */
+export class FeedSyncDto {
+  @ValidateBy({
+    name: 'isFeedCursor',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isFeedCursor(value),
+      defaultMessage: () => 'payload must be {after: cursor} with a cursor from feed:item (e.g. "1700000000000-0")',
+    },
+  })
+  after!: string;
 }
 
 export class TopicsDto {

@@ -12,8 +12,9 @@ import type { Namespace, Socket } from 'socket.io';
 import type { AccessRule, Principal } from '../../auth/access-rule.js';
 import { AccessService } from '../../auth/access.service.js';
 import { principalOf, socketAccess } from '../../auth/socket-access.js';
-import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
-import { feedsMetrics } from './feeds.metrics.js';
+import { validatePayload } from '../../http/socket-payload.js';
+import { Metrics } from '../../metrics/metrics.service.js';
+import { FeedSyncDto, USER_ID_PATTERN } from './feeds.dto.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
@@ -61,6 +62,7 @@ export class FeedsGateway
     private readonly feeds: FeedService,
     private readonly relay: FeedRelay,
     private readonly access: AccessService,
+    private readonly metrics: Metrics,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -83,7 +85,7 @@ export class FeedsGateway
   handleDisconnect(socket: Socket): void {
     const uid = (socket.data as SocketData).userId;
     if (uid === undefined) return;
-    feedsMetrics.connections.labels(NAMESPACE).dec();
+    this.metrics.socketConnections.labels(NAMESPACE).dec();
     this.relay.leave(socket, uid);
   }
 
@@ -91,14 +93,9 @@ export class FeedsGateway
   async sync(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<SyncReply> {
     const uid = await this.admitted.get(socket);
     if (uid === undefined) return this.refuse(socket, 'feed:sync', 'not authenticated');
-    const after = (payload as { after?: unknown } | null)?.after;
-    if (typeof payload !== 'object' || payload === null || typeof after !== 'string' || !isFeedCursor(after)) {
-      return this.refuse(
-        socket,
-        'feed:sync',
-        'payload must be {after: cursor} with a cursor from feed:item (e.g. "1700000000000-0")',
-      );
-    }
+    const request = await validatePayload(FeedSyncDto, payload);
+    if (typeof request === 'string') return this.refuse(socket, 'feed:sync', request);
+    const { after } = request;
     try {
       // Up to where live pushes to this socket began: what came later was (or will be) pushed, never twice.
       const liveFrom = (socket.data as SocketData).liveFrom!;
@@ -133,7 +130,7 @@ export class FeedsGateway
       return undefined;
     }
     (socket.data as SocketData).userId = uid;
-    feedsMetrics.connections.labels(NAMESPACE).inc();
+    this.metrics.socketConnections.labels(NAMESPACE).inc();
     return uid;
   }
 

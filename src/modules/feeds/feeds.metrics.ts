@@ -1,6 +1,8 @@
-import { Metrics } from '../../metrics/metrics.service.js';
+import { Injectable } from '@nestjs/common';
+import { counter } from '../../metrics/metrics.service.js';
 
-export const feedsMetrics = {
-  connections: Metrics.gauge('skein_socket_connections', 'Open Socket.IO connections by namespace', ['namespace']),
-  liveItems: Metrics.counter('skein_feed_live_items_total', 'feed:item events pushed to connected users'),
-};
+/** Feed gateway metrics (its connections are the shared `skein_socket_connections`, in Metrics). */
+@Injectable()
+export class FeedsMetrics {
+  readonly liveItems = counter('skein_feed_live_items_total', 'feed:item events pushed to connected users');
+}

@@ -5,6 +5,7 @@ import { ArticleReadController, PipelineController, TopicsController, UsersContr
 import { ActivityPruner } from './activity-pruner.js';
 import { DemoUsers } from './demo-users.js';
 import { FeedsGateway } from './feeds.gateway.js';
+import { FeedsMetrics } from './feeds.metrics.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService } from './feed.service.js';
 
@@ -13,7 +14,7 @@ import { FeedService } from './feed.service.js';
 export class FeedsModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(FeedsModule, config, {
-      providers: [FeedService, DemoUsers],
+      providers: [FeedService, DemoUsers, FeedsMetrics],
       controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
       apiProviders: [FeedRelay, FeedsGateway, ActivityPruner],
       exports: [FeedService],

@@ -55,6 +55,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     private readonly log: TokenLogRepository,
     private readonly providers: LlmProviders,
     private readonly channels: LlmChannels,
+    private readonly metrics: LlmStreamMetrics,
   ) {
     this.definition = {
       stage: LLM_STAGE,
@@ -129,7 +130,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       const message = `generation abandoned: ${reason}`;
       const error: LlmMessage = { type: 'error', message, request_id: id, total_tokens: count, timestamp: Date.now() };
       if ((await this.log.append(id, last, LogId.terminal, error)).appended) {
-        LlmStreamMetrics.ended.labels('error').inc();
+        this.metrics.ended.labels('error').inc();
         return;
       }
     }
@@ -152,7 +153,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         const start: LlmMessage = { type: 'start', request_id: id, model: meta.model, timestamp: Date.now() };
         const started = await this.log.append(id, '', LogId.start, start);
         if (!started.appended) return refusal(started.lastId, '');
-        LlmStreamMetrics.started.labels(provider.name).inc();
+        this.metrics.started.labels(provider.name).inc();
       } else {
         this.logger.log(`resuming stream ${id} after token ${count - 1}`);
       }
@@ -203,7 +204,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
           return refusal(result.lastId, LogId.beforeToken(count));
         }
         count++;
-        LlmStreamMetrics.tokens.labels(provider.name).inc();
+        this.metrics.tokens.labels(provider.name).inc();
       }
       const expect = count === 0 ? LogId.start : LogId.token(count - 1);
       const terminal: LlmMessage = failure
@@ -211,7 +212,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         : { type: 'end', request_id: id, total_tokens: count, timestamp: Date.now(), ...(reason ? { reason } : {}) };
       const ended = await this.log.append(id, expect, LogId.terminal, terminal);
       if (!ended.appended) return refusal(ended.lastId, expect);
-      LlmStreamMetrics.ended.labels(failure ? 'error' : 'done').inc();
+      this.metrics.ended.labels(failure ? 'error' : 'done').inc();
       if (failure) this.logger.warn(`stream ${id} ended with an error: ${failure}`);
       return 'finished';
     } finally {

@@ -4,6 +4,17 @@ import { PROVIDERS, type ProviderName } from './providers/token-provider.js';
 
 export const STREAM_ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._-]{1,128}$/;
 
+/** `join` on `/llm`: watch stream `id` from token `from` (default 0). */
+export class JoinStreamDto {
+  @Matches(STREAM_ID_PATTERN, { message: 'id must be a stream id' })
+  id!: string;
+
+  @IsOptional()
+  @IsInt({ message: 'from must be a non-negative integer' })
+  @Min(0, { message: 'from must be a non-negative integer' })
+  from?: number;
+}
+
 export class CreateStreamDto {
   @ApiProperty({
     description: 'The user prompt (at most LLM_MAX_PROMPT_CHARS characters)',

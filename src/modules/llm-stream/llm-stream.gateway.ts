@@ -12,9 +12,10 @@ import type { Namespace, Socket } from 'socket.io';
 import type { AccessRule } from '../../auth/access-rule.js';
 import { AccessService } from '../../auth/access.service.js';
 import { principalOf, socketAccess } from '../../auth/socket-access.js';
+import { validatePayload } from '../../http/socket-payload.js';
+import { Metrics } from '../../metrics/metrics.service.js';
 import { endPayload, type TerminalMessage } from './llm-message.js';
-import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
-import { LlmStreamMetrics } from './llm-stream.metrics.js';
+import { JoinStreamDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import type { SharedRoom } from './stream-relay.js';
 import type { StreamViewer, ViewerSink } from './stream-viewer.js';
@@ -123,6 +124,7 @@ export class LlmStreamGateway
   constructor(
     private readonly streams: LlmStreamService,
     private readonly access: AccessService,
+    private readonly metrics: Metrics,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -139,16 +141,14 @@ export class LlmStreamGateway
     @ConnectedSocket() socket: Socket,
     @MessageBody() body: unknown,
   ): Promise<{ id: string; from: number } | { error: string }> {
-    const request = (typeof body === 'object' && body !== null ? body : {}) as { id?: unknown; from?: unknown };
     const fail = (message: string): { error: string } => {
-      socket.emit('error', { id: request.id, message });
+      socket.emit('error', { id: (body as { id?: unknown } | null)?.id, message });
       return { error: message };
     };
-    if (typeof request.id !== 'string' || !STREAM_ID_PATTERN.test(request.id)) return fail('id must be a stream id');
+    const request = await validatePayload(JoinStreamDto, body);
+    if (typeof request === 'string') return fail(request);
+    const { id } = request;
     const from = request.from ?? 0;
-    if (typeof from !== 'number' || !Number.isInteger(from) || from < 0)
-      return fail('from must be a non-negative integer');
-    const id = request.id;
     try {
       await this.access.allow(STREAM_RULE, principalOf(socket), { id });
     } catch (error) {
@@ -172,11 +172,11 @@ export class LlmStreamGateway
   }
 
   handleConnection(): void {
-    LlmStreamMetrics.connections.labels('/llm').inc();
+    this.metrics.socketConnections.labels('/llm').inc();
   }
 
   handleDisconnect(socket: Socket): void {
-    LlmStreamMetrics.connections.labels('/llm').dec();
+    this.metrics.socketConnections.labels('/llm').dec();
     const mine = this.viewers.get(socket.id);
     this.viewers.delete(socket.id);
     for (const viewer of mine?.values() ?? []) viewer.close();

@@ -5,6 +5,7 @@ import { LlmChannels } from './llm-channels.js';
 import { LlmGenerationWorker } from './llm-generation.worker.js';
 import { LlmStreamController } from './llm-stream.controller.js';
 import { LlmStreamGateway } from './llm-stream.gateway.js';
+import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { StreamRelays } from './stream-relay.js';
@@ -15,7 +16,15 @@ import { TokenLogRepository } from './token-log.repository.js';
 export class LlmStreamModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(LlmStreamModule, config, {
-      providers: [TokenLogRepository, LlmChannels, StreamRelays, LlmProviders, LlmStreamService, LlmGenerationWorker],
+      providers: [
+        LlmStreamMetrics,
+        TokenLogRepository,
+        LlmChannels,
+        StreamRelays,
+        LlmProviders,
+        LlmStreamService,
+        LlmGenerationWorker,
+      ],
       controllers: [LlmStreamController],
       apiProviders: [LlmStreamGateway],
       exports: [LlmStreamService],

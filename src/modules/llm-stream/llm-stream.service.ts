@@ -36,6 +36,7 @@ export class LlmStreamService implements OnModuleInit {
     private readonly stats: StreamStatsService,
     private readonly access: AccessService,
     private readonly signer: TokenSigner,
+    private readonly metrics: LlmStreamMetrics,
   ) {}
 
   onModuleInit(): void {
@@ -105,7 +106,7 @@ export class LlmStreamService implements OnModuleInit {
     const outcome = await this.log.cancel(id);
     if (outcome === 'unknown') throw new NotFoundException(`stream ${id} not found`);
     if (outcome === 'cancelled') {
-      LlmStreamMetrics.ended.labels('cancelled').inc();
+      this.metrics.ended.labels('cancelled').inc();
       return { id, status: 'cancelled' };
     }
     const meta = await this.log.meta(id);
@@ -132,6 +133,7 @@ export class LlmStreamService implements OnModuleInit {
         log: this.log,
         relays: this.relays,
         channels: this.channels,
+        metrics: this.metrics,
         channel: this.valkey.keys.llmChannel(id),
         bufferLimit: this.config.env.LLM_VIEWER_BUFFER,
       },

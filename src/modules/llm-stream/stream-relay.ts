@@ -24,15 +24,12 @@ export interface SharedRoom {
 class LiveRoom {
   readonly members = new Set<StreamViewer>();
   next = 0;
-  private readonly latency: ReturnType<Histogram['labels']>;
 
   constructor(
     private readonly room: SharedRoom,
     private readonly bufferLimit: number,
-    transport: Transport,
-  ) {
-    this.latency = LlmStreamMetrics.publishLatency.labels(transport);
-  }
+    private readonly latency: ReturnType<Histogram['labels']>,
+  ) {}
 
   /** Admits a live viewer when it stands exactly where the room does (or the room is empty). */
   admit(viewer: StreamViewer): boolean {
@@ -86,7 +83,10 @@ export class StreamRelay {
   private readonly rooms = new Map<Transport, LiveRoom>();
   listening?: Promise<() => void>;
 
-  constructor(private readonly bufferLimit: number) {}
+  constructor(
+    private readonly bufferLimit: number,
+    private readonly publishLatency: Histogram,
+  ) {}
 
   get size(): number {
     let size = this.alone.size;
@@ -110,7 +110,7 @@ export class StreamRelay {
     if (!shared || !this.alone.has(viewer)) return;
     let room = this.rooms.get(viewer.sink.transport);
     if (!room) {
-      room = new LiveRoom(shared, this.bufferLimit, viewer.sink.transport);
+      room = new LiveRoom(shared, this.bufferLimit, this.publishLatency.labels(viewer.sink.transport));
       this.rooms.set(viewer.sink.transport, room);
     }
     if (room.admit(viewer)) this.alone.delete(viewer);
@@ -136,13 +136,16 @@ export class StreamRelay {
 export class StreamRelays {
   private readonly relays = new Map<string, StreamRelay>();
 
-  constructor(private readonly channels: LlmChannels) {}
+  constructor(
+    private readonly channels: LlmChannels,
+    private readonly metrics: LlmStreamMetrics,
+  ) {}
 
   /** Adds a viewer to its stream's relay; resolves once live messages flow to it (held until it is caught up). */
   async attach(viewer: StreamViewer, channel: string, bufferLimit: number): Promise<StreamRelay> {
     let relay = this.relays.get(viewer.id);
     if (!relay) {
-      const created = new StreamRelay(bufferLimit);
+      const created = new StreamRelay(bufferLimit, this.metrics.publishLatency);
       created.listening = this.channels.listen(channel, (message) => created.dispatch(message as LlmMessage));
       this.relays.set(viewer.id, created);
       relay = created;

@@ -1,7 +1,7 @@
 import type { Histogram } from 'prom-client';
 import { isTerminal, type LlmMessage, type TerminalMessage } from './llm-message.js';
 import type { LlmChannels } from './llm-channels.js';
-import { LlmStreamMetrics } from './llm-stream.metrics.js';
+import type { LlmStreamMetrics } from './llm-stream.metrics.js';
 import type { SharedRoom, StreamRelay, StreamRelays } from './stream-relay.js';
 import type { TokenLogRepository } from './token-log.repository.js';
 
@@ -26,6 +26,7 @@ export interface ViewerDeps {
   log: TokenLogRepository;
   relays: StreamRelays;
   channels: LlmChannels;
+  metrics: LlmStreamMetrics;
   channel: string;
   bufferLimit: number;
 }
@@ -56,7 +57,7 @@ export class StreamViewer {
     private readonly onClose: (viewer: StreamViewer) => void = () => undefined,
   ) {
     this.next = from;
-    this.latency = LlmStreamMetrics.publishLatency.labels(sink.transport);
+    this.latency = deps.metrics.publishLatency.labels(sink.transport);
   }
 
   get isClosed(): boolean {
@@ -69,7 +70,7 @@ export class StreamViewer {
   }
 
   async open(): Promise<void> {
-    LlmStreamMetrics.viewers.labels(this.sink.transport).inc();
+    this.deps.metrics.viewers.labels(this.sink.transport).inc();
     try {
       this.relay = await this.deps.relays.attach(this, this.deps.channel, this.deps.bufferLimit);
     } catch (error) {
@@ -91,7 +92,7 @@ export class StreamViewer {
     }
     if (!this.closed) {
       this.closed = true;
-      LlmStreamMetrics.viewers.labels(this.sink.transport).dec();
+      this.deps.metrics.viewers.labels(this.sink.transport).dec();
       this.onClose(this);
     }
   }
@@ -194,7 +195,7 @@ export class StreamViewer {
 
   dropSlow(): void {
     if (this.closed) return;
-    LlmStreamMetrics.viewersDropped.labels(this.sink.transport, 'slow_viewer').inc();
+    this.deps.metrics.viewersDropped.labels(this.sink.transport, 'slow_viewer').inc();
     this.sink.drop('slow_viewer');
     this.close();
   }
