@@ -87,7 +87,7 @@ describe('llm token streams', () => {
       body: { id: 'raw-1', prompt: 'Explain how Valkey streams work', max_tokens: 30 },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: 'raw-1', channel: 'llm:stream:raw-1' });
+    expect(created.body).toEqual({ id: 'raw-1', channel: 'llm:stream:raw-1', viewer_token: expect.any(String) });
     await eventually(() => messages.some((m) => m.type === 'end'));
 
     expect(messages[0]).toMatchObject({ type: 'start', request_id: 'raw-1', model: 'simulated-1' });

@@ -135,7 +135,7 @@ describe('a start that cannot succeed', () => {
   });
 
   it('exits with one line naming HOST when it does not resolve', async () => {
-    const failure = await failedStart({ VALKEY_URL: valkey.url, HOST: 'nonexistent.invalid' });
+    const failure = await failedStart({ VALKEY_URL: valkey.url, HOST: 'nonexistent.invalid', AUTH_DISABLED: 'false' });
     expect(failure.exit).toBe(1);
     expect(failure.stderr).toMatch(ONE_LINE);
     expect(failure.stderr).toContain('HOST=nonexistent.invalid does not resolve');

@@ -7,6 +7,7 @@ import { AccessService } from './access.service.js';
 import { AdminKeyBootstrap } from './admin-key.bootstrap.js';
 import { ApiKeyRepository } from './api-keys.repository.js';
 import { AuthController } from './auth.controller.js';
+import { SseLeases } from './sse-leases.js';
 import { TokenSigner } from './token-signer.js';
 import { UserTokenService } from './user-tokens.service.js';
 
@@ -28,10 +29,11 @@ export class AuthModule {
         TokenSigner,
         AccessService,
         UserTokenService,
+        SseLeases,
         ...(api ? [AdminKeyBootstrap] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AccessService, TokenSigner, ...(api ? [AdminKeyBootstrap] : [])],
+      exports: [AccessService, TokenSigner, SseLeases, ...(api ? [AdminKeyBootstrap] : [])],
     };
   }
 }

@@ -31,13 +31,17 @@ import type { Request, Response } from 'express';
 import { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { callerOf } from '../../auth/access.guard.js';
+import { SseLeases } from '../../auth/sse-leases.js';
 import { SseViewerSink } from './sse-viewer.js';
 import { Access } from '../../auth/access.decorator.js';
 
 @ApiTags('llm')
 @Controller('llm/streams')
 export class LlmStreamController {
-  constructor(private readonly streams: LlmStreamService) {}
+  constructor(
+    private readonly streams: LlmStreamService,
+    private readonly leases: SseLeases,
+  ) {}
 
   @Post()
   @Access.scope('llm')
@@ -111,8 +115,14 @@ export class LlmStreamController {
       res.status(204).end();
       return;
     }
+    // One of the caller's SSE_MAX_PER_CREDENTIAL leases, held while the connection is open.
+    const lease = await this.leases.acquire(callerOf(req));
     const sink = new SseViewerSink(req, res);
-    const viewer = await this.streams.watch(id, start, sink);
+    sink.onClose(() => lease.release());
+    const viewer = await this.streams.watch(id, start, sink).catch((error: unknown) => {
+      lease.release();
+      throw error;
+    });
     if (viewer) sink.onClose(() => viewer.close());
   }
 }
