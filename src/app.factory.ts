@@ -6,6 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/access.decorator.js';
 import { HeaderedExceptionFilter } from './http/headered-exception.filter.js';
+import { CORS_EXPOSED_HEADERS, requireJsonBodies, securityHeaders } from './http/hardening.js';
 import { AppValidationPipe } from './http/validation.pipe.js';
 import { AppConfig } from './config/config.js';
 import { Role } from './config/roles.js';
@@ -26,12 +27,20 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
   app.useLogger(app.get(PinoLogger));
   app.flushLogs();
+  // Ahead of every route and parser: security headers (fast routes set the same list), CORS for CORS_ORIGINS only
+  // (none: no cross-origin caller), and 415 for a body that is not JSON instead of a parser silently skipping it.
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: [...config.corsOrigins], exposedHeaders: CORS_EXPOSED_HEADERS });
+  }
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: config.env.HTTP_BODY_LIMIT });
   // Retry-After (and any header an exception carries) reaches every HTTP answer the same way; not the gateways.
   app.useGlobalFilters(new HeaderedExceptionFilter(app.getHttpAdapter()));
   if (config.has(Role.Api)) {
     app.useGlobalPipes(new AppValidationPipe());
-    app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService)));
+    app.useWebSocketAdapter(new ValkeyIoAdapter(app, app.get(ValkeyService), config.corsOrigins));
     const document = openApiDocument(app);
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   }

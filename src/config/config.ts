@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync } from 'class-validator';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { EnvironmentVariables } from './env.schema.js';
 import { parseRoles, Role } from './roles.js';
@@ -8,11 +9,23 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** TLS settings for every Valkey connection (iovalkey's `tls` option): the files' contents, read once at boot. */
+export interface ValkeyTls {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+  servername?: string;
+}
+
 /** The typed configuration every module receives; built once at boot by `loadConfig`. */
 export abstract class AppConfig {
   abstract readonly env: Readonly<EnvironmentVariables>;
   abstract readonly roles: ReadonlySet<Role>;
   abstract readonly consumerName: string;
+  /** Set when any VALKEY_TLS_* variable is. */
+  abstract readonly valkeyTls: Readonly<ValkeyTls> | undefined;
+  /** CORS_ORIGINS as a list; empty: no cross-origin caller. */
+  abstract readonly corsOrigins: readonly string[];
   has(role: Role): boolean {
     return this.roles.has(role);
   }
@@ -23,6 +36,8 @@ class LoadedConfig extends AppConfig {
     readonly env: Readonly<EnvironmentVariables>,
     readonly roles: ReadonlySet<Role>,
     readonly consumerName: string,
+    readonly valkeyTls: Readonly<ValkeyTls> | undefined,
+    readonly corsOrigins: readonly string[],
   ) {
     super();
   }
@@ -94,7 +109,47 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (error) {
     throw new ConfigError(`invalid configuration:\n  ROLES=${JSON.stringify(rolesGiven)}: ${(error as Error).message}`);
   }
-  return new LoadedConfig(Object.freeze(env), roles, env.CONSUMER_NAME ?? hostname());
+  return new LoadedConfig(
+    Object.freeze(env),
+    roles,
+    env.CONSUMER_NAME ?? hostname(),
+    readValkeyTls(env),
+    env.CORS_ORIGINS.split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  );
+}
+
+/** Reads the VALKEY_TLS_* files once; one that cannot be read, or settings rediss:// would not use, stop the start. */
+function readValkeyTls(env: EnvironmentVariables): ValkeyTls | undefined {
+  const { VALKEY_TLS_CA, VALKEY_TLS_CERT, VALKEY_TLS_KEY, VALKEY_TLS_SERVERNAME } = env;
+  if (!VALKEY_TLS_CA && !VALKEY_TLS_CERT && !VALKEY_TLS_KEY && !VALKEY_TLS_SERVERNAME) return undefined;
+  const invalid = (line: string): ConfigError => new ConfigError(`invalid configuration:\n  ${line}`);
+  const set = ['VALKEY_TLS_CA', 'VALKEY_TLS_CERT', 'VALKEY_TLS_KEY', 'VALKEY_TLS_SERVERNAME'].filter(
+    (name) => env[name as keyof EnvironmentVariables],
+  );
+  if (!env.VALKEY_URL?.startsWith('rediss://')) {
+    throw invalid(`${set.join(', ')} set, but VALKEY_URL is not a rediss:// URL: TLS settings apply only to rediss://`);
+  }
+  if (Boolean(VALKEY_TLS_CERT) !== Boolean(VALKEY_TLS_KEY)) {
+    throw invalid('VALKEY_TLS_CERT and VALKEY_TLS_KEY go together (a client certificate and its private key)');
+  }
+  const read = (name: string, path: string | undefined): Buffer | undefined => {
+    if (!path) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw invalid(
+        `${name}=${JSON.stringify(path)}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
+    }
+  };
+  return {
+    ca: read('VALKEY_TLS_CA', VALKEY_TLS_CA),
+    cert: read('VALKEY_TLS_CERT', VALKEY_TLS_CERT),
+    key: read('VALKEY_TLS_KEY', VALKEY_TLS_KEY),
+    servername: VALKEY_TLS_SERVERNAME,
+  };
 }
 
 /** Whether a listen address is reachable only from this machine. */

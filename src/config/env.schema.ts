@@ -39,6 +39,15 @@ export class EnvironmentVariables {
     message: 'HTTP_BODY_LIMIT must be a byte size such as 1mb, 64kb or 1048576',
   })
   HTTP_BODY_LIMIT = '1mb';
+  /**
+   * Comma list of origins (`https://app.example.com`) whose pages may call the API and open sockets cross-origin;
+   * empty: none (the page at / is same-origin and needs no entry).
+   */
+  @Matches(/^\s*(https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*)?$/, {
+    message:
+      'CORS_ORIGINS must be a comma list of origins such as https://app.example.com (scheme, host, port; no path)',
+  })
+  CORS_ORIGINS = '';
   /** Seed demo users and replay the sample corpus at start (make run turns it on). */
   @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) SAMPLE_DATA = false;
 
@@ -75,6 +84,14 @@ export class EnvironmentVariables {
     message: 'VALKEY_URL must look like redis://[user:password@]host[:port][/db] (or rediss://)',
   })
   VALKEY_URL?: string;
+  /** A PEM CA bundle that signed the rediss:// server's certificate (instead of the system's CAs); read once at boot. */
+  @IsOptional() @IsString() VALKEY_TLS_CA?: string;
+  /** A PEM client certificate for mutual TLS (with VALKEY_TLS_KEY). */
+  @IsOptional() @IsString() VALKEY_TLS_CERT?: string;
+  /** The PEM private key of VALKEY_TLS_CERT. */
+  @IsOptional() @IsString() VALKEY_TLS_KEY?: string;
+  /** The name the server's certificate must carry, when it is not VALKEY_URL's host (SNI and the check). */
+  @IsOptional() @IsString() VALKEY_TLS_SERVERNAME?: string;
   /** How long start waits for VALKEY_URL to answer before it exits naming the last connection error. */
   @IsInt() @Min(100) VALKEY_CONNECT_TIMEOUT_MS = 10000;
   /**

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import { validate, type ValidatorOptions } from 'class-validator';
-import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, RequestListener, Server, ServerResponse } from 'node:http';
 import getRawBody from 'raw-body';
 import { ACCESS_RULE } from '../auth/access.decorator.js';
 import type { AccessRule } from '../auth/access-rule.js';
@@ -17,6 +17,7 @@ import type { AccessService } from '../auth/access.service.js';
 import type { AppConfig } from '../config/config.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
 import { assertBodyDepth } from './body-depth.js';
+import { corsHeaders, SECURITY_HEADERS, unsupportedBody, unsupportedMediaTypeBody } from './hardening.js';
 import { isHeadered } from './headered-exception.filter.js';
 import { ValkeyUnreachableException } from './valkey-available.guard.js';
 
@@ -35,10 +36,11 @@ const PROTO_KEYS = /"(?:__proto__|prototype|constructor)"/;
 /**
  * A hot POST route answered by the HTTP server ahead of Express: Nest's router, body parser, ValidationPipe (its
  * class-transformer copy) and per-request logging cost ~1 ms of CPU per request, more than the work itself. Same
- * body limit, validation rules, status codes and error bodies as the controller route, which stays for the OpenAPI
- * document; not access-logged (metrics count these requests). For flat DTOs only: the parsed properties are defined
- * on a DTO instance as they are, without class-transformer (no @Type or @Transform is applied). Access is the
- * controller handler's own `@Access…` rule, checked by the same AccessService as the global guard: one door.
+ * body limit, 415 for a body that is not JSON, security and CORS headers, validation rules, status codes and error
+ * bodies as the controller route, which stays for the OpenAPI document; not access-logged (metrics count these
+ * requests). For flat DTOs only: the parsed properties are defined on a DTO instance as they are, without
+ * class-transformer (no @Type or @Transform is applied). Access is the controller handler's own `@Access…` rule,
+ * checked by the same AccessService as the global guard: one door.
  */
 export abstract class FastRoute<Dto extends object> implements OnApplicationBootstrap {
   protected readonly logger = new Logger(this.constructor.name);
@@ -80,20 +82,27 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
   private matches(req: IncomingMessage): boolean {
     const url = req.url ?? '';
     const query = url.indexOf('?');
-    return (
-      (query === -1 ? url : url.slice(0, query)) === this.path && (req.headers['content-type'] ?? '').includes('json')
-    );
+    return (query === -1 ? url : url.slice(0, query)) === this.path;
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The answers Express would give: its security headers, its CORS headers, its 415.
+    const cors = corsHeaders(this.config.corsOrigins, req.headers.origin);
+    const unsupported = unsupportedBody(req);
+    if (unsupported !== undefined) {
+      req.resume();
+      return send(res, HttpStatus.UNSUPPORTED_MEDIA_TYPE, unsupportedMediaTypeBody(unsupported), cors);
+    }
     try {
       if (!this.valkey.reachable) throw new ValkeyUnreachableException();
       await this.access.check(this.rule, {
         authorization: req.headers.authorization,
         apiKey: req.headers['x-api-key'],
       });
-      send(res, this.status, await this.handle(await this.body(req)));
+      send(res, this.status, await this.handle(await this.body(req)), cors);
     } catch (error) {
+      // Refused before its body was read (401, 403, 429): drain it so the connection can carry the next request.
+      if (!req.complete) req.resume();
       const http = error instanceof HttpException ? error : new InternalServerErrorException();
       if (!(error instanceof HttpException)) this.logger.error(`${this.path} failed: ${(error as Error).stack}`);
       const response = http.getResponse();
@@ -102,7 +111,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
         res,
         http.getStatus(),
         typeof response === 'string' ? { statusCode: http.getStatus(), message: response } : response,
-        headers,
+        { ...cors, ...headers },
       );
     }
   }
@@ -138,9 +147,10 @@ function dropProtoKeys(key: string, value: unknown): unknown {
   return key === '__proto__' || key === 'prototype' || key === 'constructor' ? undefined : value;
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
+    ...SECURITY_HEADERS,
     ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(json),

@@ -1,4 +1,5 @@
 import { ReplyError, Valkey } from 'iovalkey';
+import type { ConnectionOptions } from 'node:tls';
 import { redactSecret } from '../config/config.js';
 
 /** Start cannot use VALKEY_URL: nothing answered in time, or the server refused the credentials or the database. */
@@ -13,11 +14,11 @@ const RETRY_MS = 250;
  * are retried until `timeoutMs` (the server may still be starting); a refused password or database fails at once.
  * Only start is bounded this way: once running, the app's clients wait out a Valkey restart.
  */
-export async function checkValkeyConnection(url: string, timeoutMs: number): Promise<void> {
+export async function checkValkeyConnection(url: string, timeoutMs: number, tls?: ConnectionOptions): Promise<void> {
   const shown = `VALKEY_URL=${redactSecret('VALKEY_URL', url)}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const outcome = await attempt(url, deadline - Date.now());
+    const outcome = await attempt(url, deadline - Date.now(), tls);
     if (outcome.refusal) throw new ValkeyUnavailableError(describeRefusal(shown, outcome.refusal));
     if (!outcome.error) return;
     if (Date.now() + RETRY_MS >= deadline) {
@@ -37,8 +38,9 @@ interface Outcome {
 }
 
 /** One connection and one INFO, all within `timeoutMs`. */
-async function attempt(url: string, timeoutMs: number): Promise<Outcome> {
+async function attempt(url: string, timeoutMs: number, tls?: ConnectionOptions): Promise<Outcome> {
   const client = new Valkey(url, {
+    ...(tls && { tls }),
     connectionName: 'skein:startup-check',
     lazyConnect: true,
     // One try per attempt; the caller retries. No ready check: a server still loading its data counts as up.
@@ -68,14 +70,40 @@ async function attempt(url: string, timeoutMs: number): Promise<Outcome> {
   return outcome;
 }
 
-/** A server's answer that no retry changes: bad credentials, or a database it does not have. */
+/** Node's codes for a server certificate this process does not trust or that names another host. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function isUntrustedCertificate(error: Error): boolean {
+  return UNTRUSTED_CERTIFICATE.has((error as NodeJS.ErrnoException).code ?? '');
+}
+
+/** A server's answer that no retry changes: bad credentials, a database it does not have, a certificate not trusted. */
 function isRefusal(error: Error): boolean {
+  if (isUntrustedCertificate(error)) return true;
   if (!(error instanceof ReplyError)) return false;
   const command = (error as { command?: { name?: string } }).command?.name;
   return command === 'auth' || command === 'select' || /^(WRONGPASS|NOAUTH)\b/.test(error.message);
 }
 
 function describeRefusal(shown: string, refusal: Error): string {
+  if (isUntrustedCertificate(refusal)) {
+    const code = (refusal as NodeJS.ErrnoException).code ?? '';
+    const what =
+      code === 'ERR_TLS_CERT_ALTNAME_INVALID'
+        ? 'names another host (set VALKEY_TLS_SERVERNAME to the name it carries)'
+        : 'is not trusted (set VALKEY_TLS_CA to the CA bundle that signed it)';
+    return `TLS: the certificate of Valkey at ${shown} ${what}: ${refusal.message}`;
+  }
   const command = (refusal as { command?: { name?: string; args?: unknown[] } }).command;
   if (command?.name === 'select') {
     return `Valkey at ${shown} has no database ${String(command.args?.[0])} (the /db in VALKEY_URL): ${refusal.message}`;

@@ -40,6 +40,8 @@ export interface EmbeddedValkeyOptions {
   appendOnly?: boolean;
   /** When the append-only file is fsynced; Valkey's default is everysec. */
   appendFsync?: 'always' | 'everysec' | 'no';
+  /** More `--name value` settings after Skein's own (a later one wins): an ACL file, TLS ports (tests). */
+  extraArgs?: readonly string[];
   logger?: Logger;
   /** Called when the server fails without stop() (killed, crashed: a non-zero exit), with its status and last output. */
   onUnexpectedExit?: (detail: string) => void;
@@ -100,6 +102,7 @@ export class EmbeddedValkey {
       // Per-user feed streams are many and short: smaller stream nodes stop Valkey preallocating 4 KB for each one.
       '--stream-node-max-bytes',
       '1024',
+      ...(this.options.extraArgs ?? []),
     ];
     // The shell runs valkey-server and polls for our pid; when we are gone it stops the server.
     const watchdog = [

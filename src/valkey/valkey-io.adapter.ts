@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Valkey } from 'iovalkey';
 import type { Server, ServerOptions } from 'socket.io';
+import { socketOriginAllowed } from '../http/hardening.js';
 import type { ValkeyService } from './valkey.service.js';
 
 /**
@@ -13,12 +14,19 @@ export class ValkeyIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly valkey: ValkeyService,
+    /** CORS_ORIGINS: pages of these origins (besides the app's own) may connect. */
+    private readonly origins: readonly string[] = [],
   ) {
     super(app);
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server = super.createIOServer(port, { ...options, cors: { origin: true } } as ServerOptions);
+    const server = super.createIOServer(port, {
+      ...options,
+      // Polling answers carry CORS headers for the allowed origins only; WebSocket upgrades skip CORS: allowRequest.
+      cors: this.origins.length > 0 ? { origin: [...this.origins] } : undefined,
+      allowRequest: (req, done) => done(null, socketOriginAllowed(this.origins, req)),
+    } as ServerOptions);
     const client = this.valkey.blocking('socket.io-adapter');
     // The adapter reads and subscribes with connections it duplicates from this one: keep hold of them.
     const duplicates: Valkey[] = [];

@@ -1,22 +1,25 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { Valkey, type RedisOptions } from 'iovalkey';
+import type { ConnectionOptions } from 'node:tls';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { checkValkeyConnection } from './connection-check.js';
 import { EmbeddedValkey } from './embedded-valkey.js';
 import { Keys } from './keys.js';
 
-/** Where Valkey is: an external URL, or the embedded server this process started. */
+/** Where Valkey is: an external URL (with its TLS settings for rediss://), or the embedded server this process started. */
 export class ValkeyConnection {
   constructor(
     readonly url: string,
     readonly embedded?: EmbeddedValkey,
+    readonly tls?: ConnectionOptions,
   ) {}
 
   static async open(config: AppConfig, logger = new Logger('Valkey')): Promise<ValkeyConnection> {
     if (config.env.VALKEY_URL) {
-      await checkValkeyConnection(config.env.VALKEY_URL, config.env.VALKEY_CONNECT_TIMEOUT_MS);
-      return new ValkeyConnection(config.env.VALKEY_URL);
+      const tls = tlsOptions(config);
+      await checkValkeyConnection(config.env.VALKEY_URL, config.env.VALKEY_CONNECT_TIMEOUT_MS, tls);
+      return new ValkeyConnection(config.env.VALKEY_URL, undefined, tls);
     }
     const embedded = new EmbeddedValkey({
       bin: config.env.VALKEY_SERVER_BIN,
@@ -31,6 +34,13 @@ export class ValkeyConnection {
     await embedded.start();
     return new ValkeyConnection(embedded.url, embedded);
   }
+}
+
+/** The VALKEY_TLS_* settings as iovalkey's `tls` option, only the ones given (rediss:// alone: the system's CAs). */
+function tlsOptions(config: AppConfig): ConnectionOptions | undefined {
+  const given = config.valkeyTls;
+  if (!given) return undefined;
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
 }
 
 const COMMAND_SAMPLE = 4;
@@ -164,6 +174,8 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       socketTimeout: timeout + blockMs,
       // A failover demoted our server to a replica: reconnect (to whatever the address now names) and resend.
       reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+      // Every connection, and those duplicated from it (the Socket.IO adapter's), uses the same TLS settings.
+      ...(this.connection.tls && { tls: this.connection.tls }),
     };
     const client = new Valkey(this.connection.url, options);
     client.on('error', (error: Error) => this.logger.debug(`${name}: ${error.message}`));

@@ -15,14 +15,27 @@ export class TestValkey {
     readonly dir: string,
     private readonly appendOnly: boolean,
     private readonly appendFsync: AppendFsync,
+    private readonly extraArgs: readonly string[] = [],
   ) {}
 
-  static async start(options: { appendOnly?: boolean; appendFsync?: AppendFsync } = {}): Promise<TestValkey> {
+  /**
+   * `args`: more valkey-server settings (`--aclfile`, `--tls-port`...), kept for restarts; `port`: a port chosen by
+   * the caller (e.g. to put the TLS listener on it with `--port 0 --tls-port <port>`).
+   */
+  static async start(
+    options: { appendOnly?: boolean; appendFsync?: AppendFsync; args?: readonly string[]; port?: number } = {},
+  ): Promise<TestValkey> {
     const dir = mkdtempSync(join(tmpdir(), 'skein-test-'));
     const appendOnly = options.appendOnly ?? false;
-    const server = new EmbeddedValkey({ dataDir: dir, appendOnly, appendFsync: options.appendFsync });
+    const server = new EmbeddedValkey({
+      dataDir: dir,
+      appendOnly,
+      appendFsync: options.appendFsync,
+      extraArgs: options.args,
+      port: options.port,
+    });
     await server.start();
-    return new TestValkey(server, dir, appendOnly, options.appendFsync);
+    return new TestValkey(server, dir, appendOnly, options.appendFsync, options.args);
   }
 
   get url(): string {
@@ -118,6 +131,7 @@ export class TestValkey {
       dataDir: this.dir,
       appendOnly: this.appendOnly,
       appendFsync: this.appendFsync,
+      extraArgs: this.extraArgs,
       port,
     });
     await this.server.start();
