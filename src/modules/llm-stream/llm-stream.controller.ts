@@ -25,6 +25,7 @@ import {
   ApiOperation,
   ApiProduces,
   ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -46,9 +47,14 @@ export class LlmStreamController {
   })
   @ApiCreatedResponse({ type: CreatedStreamDto })
   @ApiBadRequestResponse({
-    description: 'prompt empty or too long, unknown or unconfigured provider, max_tokens out of range',
+    description:
+      'prompt empty, prompt and system together over LLM_MAX_INPUT_CHARS, unknown or unconfigured provider, a model ' +
+      "other than the provider's default and LLM_MODELS, max_tokens out of range",
   })
   @ApiConflictResponse({ description: 'A stream with this id already exists' })
+  @ApiServiceUnavailableResponse({
+    description: 'LLM_MAX_BACKLOG requests wait for generation on llm:requests; see Retry-After',
+  })
   start(@Body() request: CreateStreamDto): Promise<CreatedStreamDto> {
     return this.streams.start(request);
   }
