@@ -8,6 +8,7 @@ import pinoPretty from 'pino-pretty';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ConnectionLimitsModule } from './http/connection-limiter.js';
 import { ValkeyAvailableGuard } from './http/valkey-available.guard.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ClassifyModule } from './modules/classify/classify.module.js';
@@ -66,6 +67,7 @@ export class AppModule {
           ],
         }),
         MetricsModule,
+        ConnectionLimitsModule,
         ValkeyModule,
         StreamsModule,
         DeadLettersModule.register(config),

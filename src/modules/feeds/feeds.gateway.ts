@@ -9,6 +9,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
+import { ConnectionLimiter } from '../../http/connection-limiter.js';
 import { isFeedCursor, USER_ID_PATTERN } from './feeds.dto.js';
 import { feedsMetrics } from './feeds.metrics.js';
 import { FeedRelay } from './feed.relay.js';
@@ -44,6 +45,7 @@ export class FeedsGateway
   constructor(
     private readonly feeds: FeedService,
     private readonly relay: FeedRelay,
+    private readonly connections: ConnectionLimiter,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -51,6 +53,8 @@ export class FeedsGateway
   }
 
   async handleConnection(socket: Socket): Promise<void> {
+    // Refused: disconnected with an error event; a message it sent meanwhile finds no user.
+    if (!this.connections.admitSocket(socket)) return;
     const admitted = this.admit(socket);
     this.admitted.set(socket, admitted);
     await admitted;

@@ -27,8 +27,10 @@ import {
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ConnectionLimiter } from '../../http/connection-limiter.js';
 import { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { SseViewerSink } from './sse-viewer.js';
@@ -36,7 +38,10 @@ import { SseViewerSink } from './sse-viewer.js';
 @ApiTags('llm')
 @Controller('llm/streams')
 export class LlmStreamController {
-  constructor(private readonly streams: LlmStreamService) {}
+  constructor(
+    private readonly streams: LlmStreamService,
+    private readonly connections: ConnectionLimiter,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -97,6 +102,9 @@ export class LlmStreamController {
   @ApiNoContentResponse({ description: 'Last-Event-ID is the id of the end event of a finished stream: nothing more' })
   @ApiBadRequestResponse({ description: 'from or Last-Event-ID is not a token index' })
   @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  @ApiTooManyRequestsResponse({
+    description: 'The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams; see Retry-After',
+  })
   async events(
     @Param('id') id: string,
     @Headers('last-event-id') lastEventId: string | undefined,
@@ -104,6 +112,7 @@ export class LlmStreamController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    this.connections.admitStream(req, res);
     const start = firstIndex(lastEventId, from);
     if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
     if (lastEventId?.trim() && (await this.streams.seenToTheEnd(id, start))) {

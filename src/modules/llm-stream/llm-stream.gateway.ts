@@ -8,6 +8,8 @@ import {
   type OnGatewayDisconnect,
 } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
+import { AppConfig } from '../../config/config.js';
+import { ConnectionLimiter } from '../../http/connection-limiter.js';
 import { endPayload, type TerminalMessage } from './llm-message.js';
 import { STREAM_ID_PATTERN } from './llm-stream.dto.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
@@ -110,8 +112,14 @@ class SocketViewerSink implements ViewerSink {
 export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly logger = new Logger(LlmStreamGateway.name);
   private readonly viewers = new Map<string, Map<string, StreamViewer>>();
+  /** Per socket, the streams whose join is in flight: they count towards LLM_MAX_JOINS_PER_SOCKET already. */
+  private readonly joining = new Map<string, Set<string>>();
 
-  constructor(private readonly streams: LlmStreamService) {}
+  constructor(
+    private readonly streams: LlmStreamService,
+    private readonly config: AppConfig,
+    private readonly connections: ConnectionLimiter,
+  ) {}
 
   @SubscribeMessage('join')
   async join(
@@ -129,7 +137,18 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
       return fail('from must be a non-negative integer');
     const id = request.id;
     const mine = this.viewers.get(socket.id) ?? new Map<string, StreamViewer>();
+    const joining = this.joining.get(socket.id) ?? new Set<string>();
+    // A stream this socket watches (or is joining) again is a resume, not one more stream.
+    const watched = new Set([...mine.keys(), ...joining]);
+    const limit = this.config.env.LLM_MAX_JOINS_PER_SOCKET;
+    if (!watched.has(id) && watched.size >= limit) {
+      return fail(
+        `this socket watches ${watched.size} streams, the most one socket may (LLM_MAX_JOINS_PER_SOCKET=${limit}); ` +
+          'join once one has ended, or from another socket',
+      );
+    }
     this.viewers.set(socket.id, mine);
+    this.joining.set(socket.id, joining.add(id));
     mine.get(id)?.close();
     try {
       const viewer = await this.streams.watch(id, from, new SocketViewerSink(socket, id), (closed) => {
@@ -142,11 +161,15 @@ export class LlmStreamGateway implements OnGatewayConnection, OnGatewayDisconnec
     } catch (error) {
       this.logger.warn(`join ${id} failed: ${(error as Error).message}`);
       return fail(`could not join stream ${id}`);
+    } finally {
+      joining.delete(id);
+      if (joining.size === 0 && this.joining.get(socket.id) === joining) this.joining.delete(socket.id);
     }
   }
 
-  handleConnection(): void {
+  handleConnection(socket: Socket): void {
     LlmStreamMetrics.connections.labels('/llm').inc();
+    this.connections.admitSocket(socket);
   }
 
   handleDisconnect(socket: Socket): void {
