@@ -590,7 +590,7 @@ export interface components {
     };
     CreateStreamDto: {
       /**
-       * @description The user prompt (at most LLM_MAX_PROMPT_CHARS characters)
+       * @description The user prompt (with system, at most LLM_MAX_INPUT_CHARS characters)
        * @example Explain Valkey streams
        */
       prompt: string;
@@ -604,11 +604,11 @@ export interface components {
        * @enum {string}
        */
       provider: 'simulated' | 'openai' | 'huggingface';
-      /** @description Upstream model; defaults to the provider's configured model */
+      /** @description Upstream model: the provider's configured model (the default) or one listed in LLM_MODELS; another is a 400 */
       model?: string;
-      /** @description Most tokens to generate, 1..LLM_MAX_TOKENS (the simulated model answers exactly this many; default 64) */
+      /** @description Most tokens to generate, 1..LLM_MAX_TOKENS; default LLM_DEFAULT_MAX_TOKENS (the simulated model answers exactly this many; its default is 64) */
       max_tokens?: number;
-      /** @description System prompt */
+      /** @description System prompt (counts towards LLM_MAX_INPUT_CHARS with prompt) */
       system?: string;
     };
     CreatedStreamDto: {
@@ -761,6 +761,7 @@ export interface components {
     CreateViewDto: {
       /** @example user */
       entity: string;
+      /** @description At most FEATURE_MAX_FEATURES_PER_VIEW */
       features: components['schemas']['FeatureFieldDto'][];
       /**
        * @description Max age of a value in seconds (0 = no limit); rows expire ttl after their last write
@@ -769,6 +770,7 @@ export interface components {
       ttl_seconds: number;
       description?: string;
       /**
+       * @description At most FEATURE_MAX_TAGS_PER_VIEW
        * @example {
        *       "team": "ranking"
        *     }
@@ -782,6 +784,7 @@ export interface components {
     ViewDto: {
       /** @example user */
       entity: string;
+      /** @description At most FEATURE_MAX_FEATURES_PER_VIEW */
       features: components['schemas']['FeatureFieldDto'][];
       /**
        * @description Max age of a value in seconds (0 = no limit); rows expire ttl after their last write
@@ -790,6 +793,7 @@ export interface components {
       ttl_seconds: number;
       description?: string;
       /**
+       * @description At most FEATURE_MAX_TAGS_PER_VIEW
        * @example {
        *       "team": "ranking"
        *     }
@@ -805,6 +809,7 @@ export interface components {
     ViewDefinitionDto: {
       /** @example user */
       entity: string;
+      /** @description At most FEATURE_MAX_FEATURES_PER_VIEW */
       features: components['schemas']['FeatureFieldDto'][];
       /**
        * @description Max age of a value in seconds (0 = no limit); rows expire ttl after their last write
@@ -813,6 +818,7 @@ export interface components {
       ttl_seconds: number;
       description?: string;
       /**
+       * @description At most FEATURE_MAX_TAGS_PER_VIEW
        * @example {
        *       "team": "ranking"
        *     }
@@ -1527,7 +1533,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedStreamDto'];
         };
       };
-      /** @description prompt empty or too long, unknown or unconfigured provider, max_tokens out of range */
+      /** @description prompt empty, prompt and system together over LLM_MAX_INPUT_CHARS, unknown or unconfigured provider, a model other than the provider's default and LLM_MODELS, max_tokens out of range */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1536,6 +1542,13 @@ export interface operations {
       };
       /** @description A stream with this id already exists */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description LLM_MAX_BACKLOG requests wait for generation on llm:requests; see Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1640,6 +1653,13 @@ export interface operations {
       };
       /** @description Unknown (or expired) stream */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams; see Retry-After */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -1899,7 +1919,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The entity exists with other join keys */
+      /** @description The entity exists with other join keys, or the registry holds FEATURE_REGISTRY_MAX_ENTITIES */
       409: {
         headers: {
           [name: string]: unknown;
@@ -1948,14 +1968,14 @@ export interface operations {
           'application/json': components['schemas']['ViewDto'];
         };
       };
-      /** @description Invalid definition (e.g. a feature name twice), or unknown entity */
+      /** @description Invalid definition (e.g. a feature name twice), unknown entity, more than FEATURE_MAX_FEATURES_PER_VIEW features or FEATURE_MAX_TAGS_PER_VIEW tags */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content?: never;
       };
-      /** @description A view of that name exists (use PUT) */
+      /** @description A view of that name exists (use PUT), or the registry holds FEATURE_REGISTRY_MAX_VIEWS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2015,7 +2035,7 @@ export interface operations {
           'application/json': components['schemas']['ViewDto'];
         };
       };
-      /** @description Invalid definition (e.g. a feature name twice, a tag that is no string) */
+      /** @description Invalid definition (e.g. a feature name twice, a tag that is no string), more than FEATURE_MAX_FEATURES_PER_VIEW features or FEATURE_MAX_TAGS_PER_VIEW tags */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2131,7 +2151,7 @@ export interface operations {
           'application/json': components['schemas']['OnlineFeaturesResponseDto'];
         };
       };
-      /** @description Unknown feature, missing join key, ':' in a composite entity's join key, both features and feature_service, or too many entities */
+      /** @description Unknown feature, missing join key, ':' in a composite entity's join key, both features and feature_service, more than FEATURE_MAX_ENTITIES entities, or entities × features over FEATURE_MAX_READ_CELLS */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2175,7 +2195,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description A feature service of that name exists with another definition */
+      /** @description A feature service of that name exists with another definition, or the registry holds FEATURE_REGISTRY_MAX_SERVICES */
       409: {
         headers: {
           [name: string]: unknown;
