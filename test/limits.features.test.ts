@@ -36,9 +36,9 @@ describe('feature store limits', () => {
       FEATURE_MAX_ENTITIES: '50',
       FEATURE_MAX_READ_CELLS: '20',
     });
-    expect((await json(`${app.url}/features/entities`, { body: { name: 'user', join_keys: ['user_id'] } })).status).toBe(
-      201,
-    );
+    expect(
+      (await json(`${app.url}/features/entities`, { body: { name: 'user', join_keys: ['user_id'] } })).status,
+    ).toBe(201);
     expect((await json(`${app.url}/features/views`, { body: view('wide', { features: features(4) }) })).status).toBe(
       201,
     );
@@ -50,16 +50,16 @@ describe('feature store limits', () => {
   });
 
   it('one entity past FEATURE_REGISTRY_MAX_ENTITIES is a 409 naming the limit; the same definition again stays a no-op', async () => {
-    expect((await json(`${app.url}/features/entities`, { body: { name: 'item', join_keys: ['item_id'] } })).status).toBe(
-      201,
-    );
+    expect(
+      (await json(`${app.url}/features/entities`, { body: { name: 'item', join_keys: ['item_id'] } })).status,
+    ).toBe(201);
     const over = await json(`${app.url}/features/entities`, { body: { name: 'shop', join_keys: ['shop_id'] } });
     expect(over.status).toBe(409);
     expect(text(over.body)).toContain('FEATURE_REGISTRY_MAX_ENTITIES=2');
     expect(await client.hexists('fs:registry:entities', 'shop')).toBe(0);
-    expect((await json(`${app.url}/features/entities`, { body: { name: 'item', join_keys: ['item_id'] } })).status).toBe(
-      201,
-    );
+    expect(
+      (await json(`${app.url}/features/entities`, { body: { name: 'item', join_keys: ['item_id'] } })).status,
+    ).toBe(201);
   });
 
   it('one view past FEATURE_REGISTRY_MAX_VIEWS is a 409 naming the limit; deleting a view frees its place', async () => {

@@ -175,7 +175,11 @@ describe('/feeds: a socket that stops reading is dropped at FEED_SOCKET_BUFFER, 
     const error = packets.find((p) => p.startsWith('42/feeds,["error"'));
     expect(error).toContain('FEED_SOCKET_BUFFER=20');
 
-    const fresh = io(`${app.url}/feeds`, { auth: { userId: 'stalled' }, transports: ['websocket'], reconnection: false });
+    const fresh = io(`${app.url}/feeds`, {
+      auth: { userId: 'stalled' },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     try {
       await connected(fresh);
       const synced: string[] = [];
@@ -205,7 +209,9 @@ describe('MAX_CONNECTIONS_PER_ADDRESS across /feeds, /llm and SSE', () => {
     valkey = await TestValkey.start();
     // No llm replica: a stream stays running, so its SSE response stays open.
     app = await startTestApp(valkey.url, { ROLES: 'api', MAX_CONNECTIONS_PER_ADDRESS: '3' });
-    expect((await json(`${app.url}/llm/streams`, { body: { id: 'held', prompt: 'never generated' } })).status).toBe(201);
+    expect((await json(`${app.url}/llm/streams`, { body: { id: 'held', prompt: 'never generated' } })).status).toBe(
+      201,
+    );
   });
 
   afterAll(async () => {

@@ -56,7 +56,8 @@ export class ConnectionLimiter {
     }
     refused.labels('socketio').inc();
     socket.emit('error', { event: 'connect', message: this.refusal() });
-    socket.disconnect(true);
+    // This namespace only: another namespace's socket sharing the connection was admitted, and keeps its place.
+    socket.disconnect();
     return false;
   }
 

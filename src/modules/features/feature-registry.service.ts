@@ -277,7 +277,9 @@ export function entityOfView(registry: Registry, view: FeatureView): FeatureEnti
 
 /** 409: the registry holds as many definitions of a kind as its limit allows; nothing was written. */
 function registryFull(kind: string, limit: number, variable: string): ConflictException {
-  return new ConflictException(`the registry holds ${limit} ${kind}, its limit (${variable}=${limit}); nothing was added`);
+  return new ConflictException(
+    `the registry holds ${limit} ${kind}, its limit (${variable}=${limit}); nothing was added`,
+  );
 }
 
 function sameService(a: FeatureService, b: FeatureService): boolean {
