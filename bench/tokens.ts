@@ -204,6 +204,8 @@ async function skein(
     ROLES: 'api,llm',
     LLM_SIMULATED_TOKEN_DELAY_MS: String(TOKEN_INTERVAL_MS),
     LLM_VIEWER_BUFFER: '100000',
+    // Every viewer connects from loopback: the per-address cap would refuse all but the first 256.
+    MAX_CONNECTIONS_PER_ADDRESS: '0',
   });
   const app = await createApp(config);
   // Listen now, start the llm worker once every viewer has joined: no token is generated before they watch.

@@ -9,6 +9,7 @@ import { AppConfig } from './config/config.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConfigModule } from './config/config.module.js';
 import { HealthModule } from './health/health.module.js';
+import { ConnectionLimitsModule } from './http/connection-limiter.js';
 import { ValkeyAvailableGuard } from './http/valkey-available.guard.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ClassifyModule } from './modules/classify/classify.module.js';
@@ -67,6 +68,7 @@ export class AppModule {
           ],
         }),
         MetricsModule,
+        ConnectionLimitsModule,
         ValkeyModule,
         StreamsModule,
         AuthModule.register(config),

@@ -97,6 +97,7 @@ describe('llm upstream providers', () => {
       HF_ENDPOINT_URL: upstream.url,
       HF_TOKEN: 'hf_test',
       LLM_UPSTREAM_TIMEOUT_MS: '1000',
+      LLM_MODELS: 'test-model',
     });
   });
 

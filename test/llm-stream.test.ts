@@ -226,7 +226,7 @@ describe('llm token streams', () => {
     ['an empty prompt', { prompt: '' }, 'prompt'],
     ['a blank prompt', { prompt: '   ' }, 'prompt'],
     ['no prompt', {}, 'prompt'],
-    ['a prompt over LLM_MAX_PROMPT_CHARS', { prompt: 'x'.repeat(32001) }, 'prompt'],
+    ['a prompt over LLM_MAX_INPUT_CHARS', { prompt: 'x'.repeat(32001) }, 'prompt'],
     ['an unknown provider', { prompt: 'hi', provider: 'gemini' }, 'provider'],
     ['openai without LLM_OPENAI_BASE_URL', { prompt: 'hi', provider: 'openai' }, 'LLM_OPENAI_BASE_URL'],
     ['max_tokens 0', { prompt: 'hi', max_tokens: 0 }, 'max_tokens'],

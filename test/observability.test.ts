@@ -58,6 +58,8 @@ const CATALOGUE: { name: string; worked: boolean }[] = [
   { name: 'skein_feed_rebuilds_total', worked: false },
   { name: 'skein_feed_live_items_total', worked: true },
   { name: 'skein_socket_connections', worked: true },
+  { name: 'skein_feed_sockets_dropped_total', worked: false },
+  { name: 'skein_connections_refused_total', worked: false },
   // model providers
   { name: 'skein_provider_calls_total', worked: true },
   { name: 'skein_provider_fallbacks_total', worked: false },

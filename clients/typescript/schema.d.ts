@@ -714,7 +714,7 @@ export interface components {
     };
     CreateStreamDto: {
       /**
-       * @description The user prompt (at most LLM_MAX_PROMPT_CHARS characters)
+       * @description The user prompt (with system, at most LLM_MAX_INPUT_CHARS characters)
        * @example Explain Valkey streams
        */
       prompt: string;
@@ -728,11 +728,11 @@ export interface components {
        * @enum {string}
        */
       provider: 'simulated' | 'openai' | 'huggingface';
-      /** @description Upstream model; defaults to the provider's configured model */
+      /** @description Upstream model: the provider's configured model (the default) or one listed in LLM_MODELS; another is a 400 */
       model?: string;
-      /** @description Most tokens to generate, 1..LLM_MAX_TOKENS (the simulated model answers exactly this many; default 64) */
+      /** @description Most tokens to generate, 1..LLM_MAX_TOKENS; default LLM_DEFAULT_MAX_TOKENS (the simulated model answers exactly this many; its default is 64) */
       max_tokens?: number;
-      /** @description System prompt */
+      /** @description System prompt (counts towards LLM_MAX_INPUT_CHARS with prompt) */
       system?: string;
     };
     CreatedStreamDto: {
@@ -887,6 +887,7 @@ export interface components {
     CreateViewDto: {
       /** @example user */
       entity: string;
+      /** @description At most FEATURE_MAX_FEATURES_PER_VIEW */
       features: components['schemas']['FeatureFieldDto'][];
       /**
        * @description Max age of a value in seconds (0 = no limit); rows expire ttl after their last write
@@ -895,6 +896,7 @@ export interface components {
       ttl_seconds: number;
       description?: string;
       /**
+       * @description At most FEATURE_MAX_TAGS_PER_VIEW
        * @example {
        *       "team": "ranking"
        *     }
@@ -908,6 +910,7 @@ export interface components {
     ViewDto: {
       /** @example user */
       entity: string;
+      /** @description At most FEATURE_MAX_FEATURES_PER_VIEW */
       features: components['schemas']['FeatureFieldDto'][];
       /**
        * @description Max age of a value in seconds (0 = no limit); rows expire ttl after their last write
@@ -916,6 +919,7 @@ export interface components {
       ttl_seconds: number;
       description?: string;
       /**
+       * @description At most FEATURE_MAX_TAGS_PER_VIEW
        * @example {
        *       "team": "ranking"
        *     }
@@ -931,6 +935,7 @@ export interface components {
     ViewDefinitionDto: {
       /** @example user */
       entity: string;
+      /** @description At most FEATURE_MAX_FEATURES_PER_VIEW */
       features: components['schemas']['FeatureFieldDto'][];
       /**
        * @description Max age of a value in seconds (0 = no limit); rows expire ttl after their last write
@@ -939,6 +944,7 @@ export interface components {
       ttl_seconds: number;
       description?: string;
       /**
+       * @description At most FEATURE_MAX_TAGS_PER_VIEW
        * @example {
        *       "team": "ranking"
        *     }
@@ -1995,7 +2001,7 @@ export interface operations {
           'application/json': components['schemas']['CreatedStreamDto'];
         };
       };
-      /** @description prompt empty or too long, unknown or unconfigured provider, max_tokens out of range */
+      /** @description prompt empty, prompt and system together over LLM_MAX_INPUT_CHARS, unknown or unconfigured provider, a model other than the provider's default and LLM_MODELS, max_tokens out of range */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2025,6 +2031,13 @@ export interface operations {
       };
       /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description LLM_MAX_BACKLOG requests wait for generation on llm:requests; see Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2192,7 +2205,11 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      /**
+       * @description The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams; see Retry-After
+       *
+       *     Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After)
+       */
       429: {
         headers: {
           [name: string]: unknown;
@@ -2614,7 +2631,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The entity exists with other join keys */
+      /** @description The entity exists with other join keys, or the registry holds FEATURE_REGISTRY_MAX_ENTITIES */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2691,7 +2708,7 @@ export interface operations {
           'application/json': components['schemas']['ViewDto'];
         };
       };
-      /** @description Invalid definition (e.g. a feature name twice), or unknown entity */
+      /** @description Invalid definition (e.g. a feature name twice), unknown entity, more than FEATURE_MAX_FEATURES_PER_VIEW features or FEATURE_MAX_TAGS_PER_VIEW tags */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2712,7 +2729,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description A view of that name exists (use PUT) */
+      /** @description A view of that name exists (use PUT), or the registry holds FEATURE_REGISTRY_MAX_VIEWS */
       409: {
         headers: {
           [name: string]: unknown;
@@ -2800,7 +2817,7 @@ export interface operations {
           'application/json': components['schemas']['ViewDto'];
         };
       };
-      /** @description Invalid definition (e.g. a feature name twice, a tag that is no string) */
+      /** @description Invalid definition (e.g. a feature name twice, a tag that is no string), more than FEATURE_MAX_FEATURES_PER_VIEW features or FEATURE_MAX_TAGS_PER_VIEW tags */
       400: {
         headers: {
           [name: string]: unknown;
@@ -2979,7 +2996,7 @@ export interface operations {
           'application/json': components['schemas']['OnlineFeaturesResponseDto'];
         };
       };
-      /** @description Unknown feature, missing join key, ':' in a composite entity's join key, both features and feature_service, or too many entities */
+      /** @description Unknown feature, missing join key, ':' in a composite entity's join key, both features and feature_service, more than FEATURE_MAX_ENTITIES entities, or entities × features over FEATURE_MAX_READ_CELLS */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3058,7 +3075,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description A feature service of that name exists with another definition */
+      /** @description A feature service of that name exists with another definition, or the registry holds FEATURE_REGISTRY_MAX_SERVICES */
       409: {
         headers: {
           [name: string]: unknown;

@@ -76,8 +76,18 @@ function firstMessage(constraints: Record<string, string>): string {
   return type ? constraints[type] : (Object.values(constraints)[0] ?? 'is invalid');
 }
 
+/** Variables that were folded into another: setting one stops the process rather than being silently ignored. */
+const REPLACED: Readonly<Record<string, string>> = {
+  LLM_MAX_PROMPT_CHARS: 'LLM_MAX_INPUT_CHARS (prompt and system together)',
+};
+
 /** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const replaced = Object.entries(REPLACED).filter(([name]) => source[name] !== undefined && source[name] !== '');
+  if (replaced.length > 0) {
+    const lines = replaced.map(([name, by]) => `  ${name} is no longer read: set ${by} instead`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
   const raw: Record<string, unknown> = {};
   for (const key of ENVIRONMENT_VARIABLES) {
     const value = source[key];

@@ -48,6 +48,11 @@ export class EnvironmentVariables {
       'CORS_ORIGINS must be a comma list of origins such as https://app.example.com (scheme, host, port; no path)',
   })
   CORS_ORIGINS = '';
+  /**
+   * Open Socket.IO sockets (`/feeds` and `/llm` together) and SSE streams one client address may hold on this replica;
+   * 0 = no limit. Behind a reverse proxy every client has the proxy's address: raise it there.
+   */
+  @IsInt() @Min(0) MAX_CONNECTIONS_PER_ADDRESS = 256;
   /** Seed demo users and replay the sample corpus at start (make run turns it on). */
   @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) SAMPLE_DATA = false;
 
@@ -142,12 +147,22 @@ export class EnvironmentVariables {
   @IsInt() @Min(0) @Max(10) HF_RETRIES = 2;
 
   @IsInt() @Min(1) @Max(100000) FEED_MAX = 200;
+  /** Packets a `/feeds` socket may have waiting to be written before it is dropped (it reconnects and syncs). */
+  @IsInt() @Min(1) FEED_SOCKET_BUFFER = 1000;
   @IsInt() @Min(1) ARTICLE_TTL_DAYS = 7;
   @IsInt() @Min(1) USER_ACTIVE_DAYS = 7;
   @IsInt() @Min(1) TOPIC_STREAM_MAXLEN = 10000;
 
   @IsInt() @Min(1) FEATURE_STREAM_MAXLEN = 1000000;
   @IsInt() @Min(1) @Max(100000) FEATURE_MAX_ENTITIES = 1000;
+  /** Most values one online read may answer: entity rows times requested features. */
+  @IsInt() @Min(1) FEATURE_MAX_READ_CELLS = 100000;
+  /** Most entities, feature views and feature services the registry holds; one more is a 409. */
+  @IsInt() @Min(1) FEATURE_REGISTRY_MAX_ENTITIES = 1000;
+  @IsInt() @Min(1) FEATURE_REGISTRY_MAX_VIEWS = 1000;
+  @IsInt() @Min(1) FEATURE_REGISTRY_MAX_SERVICES = 1000;
+  @IsInt() @Min(1) @Max(10000) FEATURE_MAX_FEATURES_PER_VIEW = 1000;
+  @IsInt() @Min(0) @Max(10000) FEATURE_MAX_TAGS_PER_VIEW = 64;
   @IsInt() @Min(1) @Max(10000) FEATURE_MATERIALIZE_BATCH = 500;
   /** How often a `features` replica removes rows that expired by their TTL from each view's index of rows. */
   @IsInt() @Min(100) FEATURE_INDEX_PRUNE_INTERVAL_MS = 3600000;
@@ -159,8 +174,20 @@ export class EnvironmentVariables {
   @IsInt() @Min(0) @Max(10000) LLM_SIMULATED_TOKEN_DELAY_MS = 20;
   @IsInt() @Min(100) LLM_UPSTREAM_TIMEOUT_MS = 30000;
   @IsInt() @Min(1) LLM_LOG_TTL_SECONDS = 86400;
-  @IsInt() @Min(1) LLM_MAX_PROMPT_CHARS = 32000;
+  /**
+   * Comma list of the models a caller may name in `model`, beside each provider's configured default (which is always
+   * allowed). Empty: a caller cannot pick a model at all, so nobody spends the operator's key on another one.
+   */
+  @IsString() LLM_MODELS = '';
+  /** Longest input of one stream: `prompt` and `system` together, in characters. */
+  @IsInt() @Min(1) LLM_MAX_INPUT_CHARS = 32000;
   @IsInt() @Min(1) LLM_MAX_TOKENS = 4096;
+  /** `max_tokens` of a request that sets none (at most LLM_MAX_TOKENS; the simulated model answers 64 unless less). */
+  @IsInt() @Min(1) LLM_DEFAULT_MAX_TOKENS = 256;
+  /** Requests waiting for or in generation on `llm:requests` at which POST /llm/streams answers 503 with Retry-After. */
+  @IsInt() @Min(1) LLM_MAX_BACKLOG = 500;
+  /** Streams one `/llm` socket may watch at once; a further `join` gets an `error` event. */
+  @IsInt() @Min(1) LLM_MAX_JOINS_PER_SOCKET = 32;
   @IsInt() @Min(1) LLM_VIEWER_BUFFER = 1000;
   @IsInt() @Min(1) @Max(64) LLM_CONCURRENCY = 8;
 }

@@ -26,6 +26,11 @@ export function histogram(name: string, help: string, labelNames: string[] = [],
  */
 @Injectable()
 export class Metrics {
+  readonly connectionsRefused = counter(
+    'skein_connections_refused_total',
+    'Socket.IO sockets and SSE streams refused because their address held MAX_CONNECTIONS_PER_ADDRESS',
+    ['transport'],
+  );
   // Stream engine
   readonly stageProcessed = counter('skein_stage_processed_total', 'Entries a stage handled and acknowledged', [
     'stage',

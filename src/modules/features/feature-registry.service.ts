@@ -8,12 +8,18 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { Valkey } from 'iovalkey';
+import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import type { FeatureEntity, FeatureField, FeatureService, FeatureView } from './feature-schema.js';
 
 const DELETE_CHUNK = 500;
 const PURGE = LuaScript.from(new URL('./purge-view.lua', import.meta.url));
+const REGISTER = LuaScript.from(new URL('./register.lua', import.meta.url));
+
+/** What register.lua answers. */
+const REGISTERED = 1;
+const FULL = -1;
 
 export interface Registry {
   entities: Map<string, FeatureEntity>;
@@ -34,7 +40,10 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
   private subscriber?: Valkey;
   private cached?: Promise<Registry>;
 
-  constructor(private readonly valkey: ValkeyService) {}
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const subscriber = this.valkey.subscriber('feature-registry');
@@ -87,12 +96,10 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   async createEntity(entity: FeatureEntity): Promise<FeatureEntity> {
-    const created = await this.valkey.command.hsetnx(
-      this.valkey.keys.featureEntities,
-      entity.name,
-      JSON.stringify(entity),
-    );
-    if (created === 0) {
+    const limit = this.config.env.FEATURE_REGISTRY_MAX_ENTITIES;
+    const created = await this.register(this.valkey.keys.featureEntities, entity.name, entity, limit);
+    if (created === FULL) throw registryFull('entities', limit, 'FEATURE_REGISTRY_MAX_ENTITIES');
+    if (created !== REGISTERED) {
       const existing = (await this.snapshot()).entities.get(entity.name);
       if (existing && JSON.stringify(existing.join_keys) === JSON.stringify(entity.join_keys)) return existing;
       throw new ConflictException(`entity ${entity.name} already exists with other join keys`);
@@ -102,18 +109,24 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   async createView(input: ViewInput): Promise<FeatureView> {
+    this.assertViewSize(input);
     const registry = await this.snapshot();
     this.assertEntity(registry, input.entity);
     const now = new Date().toISOString();
     const view: FeatureView = { ...input, created_at: now, updated_at: now };
-    const created = await this.valkey.command.hsetnx(this.valkey.keys.featureViews, view.name, JSON.stringify(view));
-    if (created === 0) throw new ConflictException(`feature view ${view.name} already exists; use PUT to change it`);
+    const limit = this.config.env.FEATURE_REGISTRY_MAX_VIEWS;
+    const created = await this.register(this.valkey.keys.featureViews, view.name, view, limit);
+    if (created === FULL) throw registryFull('feature views', limit, 'FEATURE_REGISTRY_MAX_VIEWS');
+    if (created !== REGISTERED) {
+      throw new ConflictException(`feature view ${view.name} already exists; use PUT to change it`);
+    }
     await this.changed();
     return view;
   }
 
   /** Replaces a view's definition: features may be added, never removed or retyped (stored values would lie). */
   async updateView(name: string, input: Omit<ViewInput, 'name'>): Promise<FeatureView> {
+    this.assertViewSize(input);
     const current = await this.view(name);
     if (input.entity !== current.entity) {
       throw new ConflictException(`entity: a view's entity cannot change (${current.entity} → ${input.entity})`);
@@ -171,12 +184,10 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
       return problem ? [`features[${i}]: ${problem}`] : [];
     });
     if (errors.length > 0) throw new BadRequestException(errors);
-    const created = await this.valkey.command.hsetnx(
-      this.valkey.keys.featureServices,
-      service.name,
-      JSON.stringify(service),
-    );
-    if (created === 0) {
+    const limit = this.config.env.FEATURE_REGISTRY_MAX_SERVICES;
+    const created = await this.register(this.valkey.keys.featureServices, service.name, service, limit);
+    if (created === FULL) throw registryFull('feature services', limit, 'FEATURE_REGISTRY_MAX_SERVICES');
+    if (created !== REGISTERED) {
       // Read from Valkey, not the cache: another replica may have registered it a moment ago.
       const stored = await this.valkey.command.hget(this.valkey.keys.featureServices, service.name);
       const existing = stored === null ? undefined : (JSON.parse(stored) as FeatureService);
@@ -191,6 +202,28 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
     const service = (await this.snapshot()).services.get(name);
     if (!service) throw new NotFoundException(`feature service ${name} is not registered`);
     return service;
+  }
+
+  /** Writes a definition under a new name unless the hash holds `limit` names: REGISTERED, 0 (name taken) or FULL. */
+  private async register(hash: string, name: string, definition: object, limit: number): Promise<number> {
+    return Number(await REGISTER.run(this.valkey.command, [hash], [name, JSON.stringify(definition), limit]));
+  }
+
+  /** A view's features and tags within their limits, else a 400 naming the field and the limit. */
+  private assertViewSize(input: Pick<ViewInput, 'features' | 'tags'>): void {
+    const env = this.config.env;
+    const errors: string[] = [];
+    if (input.features.length > env.FEATURE_MAX_FEATURES_PER_VIEW) {
+      errors.push(
+        `features: ${input.features.length} features, more than FEATURE_MAX_FEATURES_PER_VIEW=` +
+          `${env.FEATURE_MAX_FEATURES_PER_VIEW}`,
+      );
+    }
+    const tags = Object.keys(input.tags ?? {}).length;
+    if (tags > env.FEATURE_MAX_TAGS_PER_VIEW) {
+      errors.push(`tags: ${tags} tags, more than FEATURE_MAX_TAGS_PER_VIEW=${env.FEATURE_MAX_TAGS_PER_VIEW}`);
+    }
+    if (errors.length > 0) throw new BadRequestException(errors);
   }
 
   private assertEntity(registry: Registry, entity: string): void {
@@ -240,6 +273,13 @@ export function checkReference(registry: Registry, ref: string): string | undefi
 /** The entity of a view's rows in a registry snapshot (one without join keys if it were ever missing). */
 export function entityOfView(registry: Registry, view: FeatureView): FeatureEntity {
   return registry.entities.get(view.entity) ?? { name: view.entity, join_keys: [] };
+}
+
+/** 409: the registry holds as many definitions of a kind as its limit allows; nothing was written. */
+function registryFull(kind: string, limit: number, variable: string): ConflictException {
+  return new ConflictException(
+    `the registry holds ${limit} ${kind}, its limit (${variable}=${limit}); nothing was added`,
+  );
 }
 
 function sameService(a: FeatureService, b: FeatureService): boolean {

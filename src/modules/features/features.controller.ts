@@ -63,7 +63,9 @@ export class FeaturesController {
   @ApiOperation({ summary: 'Register an entity and its join keys (the same definition again is a no-op)' })
   @ApiCreatedResponse({ type: EntityDto })
   @ApiBadRequestResponse({ description: 'Invalid name or join keys (e.g. a join key twice)' })
-  @ApiConflictResponse({ description: 'The entity exists with other join keys' })
+  @ApiConflictResponse({
+    description: 'The entity exists with other join keys, or the registry holds FEATURE_REGISTRY_MAX_ENTITIES',
+  })
   createEntity(@Body() entity: EntityDto): Promise<EntityDto> {
     return this.registry.createEntity({ ...entity });
   }
@@ -80,8 +82,14 @@ export class FeaturesController {
   @Access.scope('features:admin')
   @ApiOperation({ summary: 'Register a feature view; its materializer starts on every features replica' })
   @ApiCreatedResponse({ type: ViewDto })
-  @ApiBadRequestResponse({ description: 'Invalid definition (e.g. a feature name twice), or unknown entity' })
-  @ApiConflictResponse({ description: 'A view of that name exists (use PUT)' })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid definition (e.g. a feature name twice), unknown entity, more than FEATURE_MAX_FEATURES_PER_VIEW ' +
+      'features or FEATURE_MAX_TAGS_PER_VIEW tags',
+  })
+  @ApiConflictResponse({
+    description: 'A view of that name exists (use PUT), or the registry holds FEATURE_REGISTRY_MAX_VIEWS',
+  })
   createView(@Body() view: CreateViewDto): Promise<FeatureView> {
     return this.registry.createView(viewInput(view.name, view));
   }
@@ -107,7 +115,11 @@ export class FeaturesController {
   @Access.scope('features:admin')
   @ApiOperation({ summary: 'Change a feature view: add features, change ttl, description or tags' })
   @ApiOkResponse({ type: ViewDto })
-  @ApiBadRequestResponse({ description: 'Invalid definition (e.g. a feature name twice, a tag that is no string)' })
+  @ApiBadRequestResponse({
+    description:
+      'Invalid definition (e.g. a feature name twice, a tag that is no string), more than ' +
+      'FEATURE_MAX_FEATURES_PER_VIEW features or FEATURE_MAX_TAGS_PER_VIEW tags',
+  })
   @ApiNotFoundResponse({ description: 'No such view' })
   @ApiConflictResponse({ description: 'A feature was removed or retyped, or the entity changed' })
   updateView(@Param('name') name: string, @Body() view: ViewDefinitionDto): Promise<FeatureView> {
@@ -152,7 +164,7 @@ export class FeaturesController {
   @ApiBadRequestResponse({
     description:
       "Unknown feature, missing join key, ':' in a composite entity's join key, both features and " +
-      'feature_service, or too many entities',
+      'feature_service, more than FEATURE_MAX_ENTITIES entities, or entities × features over FEATURE_MAX_READ_CELLS',
   })
   @ApiNotFoundResponse({ description: 'No such feature view or feature service' })
   getOnlineFeatures(@Body() request: OnlineFeaturesRequestDto): Promise<OnlineFeaturesResponseDto> {
@@ -167,7 +179,11 @@ export class FeaturesController {
   })
   @ApiCreatedResponse({ type: FeatureServiceDto })
   @ApiBadRequestResponse({ description: 'A reference names no registered feature' })
-  @ApiConflictResponse({ description: 'A feature service of that name exists with another definition' })
+  @ApiConflictResponse({
+    description:
+      'A feature service of that name exists with another definition, or the registry holds ' +
+      'FEATURE_REGISTRY_MAX_SERVICES',
+  })
   createService(@Body() service: FeatureServiceDto): Promise<FeatureServiceDto> {
     return this.registry.createService({ ...service });
   }

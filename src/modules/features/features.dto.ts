@@ -117,10 +117,11 @@ export class ViewDefinitionDto {
   @Matches(NAME_PATTERN, { message: NAME_MESSAGE('entity') })
   entity!: string;
 
-  @ApiProperty({ type: [FeatureFieldDto] })
+  @ApiProperty({ type: [FeatureFieldDto], description: 'At most FEATURE_MAX_FEATURES_PER_VIEW' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(1000)
+  // The ceiling of FEATURE_MAX_FEATURES_PER_VIEW, checked before each item is; the registry applies the limit itself.
+  @ArrayMaxSize(10000)
   // ValidateNested alone passes an array in place of an item (it validates that array's items instead).
   @IsObject({ each: true, message: 'each item of $property must be an object' })
   @ValidateNested({ each: true })
@@ -139,7 +140,12 @@ export class ViewDefinitionDto {
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) description?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { team: 'ranking' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { team: 'ranking' },
+    description: 'At most FEATURE_MAX_TAGS_PER_VIEW',
+  })
   @IsOptional()
   @IsObject()
   @StringValues()

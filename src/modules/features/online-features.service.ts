@@ -89,6 +89,14 @@ export class OnlineFeaturesService {
     if (rows > this.config.env.FEATURE_MAX_ENTITIES) {
       errors.push(`entities: ${rows} rows exceed FEATURE_MAX_ENTITIES=${this.config.env.FEATURE_MAX_ENTITIES}`);
     }
+    // Every path to a read (the fast route, the controller) comes through here, so none can skip this bound.
+    const cells = Math.max(rows, 0) * refs.length;
+    if (cells > this.config.env.FEATURE_MAX_READ_CELLS) {
+      errors.push(
+        `entities × features: ${rows} rows × ${refs.length} features = ${cells} values exceed ` +
+          `FEATURE_MAX_READ_CELLS=${this.config.env.FEATURE_MAX_READ_CELLS}`,
+      );
+    }
 
     const full = request.full_feature_names === true;
     const names = [...joinKeys];

@@ -2,6 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import type { Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Namespace, Socket } from 'socket.io';
+import { AppConfig } from '../../config/config.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FeedRepository } from '../../news/feed.repository.js';
 import { FeedsMetrics } from './feeds.metrics.js';
@@ -12,6 +13,11 @@ const BLOCK_MS = 5000;
 
 export function feedRoom(uid: string): string {
   return `user:${uid}`;
+}
+
+/** The part of an Engine.IO connection that shows a client not reading: packets waiting to be written to it. */
+interface EngineConnection {
+  writeBuffer: unknown[];
 }
 
 /**
@@ -40,6 +46,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
     private readonly feedRepository: FeedRepository,
     private readonly feeds: FeedService,
     private readonly metrics: FeedsMetrics,
+    private readonly config: AppConfig,
   ) {}
 
   attach(namespace: Namespace): void {
@@ -162,6 +169,29 @@ export class FeedRelay implements BeforeApplicationShutdown {
       // Local only: every api replica relays for the sockets it holds, so the adapter must not fan this out again.
       for (const item of items) this.namespace?.local.to(feedRoom(watched.uid)).emit('feed:item', item);
       this.metrics.liveItems.inc(items.length);
+      // After the cursor moved: a drop that leaves the room empty unwatches the user for good.
+      this.dropSlow(feedRoom(watched.uid));
+    }
+  }
+
+  /**
+   * Disconnects the sockets of a room that stopped reading (FEED_SOCKET_BUFFER packets wait to be written to them),
+   * as `/llm` drops a slow viewer, rather than buffering without bound. Nothing is lost: the client reconnects and
+   * `feed:sync`s from its last cursor.
+   */
+  private dropSlow(room: string): void {
+    const limit = this.config.env.FEED_SOCKET_BUFFER;
+    for (const id of [...(this.namespace?.adapter.rooms.get(room) ?? [])]) {
+      const socket = this.namespace?.sockets.get(id);
+      if (!socket || (socket.conn as unknown as EngineConnection).writeBuffer.length < limit) continue;
+      this.metrics.dropped.inc();
+      socket.emit('error', {
+        event: 'feed:item',
+        message:
+          `too slow: ${limit} packets were waiting to be written to this socket (FEED_SOCKET_BUFFER=${limit}); ` +
+          'reconnect and feed:sync from your last cursor',
+      });
+      socket.disconnect(true);
     }
   }
 }

@@ -15,6 +15,7 @@ import { principalOf, socketAccess } from '../../auth/socket-access.js';
 import { validatePayload } from '../../http/socket-payload.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { FeedSyncDto, USER_ID_PATTERN } from './feeds.dto.js';
+import { ConnectionLimiter } from '../../http/connection-limiter.js';
 import { FeedRelay } from './feed.relay.js';
 import { FeedService, type FeedItem } from './feed.service.js';
 
@@ -63,6 +64,7 @@ export class FeedsGateway
     private readonly relay: FeedRelay,
     private readonly access: AccessService,
     private readonly metrics: Metrics,
+    private readonly connections: ConnectionLimiter,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -77,6 +79,8 @@ export class FeedsGateway
   }
 
   async handleConnection(socket: Socket): Promise<void> {
+    // Refused: disconnected with an error event; a message it sent meanwhile finds no user.
+    if (!this.connections.admitSocket(socket)) return;
     const admitted = this.admit(socket);
     this.admitted.set(socket, admitted);
     await admitted;

@@ -25,9 +25,12 @@ import {
   ApiOperation,
   ApiProduces,
   ApiQuery,
+  ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { ConnectionLimiter } from '../../http/connection-limiter.js';
 import { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { callerOf } from '../../auth/access.guard.js';
@@ -41,6 +44,7 @@ export class LlmStreamController {
   constructor(
     private readonly streams: LlmStreamService,
     private readonly leases: SseLeases,
+    private readonly connections: ConnectionLimiter,
   ) {}
 
   @Post()
@@ -53,9 +57,14 @@ export class LlmStreamController {
   })
   @ApiCreatedResponse({ type: CreatedStreamDto })
   @ApiBadRequestResponse({
-    description: 'prompt empty or too long, unknown or unconfigured provider, max_tokens out of range',
+    description:
+      'prompt empty, prompt and system together over LLM_MAX_INPUT_CHARS, unknown or unconfigured provider, a model ' +
+      "other than the provider's default and LLM_MODELS, max_tokens out of range",
   })
   @ApiConflictResponse({ description: 'A stream with this id already exists' })
+  @ApiServiceUnavailableResponse({
+    description: 'LLM_MAX_BACKLOG requests wait for generation on llm:requests; see Retry-After',
+  })
   start(@Body() request: CreateStreamDto, @Req() req: Request): Promise<CreatedStreamDto> {
     return this.streams.start(request, callerOf(req));
   }
@@ -101,6 +110,9 @@ export class LlmStreamController {
   @ApiNoContentResponse({ description: 'Last-Event-ID is the id of the end event of a finished stream: nothing more' })
   @ApiBadRequestResponse({ description: 'from or Last-Event-ID is not a token index' })
   @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  @ApiTooManyRequestsResponse({
+    description: 'The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams; see Retry-After',
+  })
   async events(
     @Param('id') id: string,
     @Headers('last-event-id') lastEventId: string | undefined,
@@ -108,6 +120,7 @@ export class LlmStreamController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
+    this.connections.admitStream(req, res);
     const start = firstIndex(lastEventId, from);
     if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
     if (lastEventId?.trim() && (await this.streams.seenToTheEnd(id, start))) {

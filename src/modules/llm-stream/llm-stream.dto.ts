@@ -17,7 +17,7 @@ export class JoinStreamDto {
 
 export class CreateStreamDto {
   @ApiProperty({
-    description: 'The user prompt (at most LLM_MAX_PROMPT_CHARS characters)',
+    description: 'The user prompt (with system, at most LLM_MAX_INPUT_CHARS characters)',
     example: 'Explain Valkey streams',
   })
   @IsString({ message: 'prompt must be a string' })
@@ -38,7 +38,10 @@ export class CreateStreamDto {
   @IsIn(PROVIDERS, { message: `provider must be one of ${PROVIDERS.join(', ')}` })
   provider?: ProviderName;
 
-  @ApiPropertyOptional({ description: "Upstream model; defaults to the provider's configured model" })
+  @ApiPropertyOptional({
+    description:
+      "Upstream model: the provider's configured model (the default) or one listed in LLM_MODELS; another is a 400",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -46,14 +49,15 @@ export class CreateStreamDto {
 
   @ApiPropertyOptional({
     description:
-      'Most tokens to generate, 1..LLM_MAX_TOKENS (the simulated model answers exactly this many; default 64)',
+      'Most tokens to generate, 1..LLM_MAX_TOKENS; default LLM_DEFAULT_MAX_TOKENS (the simulated model answers ' +
+      'exactly this many; its default is 64)',
   })
   @IsOptional()
   @IsInt({ message: 'max_tokens must be an integer' })
   @Min(1, { message: 'max_tokens must be between 1 and LLM_MAX_TOKENS' })
   max_tokens?: number;
 
-  @ApiPropertyOptional({ description: 'System prompt' })
+  @ApiPropertyOptional({ description: 'System prompt (counts towards LLM_MAX_INPUT_CHARS with prompt)' })
   @IsOptional()
   @IsString()
   system?: string;

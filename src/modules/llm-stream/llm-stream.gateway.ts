@@ -14,6 +14,8 @@ import { AccessService } from '../../auth/access.service.js';
 import { principalOf, socketAccess } from '../../auth/socket-access.js';
 import { validatePayload } from '../../http/socket-payload.js';
 import { Metrics } from '../../metrics/metrics.service.js';
+import { AppConfig } from '../../config/config.js';
+import { ConnectionLimiter } from '../../http/connection-limiter.js';
 import { endPayload, type TerminalMessage } from './llm-message.js';
 import { JoinStreamDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
@@ -120,11 +122,15 @@ export class LlmStreamGateway
 {
   private readonly logger = new Logger(LlmStreamGateway.name);
   private readonly viewers = new Map<string, Map<string, StreamViewer>>();
+  /** Per socket, the streams whose join is in flight: they count towards LLM_MAX_JOINS_PER_SOCKET already. */
+  private readonly joining = new Map<string, Set<string>>();
 
   constructor(
     private readonly streams: LlmStreamService,
     private readonly access: AccessService,
     private readonly metrics: Metrics,
+    private readonly config: AppConfig,
+    private readonly connections: ConnectionLimiter,
   ) {}
 
   afterInit(namespace: Namespace): void {
@@ -155,7 +161,18 @@ export class LlmStreamGateway
       return fail((error as Error).message);
     }
     const mine = this.viewers.get(socket.id) ?? new Map<string, StreamViewer>();
+    const joining = this.joining.get(socket.id) ?? new Set<string>();
+    // A stream this socket watches (or is joining) again is a resume, not one more stream.
+    const watched = new Set([...mine.keys(), ...joining]);
+    const limit = this.config.env.LLM_MAX_JOINS_PER_SOCKET;
+    if (!watched.has(id) && watched.size >= limit) {
+      return fail(
+        `this socket watches ${watched.size} streams, the most one socket may (LLM_MAX_JOINS_PER_SOCKET=${limit}); ` +
+          'join once one has ended, or from another socket',
+      );
+    }
     this.viewers.set(socket.id, mine);
+    this.joining.set(socket.id, joining.add(id));
     mine.get(id)?.close();
     try {
       const viewer = await this.streams.watch(id, from, new SocketViewerSink(socket, id), (closed) => {
@@ -168,11 +185,15 @@ export class LlmStreamGateway
     } catch (error) {
       this.logger.warn(`join ${id} failed: ${(error as Error).message}`);
       return fail(`could not join stream ${id}`);
+    } finally {
+      joining.delete(id);
+      if (joining.size === 0 && this.joining.get(socket.id) === joining) this.joining.delete(socket.id);
     }
   }
 
-  handleConnection(): void {
+  handleConnection(socket: Socket): void {
     this.metrics.socketConnections.labels('/llm').inc();
+    this.connections.admitSocket(socket);
   }
 
   handleDisconnect(socket: Socket): void {

@@ -3,6 +3,7 @@ import {
   ConflictException,
   Injectable,
   NotFoundException,
+  ServiceUnavailableException,
   type OnModuleInit,
 } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +12,8 @@ import { AccessService } from '../../auth/access.service.js';
 import { TokenSigner } from '../../auth/token-signer.js';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
-import { StreamStatsService } from '../../streams/stream-stats.service.js';
+import type { HeaderedException } from '../../http/headered-exception.filter.js';
+import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LLM_STAGE } from './llm-generation.worker.js';
@@ -19,13 +21,32 @@ import type { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatu
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { SIMULATED_DEFAULT_TOKENS } from './providers/simulated.provider.js';
+import type { TokenProvider } from './providers/token-provider.js';
 import { StreamRelays } from './stream-relay.js';
 import { StreamViewer, type ViewerSink } from './stream-viewer.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
+/** Seconds a caller refused for a full backlog is told to wait: about one generation. */
+const BACKLOG_RETRY_AFTER_SECONDS = 5;
+
+/** 503: `llm:requests` holds LLM_MAX_BACKLOG requests not yet generated; nothing was written. */
+export class LlmBacklogFullError extends ServiceUnavailableException implements HeaderedException {
+  readonly headers = { 'Retry-After': String(BACKLOG_RETRY_AFTER_SECONDS) };
+
+  constructor(backlog: number, limit: number) {
+    super(
+      `llm:requests holds ${backlog} requests waiting or in generation (limit LLM_MAX_BACKLOG=${limit}); ` +
+        `retry after ${BACKLOG_RETRY_AFTER_SECONDS} s`,
+    );
+  }
+}
+
 /** Starts, reads and cancels token streams, and attaches viewers to them. */
 @Injectable()
 export class LlmStreamService implements OnModuleInit {
+  /** LLM_MODELS: the models a caller may name beside a provider's default. */
+  private readonly models: readonly string[];
+
   constructor(
     private readonly config: AppConfig,
     private readonly valkey: ValkeyService,
@@ -37,7 +58,10 @@ export class LlmStreamService implements OnModuleInit {
     private readonly access: AccessService,
     private readonly signer: TokenSigner,
     private readonly metrics: LlmStreamMetrics,
-  ) {}
+  ) {
+    const listed = config.env.LLM_MODELS.split(',').map((model) => model.trim());
+    this.models = [...new Set(listed.filter((model) => model.length > 0))];
+  }
 
   onModuleInit(): void {
     // The api replica reports the generation queue's backlog, even with no llm replica left to report it.
@@ -45,39 +69,71 @@ export class LlmStreamService implements OnModuleInit {
     if (this.config.has(Role.Api)) this.stats.track(keys.llmRequests, keys.deadLetter(LLM_STAGE));
   }
 
-  /** Validates the request, creates the stream and queues its generation on `llm:requests`. */
-  /** Queues a generation for `caller` (counted against its LLM_MAX_STREAMS_PER_MINUTE); answers a viewer token. */
+  /**
+   * Validates the request, creates the stream for `caller` (counted against its LLM_MAX_STREAMS_PER_MINUTE) and queues
+   * its generation on `llm:requests`; refused with nothing written when the request breaks a limit or the queue is
+   * full. Answers a viewer token for the stream.
+   */
   async start(request: CreateStreamDto, caller: Principal): Promise<CreatedStreamDto> {
     const env = this.config.env;
-    if (request.prompt.length > env.LLM_MAX_PROMPT_CHARS) {
+    const input = request.prompt.length + (request.system?.length ?? 0);
+    if (input > env.LLM_MAX_INPUT_CHARS) {
       throw new BadRequestException(
-        `prompt must be at most ${env.LLM_MAX_PROMPT_CHARS} characters (LLM_MAX_PROMPT_CHARS)`,
+        `prompt and system together must be at most ${env.LLM_MAX_INPUT_CHARS} characters ` +
+          `(LLM_MAX_INPUT_CHARS); they are ${input}`,
       );
     }
     if (request.max_tokens !== undefined && request.max_tokens > env.LLM_MAX_TOKENS) {
       throw new BadRequestException(`max_tokens must be between 1 and ${env.LLM_MAX_TOKENS} (LLM_MAX_TOKENS)`);
     }
     const provider = this.providers.get(request.provider ?? 'simulated');
+    const model = this.allowedModel(provider, request.model);
     const unavailable = provider.unavailable();
     if (unavailable) throw new BadRequestException(`provider: ${unavailable}`);
+    await this.assertBacklog();
     await this.access.spendStreamStart(caller);
     const id = request.id ?? randomBytes(8).toString('hex');
     const created = await this.log.create({
       id,
       status: 'running',
       provider: provider.name,
-      model: request.model ?? provider.defaultModel,
+      model,
       prompt: request.prompt,
       system: request.system,
-      max_tokens:
-        request.max_tokens ??
-        (provider.name === 'simulated' ? Math.min(SIMULATED_DEFAULT_TOKENS, env.LLM_MAX_TOKENS) : env.LLM_MAX_TOKENS),
+      max_tokens: request.max_tokens ?? this.defaultMaxTokens(provider),
       created_at: new Date().toISOString(),
     });
     if (!created) throw new ConflictException(`id: stream ${id} already exists`);
     // The viewer token lives as long as the stream's log.
     const viewer = await this.signer.sign('viewer', id, env.LLM_LOG_TTL_SECONDS);
     return { id, channel: this.valkey.keys.llmChannel(id), viewer_token: viewer.token };
+  }
+
+  /** The model to run: the provider's default, or one the operator listed in LLM_MODELS; else a 400 listing them. */
+  private allowedModel(provider: TokenProvider, requested: string | undefined): string {
+    if (requested === undefined || requested === provider.defaultModel || this.models.includes(requested)) {
+      return requested ?? provider.defaultModel;
+    }
+    const allowed = [provider.defaultModel, ...this.models.filter((model) => model !== provider.defaultModel)];
+    throw new BadRequestException(
+      `model must be one of ${allowed.join(', ')} for provider ${provider.name} ` +
+        `(its default, and the models listed in LLM_MODELS)`,
+    );
+  }
+
+  /** A request without max_tokens: LLM_DEFAULT_MAX_TOKENS (the simulated model's shorter demo answer if less). */
+  private defaultMaxTokens(provider: TokenProvider): number {
+    const env = this.config.env;
+    const fallback = Math.min(env.LLM_DEFAULT_MAX_TOKENS, env.LLM_MAX_TOKENS);
+    return provider.name === 'simulated' ? Math.min(SIMULATED_DEFAULT_TOKENS, fallback) : fallback;
+  }
+
+  /** Refuses a new request while LLM_MAX_BACKLOG requests wait for, or are in, generation. */
+  private async assertBacklog(): Promise<void> {
+    const limit = this.config.env.LLM_MAX_BACKLOG;
+    const [stats] = await this.stats.stats([this.valkey.keys.llmRequests]);
+    const backlog = unprocessed(stats);
+    if (backlog >= limit) throw new LlmBacklogFullError(backlog, limit);
   }
 
   async status(id: string): Promise<StreamStatusDto> {
