@@ -340,4 +340,13 @@ describe('access: one door for every route and socket', () => {
     expect(doc.paths['/users/{uid}/feed'].get['x-skein-access']).toContain('user token');
     expect(doc.paths['/health'].get.security).toBeUndefined();
   });
+
+  it('refuses through REST an article id that belongs to the feed poller, so its item cannot be claimed ahead of it', async () => {
+    const res = await json<{ message: string[] }>(`${app.url}/articles`, {
+      body: { id: 'rss-0123456789abcdef', title: 'Squatted', body: 'An id the poller would give a feed item.' },
+      headers: admin,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toEqual([expect.stringContaining('id must not start with "rss-"')]);
+  });
 });

@@ -132,6 +132,11 @@ export class EnvironmentVariables {
   @Transform(toBoolean) @IsBoolean({ message: BOOLEAN_MESSAGE }) INGEST_WAITAOF = false;
   /** How long ingest waits for that fsync before answering 503 with Retry-After. */
   @IsInt() @Min(1) @Max(60000) INGEST_WAITAOF_TIMEOUT_MS = 2000;
+  /**
+   * Comma list of article id prefixes that POST /articles may not use (400): the feed poller's ids (`rss-…`), and
+   * those of producers that write `news_raw` directly, so that no REST caller claims their ids ahead of them.
+   */
+  @IsString() INGEST_RESERVED_ID_PREFIXES = 'rss-';
   @IsString() INGEST_FEEDS = '';
   @IsInt() @Min(1) INGEST_POLL_SECONDS = 300;
 

@@ -78,10 +78,26 @@ export class IngestService implements OnApplicationBootstrap {
    * A REST request's articles: checks what the DTO cannot (the configured body limit, which classify enforces on every
    * producer's entries) with a 400 naming the field, so nothing accepted is dead-lettered later; then accepts them.
    */
+  /** Id prefixes REST may not use: the feed poller's (`rss-`) and those of producers writing `news_raw` directly. */
+  private get reservedIdPrefixes(): string[] {
+    return this.config.env.INGEST_RESERVED_ID_PREFIXES.split(',')
+      .map((prefix) => prefix.trim())
+      .filter((prefix) => prefix.length > 0);
+  }
+
   acceptRequest(articles: ArticleDto[], batch: boolean): Promise<{ ids: string[]; fresh: number }> {
     const max = this.config.env.ARTICLE_MAX_BODY_CHARS;
     const errors: string[] = [];
+    const reserved = this.reservedIdPrefixes;
     articles.forEach((article, i) => {
+      const prefix = article.id === undefined ? undefined : reserved.find((p) => article.id!.startsWith(p));
+      if (prefix !== undefined) {
+        // Claimed through REST first, the producer's own article would be taken for a duplicate and dropped.
+        errors.push(
+          `${batch ? `articles.${i}.` : ''}id must not start with "${prefix}": ids with that prefix belong to ` +
+            'another producer (INGEST_RESERVED_ID_PREFIXES)',
+        );
+      }
       const length = article.body.trim().length;
       if (length > max) {
         errors.push(
