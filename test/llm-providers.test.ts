@@ -128,7 +128,7 @@ describe('llm upstream providers', () => {
   });
 
   it.each(['openai', 'huggingface'])(
-    '%s: an upstream that errors mid-stream ends the stream with error',
+    '%s: an upstream that errors mid-stream ends the stream with error, serving none of what the upstream said',
     async (provider) => {
       const sub = valkey.client();
       const messages: Record<string, unknown>[] = [];
@@ -138,11 +138,13 @@ describe('llm upstream providers', () => {
       await json(`${app.url}/llm/streams`, { body: { id, prompt: 'fail', provider } });
       const read = await finished(id);
       expect(read).toMatchObject({ status: 'error', text: 'Hello there', tokens: 2 });
-      expect(read.error).toContain('model overloaded');
+      // What the upstream said is logged, not served: it may echo prompts, keys or the upstream's internals.
+      expect(read.error).toContain(`${provider} upstream failed`);
+      expect(read.error).not.toContain('model overloaded');
       const last = messages[messages.length - 1];
       expect(last).toMatchObject({ type: 'error', request_id: id });
       expect(String(last.message)).toContain(provider);
-      expect(String(last.message)).toContain('model overloaded');
+      expect(String(last.message)).not.toContain('model overloaded');
     },
   );
 

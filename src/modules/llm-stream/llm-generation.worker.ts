@@ -185,7 +185,12 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
               ? `${provider.name} upstream timed out: nothing received for ${this.config.env.LLM_UPSTREAM_TIMEOUT_MS} ms`
               : error instanceof UpstreamError
                 ? error.message
-                : `${provider.name} upstream failed: ${(error as Error).message}`;
+                : `${provider.name} upstream failed (details in the server log)`;
+          if (!(error instanceof UpstreamError) || error.detail !== undefined) {
+            this.logger.warn(
+              `stream ${id}: ${failure}: ${error instanceof UpstreamError ? error.detail : (error as Error).message}`,
+            );
+          }
           break;
         }
         if (step.done) break;

@@ -39,9 +39,8 @@ export class HuggingFaceProvider implements TokenProvider {
       const status = error instanceof InferenceClientProviderApiError ? error.httpResponse.status : 0;
       const message = (error as Error).message;
       throw new UpstreamError(
-        status >= 400
-          ? `huggingface upstream answered HTTP ${status}: ${message}`
-          : `huggingface upstream failed: ${message}`,
+        status >= 400 ? `huggingface upstream answered HTTP ${status}` : 'huggingface upstream failed',
+        message,
       );
     }
   }

@@ -43,7 +43,7 @@ export class OpenAiProvider implements TokenProvider {
     });
     if (!response.ok) {
       const body = (await response.text().catch(() => '')).slice(0, 500);
-      throw new UpstreamError(`openai upstream answered HTTP ${response.status}${body ? `: ${body}` : ''}`);
+      throw new UpstreamError(`openai upstream answered HTTP ${response.status}`, body || undefined);
     }
     if (!response.body) throw new UpstreamError('openai upstream sent no body');
 
@@ -58,7 +58,7 @@ export class OpenAiProvider implements TokenProvider {
         if (data.error) {
           const message =
             typeof data.error === 'string' ? data.error : (data.error.message ?? JSON.stringify(data.error));
-          throw new UpstreamError(`openai upstream failed mid-stream: ${message}`);
+          throw new UpstreamError('openai upstream failed mid-stream', message);
         }
         const content = data.choices?.[0]?.delta?.content;
         yield typeof content === 'string' ? content : '';
@@ -72,6 +72,6 @@ function parseChunk(data: string): ChatChunk {
   try {
     return JSON.parse(data) as ChatChunk;
   } catch {
-    throw new UpstreamError(`openai upstream sent an event that is not JSON: ${data.slice(0, 200)}`);
+    throw new UpstreamError('openai upstream sent an event that is not JSON', data.slice(0, 200));
   }
 }

@@ -24,8 +24,19 @@ export interface TokenProvider {
 }
 
 /** An upstream failure worth showing a viewer: the message says what failed. */
+/**
+ * An upstream model call failed. `message` is served to viewers (the stream's `error`); `detail` — what the upstream
+ * said, which may echo prompts, keys or its internals — is only logged.
+ */
 export class UpstreamError extends Error {
   override name = 'UpstreamError';
+
+  constructor(
+    message: string,
+    readonly detail?: string,
+  ) {
+    super(detail === undefined ? message : `${message} (details in the server log)`);
+  }
 }
 
 export type ChatMessage = { role: 'system' | 'user' | 'assistant'; content: string };
