@@ -31,7 +31,7 @@ export class AuthModule {
         ...(api ? [AdminKeyBootstrap] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AccessService, TokenSigner, ...(api ? [AdminKeyBootstrap] : [])],
+      exports: [AccessService, TokenSigner, UserTokenService, ...(api ? [AdminKeyBootstrap] : [])],
     };
   }
 }
