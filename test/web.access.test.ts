@@ -87,6 +87,11 @@ describe('web page with access control on', () => {
     await valkey?.stop();
   });
 
+  it('the page tells the browser to send no Referer', async () => {
+    const html = await (await fetch(`${app.url}/`)).text();
+    expect(html).toContain('<meta name="referrer" content="no-referrer" />');
+  });
+
   it('a demo link (/?user=alice#token=…) drops its fragment, lists the feed and receives a live item', async () => {
     const first = await post('Central bank holds rates');
     await eventually(() => inAliceFeed(first), 20000, 100);
