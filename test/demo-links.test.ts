@@ -83,6 +83,27 @@ describe('make run demo links', () => {
     expect(stats.status).toBe(200);
   });
 
+  it("an SSE request's ?access_token= (an EventSource cannot send headers) is logged redacted", async () => {
+    const key = decodeURIComponent(OPERATOR_LINK.exec(printed)![3]);
+    const started = await json<{ id: string; viewer_token: string }>(`${app.url}/llm/streams`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: { prompt: 'hello', max_tokens: 2 },
+    });
+    expect(started.status).toBe(201);
+    const events = await fetch(
+      `${app.url}/llm/streams/${started.body.id}/events?access_token=${started.body.viewer_token}`,
+    );
+    expect(events.status).toBe(200);
+    expect(await events.text()).toContain('event: end');
+    const logged = await eventually(
+      () => output.split('\n').find((line) => line.includes(`/llm/streams/${started.body.id}/events`)) ?? false,
+      5000,
+    );
+    expect(logged).toContain('access_token=<redacted>');
+    expect(output).not.toContain(started.body.viewer_token);
+  });
+
   it('no log line carries a printed token or the key (they go to the terminal, not through the logger)', async () => {
     const secrets = [...userLinks().map((l) => l.token), decodeURIComponent(OPERATOR_LINK.exec(printed)![3])];
     // A request that carries a credential is logged too (its Authorization header redacted).
