@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .PHONY: help deps valkey build run test lint typecheck bench clean
 
 help:
-	@echo "make run    install, build and start Skein on its embedded Valkey with sample data (http://localhost:3000)"
+	@echo "make run    install, build and start Skein on its embedded Valkey with sample data; prints ready links (http://localhost:3000)"
 	@echo "make test   install, lint, type-check and run the whole test suite against a real valkey-server"
 	@echo "make bench  run the benchmarks (npm run bench -- --quick for the short run)"
 

@@ -27,6 +27,11 @@ import { ValkeyModule } from './valkey/valkey.module.js';
 /** Scraped or probed every few seconds: not logged per request. */
 const PROBES = new Set(['/metrics', '/health', '/health/live', '/health/ready']);
 
+/** A request URL as logged: a credential in the query (SSE's `?access_token=`, for EventSource) is replaced. */
+export function loggedUrl(url: string): string {
+  return url.replace(/([?&]access_token=)[^&#]*/gi, '$1<redacted>');
+}
+
 /**
  * Where log entries go. `json`: pino's JSON lines on stdout (pino's own default destination), as a collector wants
  * them. `pretty`: one human line per entry (time, level, [context], message, and a request's method, url, status and
@@ -61,7 +66,19 @@ export class AppModule {
                 const given = req.headers['x-request-id'];
                 return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
               },
-              redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+              redact: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'req.headers["x-api-key"]',
+                'req.query.access_token',
+              ],
+              serializers: {
+                // Given pino's serialized request (a fresh object per entry): only its logged URL changes.
+                req: (req: { url?: unknown }) => {
+                  if (typeof req.url === 'string') req.url = loggedUrl(req.url);
+                  return req;
+                },
+              },
               autoLogging: { ignore: (req: IncomingMessage) => PROBES.has(req.url ?? '') },
             },
             logDestination(config.env.LOG_FORMAT),

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { AddressInfo } from 'node:net';
 import { createApp, ListenError, startApp } from './app.factory.js';
 import { loadConfig, type AppConfig } from './config/config.js';
+import { DemoLinks } from './modules/feeds/demo-links.js';
 import { ValkeyUnavailableError } from './valkey/connection-check.js';
 import { ValkeyBinaryMissingError } from './valkey/embedded-valkey.js';
 
@@ -22,6 +24,8 @@ async function bootstrap(): Promise<void> {
   new Logger('Skein').log(
     `listening on http://${config.env.HOST}:${config.env.PORT} with roles ${[...config.roles].join(',')}`,
   );
+  // `make run`'s links for the demo users and the operator, to the terminal (they carry credentials: never logged).
+  await app.get(DemoLinks).print((app.getHttpServer().address() as AddressInfo).port);
 }
 
 /** A stop that has not finished in `ms` (a hook waiting on something that will not answer) ends the process anyway. */

@@ -33,7 +33,7 @@ export class AuthModule {
         ...(api ? [AdminKeyBootstrap] : []),
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [AccessService, TokenSigner, SseLeases, ...(api ? [AdminKeyBootstrap] : [])],
+      exports: [AccessService, TokenSigner, SseLeases, UserTokenService, ...(api ? [AdminKeyBootstrap] : [])],
     };
   }
 }

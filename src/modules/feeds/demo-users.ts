@@ -27,10 +27,13 @@ export class DemoUsers implements OnApplicationBootstrap {
       if ((await this.feeds.topicsOf(uid)).length === 0) await this.feeds.setTopics(uid, topics);
       await this.feeds.touch(uid);
     }
+    // With access control on, their links need a token: DemoLinks prints them to the terminal once the app listens.
     this.logger.log(
-      `demo users ready: ${Object.keys(DEMO_USERS)
-        .map((u) => `/?user=${u}`)
-        .join(' ')}`,
+      this.config.env.AUTH_DISABLED
+        ? `demo users ready: ${Object.keys(DEMO_USERS)
+            .map((u) => `/?user=${u}`)
+            .join(' ')}`
+        : `demo users ready: ${Object.keys(DEMO_USERS).join(', ')} (their links, with tokens, follow once the app listens)`,
     );
   }
 }

@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { ArticleReadController, PipelineController, TopicsController, UsersController } from './feeds.controller.js';
 import { ActivityPruner } from './activity-pruner.js';
+import { DemoLinks } from './demo-links.js';
 import { DemoUsers } from './demo-users.js';
 import { FeedsGateway } from './feeds.gateway.js';
 import { FeedsMetrics } from './feeds.metrics.js';
@@ -14,7 +15,7 @@ import { FeedService } from './feed.service.js';
 export class FeedsModule {
   static register(config: AppConfig): DynamicModule {
     return roleModule(FeedsModule, config, {
-      providers: [FeedService, DemoUsers, FeedsMetrics],
+      providers: [FeedService, DemoUsers, DemoLinks, FeedsMetrics],
       controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
       apiProviders: [FeedRelay, FeedsGateway, ActivityPruner],
       exports: [FeedService],
