@@ -281,6 +281,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/llm/streams/{id}/ui-message-stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The stream as an AI SDK UI message stream (useChat)
+     * @description Server-Sent Events in the AI SDK UI message stream protocol (header x-vercel-ai-ui-message-stream: v1), replayed from the log then live: data: {type:start, messageId: the stream id}, {type:text-start}, one {type:text-delta, delta} per token, {type:text-end}, {type:finish, finishReason: stop|length|error|other}, then data: [DONE]. An errored stream sends {type:error, errorText} before finish, a cancelled one {type:abort, reason:cancelled}. The protocol has no resume point: every connection, a reconnect too, replays the whole message from its first token under the same messageId.
+     */
+    get: operations['llmStreamUiMessageStream'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/users/{uid}/topics': {
     parameters: {
       query?: never;
@@ -2207,6 +2227,61 @@ export interface operations {
       };
       /**
        * @description The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams; see Retry-After
+       *
+       *     Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After)
+       */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  llmStreamUiMessageStream: {
+    parameters: {
+      query?: {
+        /** @description The stream's viewer token, for clients that cannot set headers (EventSource) */
+        access_token?: unknown;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A UI message stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description No credential, or not a valid one (WWW-Authenticate: Bearer) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The credential is valid but is not a viewer token for this stream, or an API key with scope llm */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Unknown (or expired) stream */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /**
+       * @description The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams, or the credential SSE_MAX_PER_CREDENTIAL event streams; see Retry-After
        *
        *     Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After)
        */

@@ -35,7 +35,8 @@ import { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto 
 import { LlmStreamService } from './llm-stream.service.js';
 import { callerOf } from '../../auth/access.guard.js';
 import { SseLeases } from '../../auth/sse-leases.js';
-import { SseViewerSink } from './sse-viewer.js';
+import { EventStreamSink, SseViewerSink } from './sse-viewer.js';
+import { UiMessageStreamSink } from './ui-message-stream.js';
 import { Access } from '../../auth/access.decorator.js';
 
 @ApiTags('llm')
@@ -120,17 +121,55 @@ export class LlmStreamController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    this.connections.admitStream(req, res);
     const start = firstIndex(lastEventId, from);
-    if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
+    await this.admit(id, req, res);
     if (lastEventId?.trim() && (await this.streams.seenToTheEnd(id, start))) {
       // The client had the end (EventSource reconnects after a response ends): 204 tells it to stop.
       res.status(204).end();
       return;
     }
-    // One of the caller's SSE_MAX_PER_CREDENTIAL leases, held while the connection is open.
+    await this.follow(id, start, req, () => new SseViewerSink(req, res));
+  }
+
+  @Get(':id/ui-message-stream')
+  @Access.streamEvents('id')
+  @ApiOperation({
+    operationId: 'llmStreamUiMessageStream',
+    summary: 'The stream as an AI SDK UI message stream (useChat)',
+    description:
+      'Server-Sent Events in the AI SDK UI message stream protocol (header x-vercel-ai-ui-message-stream: v1), ' +
+      'replayed from the log then live: data: {type:start, messageId: the stream id}, {type:text-start}, one ' +
+      '{type:text-delta, delta} per token, {type:text-end}, {type:finish, finishReason: stop|length|error|other}, ' +
+      'then data: [DONE]. An errored stream sends {type:error, errorText} before finish, a cancelled one ' +
+      '{type:abort, reason:cancelled}. The protocol has no resume point: every connection, a reconnect too, ' +
+      'replays the whole message from its first token under the same messageId.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'A UI message stream' })
+  @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  @ApiTooManyRequestsResponse({
+    description:
+      'The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams, or the credential ' +
+      'SSE_MAX_PER_CREDENTIAL event streams; see Retry-After',
+  })
+  async uiMessageStream(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    await this.admit(id, req, res);
+    await this.follow(id, 0, req, () => new UiMessageStreamSink(req, res, id));
+  }
+
+  /** Counts the response against the address's connections until it closes (429 over the limit); 404 if unknown. */
+  private async admit(id: string, req: Request, res: Response): Promise<void> {
+    this.connections.admitStream(req, res);
+    if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
+  }
+
+  /**
+   * Takes one of the caller's SSE_MAX_PER_CREDENTIAL leases (429 at the cap), held while the connection is open,
+   * then opens the sink (the 200 and its headers) and attaches it as a viewer from token `start`.
+   */
+  private async follow(id: string, start: number, req: Request, open: () => EventStreamSink): Promise<void> {
     const lease = await this.leases.acquire(callerOf(req));
-    const sink = new SseViewerSink(req, res);
+    const sink = open();
     sink.onClose(() => lease.release());
     const viewer = await this.streams.watch(id, start, sink).catch((error: unknown) => {
       lease.release();

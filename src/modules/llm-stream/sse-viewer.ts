@@ -5,29 +5,35 @@ import type { ViewerSink } from './stream-viewer.js';
 const KEEPALIVE_MS = 15000;
 
 /**
- * A Server-Sent Events viewer: `event: token` with `id:` the token index (so `Last-Event-ID` resumes), then
- * `event: end` (its `id:` the token count), then the response ends. Backlog counts writes queued since the socket filled.
+ * A viewer on a Server-Sent Events response: the headers, a keep-alive comment, and a backlog that counts writes
+ * queued since the socket filled. Subclasses say how tokens and the end are written.
  */
-export class SseViewerSink implements ViewerSink {
+export abstract class EventStreamSink implements ViewerSink {
   readonly transport = 'sse' as const;
   private queued = 0;
   private readonly keepalive: NodeJS.Timeout;
 
   constructor(
     private readonly req: Request,
-    private readonly res: Response,
+    protected readonly res: Response,
+    headers: Record<string, string> = {},
   ) {
     res.status(200);
     res.setHeader('content-type', 'text/event-stream; charset=utf-8');
     res.setHeader('cache-control', 'no-cache, no-transform');
     res.setHeader('connection', 'keep-alive');
     res.setHeader('x-accel-buffering', 'no');
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.flushHeaders();
     res.on('drain', () => (this.queued = 0));
     this.keepalive = setInterval(() => this.write(': keep-alive\n\n'), KEEPALIVE_MS);
     this.keepalive.unref();
     res.on('close', () => clearInterval(this.keepalive));
   }
+
+  abstract token(index: number, content: string): void;
+  abstract end(message: TerminalMessage): void;
+  abstract drop(reason: string): void;
 
   /** Called once when the client goes away. */
   onClose(listener: () => void): void {
@@ -52,6 +58,22 @@ export class SseViewerSink implements ViewerSink {
     });
   }
 
+  protected write(chunk: string): void {
+    if (this.res.writableEnded || this.req.destroyed) return;
+    if (!this.res.write(chunk) || this.queued > 0) this.queued++;
+  }
+
+  protected finish(): void {
+    clearInterval(this.keepalive);
+    if (!this.res.writableEnded) this.res.end();
+  }
+}
+
+/**
+ * `GET /llm/streams/{id}/events`: `event: token` with `id:` the token index (so `Last-Event-ID` resumes), then
+ * `event: end` (its `id:` the token count), then the response ends.
+ */
+export class SseViewerSink extends EventStreamSink {
   token(index: number, content: string): void {
     this.write(`event: token\nid: ${index}\ndata: ${JSON.stringify({ index, content })}\n\n`);
   }
@@ -66,15 +88,5 @@ export class SseViewerSink implements ViewerSink {
   drop(reason: string): void {
     this.write(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
     this.finish();
-  }
-
-  private write(chunk: string): void {
-    if (this.res.writableEnded || this.req.destroyed) return;
-    if (!this.res.write(chunk) || this.queued > 0) this.queued++;
-  }
-
-  private finish(): void {
-    clearInterval(this.keepalive);
-    if (!this.res.writableEnded) this.res.end();
   }
 }
