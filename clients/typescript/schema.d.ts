@@ -292,7 +292,7 @@ export interface paths {
      * The stream as an AI SDK UI message stream (useChat)
      * @description Server-Sent Events in the AI SDK UI message stream protocol (header x-vercel-ai-ui-message-stream: v1), replayed from the log then live: data: {type:start, messageId: the stream id}, {type:text-start}, one {type:text-delta, delta} per token, {type:text-end}, {type:finish, finishReason: stop|length|error|other}, then data: [DONE]. An errored stream sends {type:error, errorText} before finish, a cancelled one {type:abort, reason:cancelled}. The protocol has no resume point: every connection, a reconnect too, replays the whole message from its first token under the same messageId.
      */
-    get: operations['llmStreamUiMessageStream'];
+    get: operations['getUiMessageStream'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2238,7 +2238,7 @@ export interface operations {
       };
     };
   };
-  llmStreamUiMessageStream: {
+  getUiMessageStream: {
     parameters: {
       query?: {
         /** @description The stream's viewer token, for clients that cannot set headers (EventSource) */

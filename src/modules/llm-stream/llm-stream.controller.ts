@@ -134,7 +134,7 @@ export class LlmStreamController {
   @Get(':id/ui-message-stream')
   @Access.streamEvents('id')
   @ApiOperation({
-    operationId: 'llmStreamUiMessageStream',
+    operationId: 'getUiMessageStream',
     summary: 'The stream as an AI SDK UI message stream (useChat)',
     description:
       'Server-Sent Events in the AI SDK UI message stream protocol (header x-vercel-ai-ui-message-stream: v1), ' +
