@@ -4,30 +4,13 @@ import { io, type Socket } from 'socket.io-client';
 import { eventually, json } from './support/app.js';
 import { spawnApp, type AppProcess } from './support/process.js';
 import { TestValkey } from './support/valkey.js';
+import { enrichedArticle } from './support/enriched.js';
 
 interface FeedItem {
   id: string;
   cursor: string;
   topic: string;
   summary: string;
-}
-
-function article(id: string): string {
-  const now = Date.now();
-  return JSON.stringify({
-    id,
-    title: `Title ${id}`,
-    body: 'Body',
-    topic: 'technology',
-    topic_score: 0.8,
-    summary: `Summary ${id}`,
-    word_count: 1,
-    reading_time_seconds: 1,
-    keywords: [],
-    entities: [],
-    ingested_at: now,
-    stages: { ingest: now, classify: now, enrich: now },
-  });
 }
 
 describe('/feeds socket across replicas (api and fanout in different processes)', () => {
@@ -63,14 +46,14 @@ describe('/feeds socket across replicas (api and fanout in different processes)'
     // Messages wait for admission (active, room joined, relay watching): after this ack, live pushes flow.
     expect(await socket.timeout(5000).emitWithAck('feed:sync', { after: '0-0' })).toEqual({ items: [] });
 
-    await client.xadd('enriched_stream', '*', 'data', article('live-1'));
+    await client.xadd('enriched_stream', '*', 'data', enrichedArticle('live-1'));
     const first = await eventually(() => live.find((item) => item.id === 'live-1'), 15000);
     expect(first).toMatchObject({ id: 'live-1', topic: 'technology', summary: 'Summary live-1' });
     expect(first.cursor).toMatch(/^\d+-\d+$/);
 
     socket.disconnect();
     for (const id of ['missed-1', 'missed-2', 'missed-3'])
-      await client.xadd('enriched_stream', '*', 'data', article(id));
+      await client.xadd('enriched_stream', '*', 'data', enrichedArticle(id));
     await eventually(async () => (await client.xlen('feed_stream:{u1}')) === 4, 15000);
 
     live.length = 0;
@@ -89,7 +72,7 @@ describe('/feeds socket across replicas (api and fanout in different processes)'
     expect(order(cursors[0]) > order(first.cursor)).toBe(true);
     expect(new Set(cursors).size).toBe(3);
     // Resumed, not replayed: nothing missed is pushed again live; new deliveries still are.
-    await client.xadd('enriched_stream', '*', 'data', article('live-2'));
+    await client.xadd('enriched_stream', '*', 'data', enrichedArticle('live-2'));
     await eventually(() => live.some((item) => item.id === 'live-2'), 15000);
     expect(live.map((item) => item.id)).toEqual(['live-2']);
   });
@@ -100,7 +83,7 @@ describe('/feeds socket across replicas (api and fanout in different processes)'
     const before = await client.xrevrange('feed_stream:{u1}', '+', '-', 'COUNT', 1);
     const cursor = before[0][0];
     socket.disconnect();
-    await client.xadd('enriched_stream', '*', 'data', article('gap-1'));
+    await client.xadd('enriched_stream', '*', 'data', enrichedArticle('gap-1'));
     await eventually(async () => (await client.xlen('feed_stream:{u1}')) === 6, 15000);
 
     socket.connect();
@@ -108,7 +91,7 @@ describe('/feeds socket across replicas (api and fanout in different processes)'
     // Messages wait for admission: once a malformed sync is refused, live pushes to this socket have begun.
     expect(await socket.timeout(5000).emitWithAck('feed:sync', {})).toEqual({ error: expect.any(String) });
     // Delivered after admission, so pushed live, before the client gets round to syncing.
-    await client.xadd('enriched_stream', '*', 'data', article('after-connect'));
+    await client.xadd('enriched_stream', '*', 'data', enrichedArticle('after-connect'));
     await eventually(() => live.some((item) => item.id === 'after-connect'), 15000);
     const reply = (await socket.timeout(5000).emitWithAck('feed:sync', { after: cursor })) as { items: FeedItem[] };
     expect(reply.items.map((item) => item.id)).toEqual(['gap-1']);

@@ -3,6 +3,7 @@ import type { Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
+import { enrichedArticle } from './support/enriched.js';
 
 interface Token {
   id: string;
@@ -119,20 +120,6 @@ class StalledFeedClient {
   }
 }
 
-function article(id: string): string {
-  const now = Date.now();
-  return JSON.stringify({
-    id,
-    title: `Title ${id}`,
-    body: 'Body',
-    topic: 'technology',
-    topic_score: 0.8,
-    summary: `Summary ${id}`,
-    ingested_at: now,
-    stages: { ingest: now, classify: now, enrich: now },
-  });
-}
-
 describe('/feeds: a socket that stops reading is dropped at FEED_SOCKET_BUFFER, and loses nothing', () => {
   let valkey: TestValkey;
   let client: Valkey;
@@ -158,9 +145,9 @@ describe('/feeds: a socket that stops reading is dropped at FEED_SOCKET_BUFFER, 
     const { client: stalled, packets } = await StalledFeedClient.connect(app.url, 'stalled');
     const ids = Array.from({ length: COUNT }, (_, i) => `item-${i}`);
     // Half before the drop (more than FEED_SOCKET_BUFFER), half after it: the dropped socket gets none of those.
-    for (const id of ids.slice(0, COUNT / 2)) await client.xadd('enriched_stream', '*', 'data', article(id));
+    for (const id of ids.slice(0, COUNT / 2)) await client.xadd('enriched_stream', '*', 'data', enrichedArticle(id));
     await eventually(async () => (await dropped()) === before + 1, 10000);
-    for (const id of ids.slice(COUNT / 2)) await client.xadd('enriched_stream', '*', 'data', article(id));
+    for (const id of ids.slice(COUNT / 2)) await client.xadd('enriched_stream', '*', 'data', enrichedArticle(id));
     await eventually(async () => (await client.xlen('feed_stream:{stalled}')) === COUNT, 20000);
 
     // What was queued before the drop reaches it, then the error naming the limit; then the session is gone.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import type { Browser, Page } from 'playwright-core';
+import { TOPICS } from '../src/news/topics.js';
 import { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { openPage } from './support/browser.js';
@@ -8,18 +9,6 @@ import { TestValkey } from './support/valkey.js';
 
 const ADMIN_KEY = 'web-access-admin-key-0123456789abcdef';
 const ADMIN = { authorization: `Bearer ${ADMIN_KEY}` };
-const ALL_TOPICS = [
-  'politics',
-  'business',
-  'technology',
-  'sports',
-  'health',
-  'climate',
-  'science',
-  'education',
-  'entertainment',
-  'finance',
-];
 
 // The page with access control on, opened the way `make run`'s links open it: a user token or the admin key in the
 // URL fragment, taken into sessionStorage and removed from the address bar before anything is requested.
@@ -74,7 +63,7 @@ describe('web page with access control on', () => {
     const put = await json(`${app.url}/users/alice/topics`, {
       method: 'PUT',
       headers: ADMIN,
-      body: { topics: ALL_TOPICS },
+      body: { topics: [...TOPICS] },
     });
     expect(put.status).toBe(200);
     expect((await json(`${app.url}/users/alice/feed`, { headers: ADMIN })).status).toBe(200);

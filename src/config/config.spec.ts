@@ -1,17 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.js';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('configuration was accepted');
-}
+import { configError } from '../../test/support/config.js';
+import { loadConfig } from './config.js';
 
 describe('VALKEY_TLS_*', () => {
   let dir: string;
