@@ -99,7 +99,12 @@ function chunk(flat: unknown[]): [string, unknown][] {
 
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const server = await freshValkey();
-  const { app, url: base } = await startLocalApp(server.url, { LOG_LEVEL: 'error', ROLES: 'all' });
+  // The loopback sandbox (AUTH_DISABLED), as before access control; bench/auth.ts measures the access check.
+  const { app, url: base } = await startLocalApp(server.url, {
+    LOG_LEVEL: 'error',
+    ROLES: 'all',
+    AUTH_DISABLED: 'true',
+  });
   const client = new Valkey(server.url);
   const results: Record<string, number> = {};
   let bare: { url: string; close: () => void } | undefined;
