@@ -52,7 +52,7 @@ async function pool(count: number, width: number, task: (i: number) => Promise<u
 }
 
 /** Waits until every group of the pipeline's streams has nothing pending and no lag. */
-async function drained(client: Valkey, timeoutMs: number): Promise<void> {
+export async function drained(client: Valkey, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let busy = 0;
