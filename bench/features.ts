@@ -10,7 +10,7 @@ import { startLocalApp } from '../test/support/app.js';
 import { openLoop } from './open-loop.js';
 import { freshValkey, machine, median, percentile, progress } from './support.js';
 
-const FEATURES = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: i % 2 === 0 ? 'FLOAT' : 'INT' }));
+export const FEATURES = Array.from({ length: 10 }, (_, i) => ({ name: `f${i}`, type: i % 2 === 0 ? 'FLOAT' : 'INT' }));
 const ENTITIES = 1000;
 
 async function post(url: string, body: unknown): Promise<unknown> {
@@ -64,7 +64,7 @@ function rowFields(view: string, entity: number, at: number): string[] {
   ];
 }
 
-async function xaddRows(client: Valkey, view: string, rows: number): Promise<void> {
+export async function xaddRows(client: Valkey, view: string, rows: number): Promise<void> {
   const now = Date.now() / 1000;
   for (let i = 0; i < rows; i += 5000) {
     const pipeline = client.pipeline();
@@ -74,7 +74,7 @@ async function xaddRows(client: Valkey, view: string, rows: number): Promise<voi
   }
 }
 
-async function drained(client: Valkey, view: string): Promise<void> {
+export async function viewDrained(client: Valkey, view: string): Promise<void> {
   for (;;) {
     const groups = (await client.xinfo('GROUPS', `fs:stream:${view}`).catch(() => [])) as unknown[][];
     const group = groups.map((g) => Object.fromEntries(chunk(g))).find((g) => g.name === 'feature_writers');
@@ -99,7 +99,12 @@ function chunk(flat: unknown[]): [string, unknown][] {
 
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const server = await freshValkey();
-  const { app, url: base } = await startLocalApp(server.url, { LOG_LEVEL: 'error', ROLES: 'all' });
+  // The loopback sandbox (AUTH_DISABLED), as before access control; bench/auth.ts measures the access check.
+  const { app, url: base } = await startLocalApp(server.url, {
+    LOG_LEVEL: 'error',
+    ROLES: 'all',
+    AUTH_DISABLED: 'true',
+  });
   const client = new Valkey(server.url);
   const results: Record<string, number> = {};
   let bare: { url: string; close: () => void } | undefined;
@@ -107,7 +112,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     await post(`${base}/features/entities`, { name: 'user', join_keys: ['user_id'] });
     await post(`${base}/features/views`, { name: 'bench', entity: 'user', ttl_seconds: 86400, features: FEATURES });
     await xaddRows(client, 'bench', ENTITIES);
-    await drained(client, 'bench');
+    await viewDrained(client, 'bench');
 
     // Steady rates a model server would send; a warm-up first (JIT, connections, and this VM's idle CPUs: at a few
     // hundred requests/s every request pays a vCPU wake-up, which the bare-server ceiling below shows too).
@@ -165,7 +170,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const nodeCpu0 = process.cpuUsage();
     const started = performance.now();
     await post(`${base}/features/views`, { name: 'drain', entity: 'user', ttl_seconds: 86400, features: FEATURES });
-    await drained(client, 'drain');
+    await viewDrained(client, 'drain');
     const seconds2 = (performance.now() - started) / 1000;
     const nodeCpu = process.cpuUsage(nodeCpu0);
     // CPU per row on each side: steadier than rows/s on a shared machine, and what bounds rows/s when both overlap.

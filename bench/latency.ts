@@ -52,7 +52,7 @@ async function pool(count: number, width: number, task: (i: number) => Promise<u
 }
 
 /** Waits until every group of the pipeline's streams has nothing pending and no lag. */
-async function drained(client: Valkey, timeoutMs: number): Promise<void> {
+export async function drained(client: Valkey, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     let busy = 0;
@@ -115,11 +115,16 @@ type Topology = 'two processes' | 'one process';
 async function measure(topology: Topology, seconds: number): Promise<Record<string, number>> {
   const server = await freshValkey();
   const split = topology === 'two processes';
+  // The loopback sandbox (AUTH_DISABLED): the figures stay comparable with the runs before access control; the cost
+  // of the access check is bench/auth.ts's.
   const { app, url: base } = await startLocalApp(server.url, {
     LOG_LEVEL: 'error',
     ROLES: split ? 'api,ingest,classify,enrich' : 'all',
+    AUTH_DISABLED: 'true',
   });
-  const fanout = split ? await spawnApp({ VALKEY_URL: server.url, ROLES: 'fanout', LOG_LEVEL: 'error' }) : undefined;
+  const fanout = split
+    ? await spawnApp({ VALKEY_URL: server.url, ROLES: 'fanout', LOG_LEVEL: 'error', AUTH_DISABLED: 'true' })
+    : undefined;
   const client = new Valkey(server.url);
   const results: Record<string, number> = {};
   try {

@@ -17,6 +17,10 @@ export interface OpenLoopPlan {
   rate: number;
   /** The status every answer must have. */
   status: number;
+  /** POST (the default) sends each body as JSON; GET sends no body (give `bodies` as `{ body: '', seconds }`). */
+  method?: 'GET' | 'POST';
+  /** Further request headers, e.g. `authorization`. */
+  headers?: Record<string, string>;
 }
 
 export interface OpenLoopResult {
@@ -108,11 +112,16 @@ class Connection {
   }
 }
 
-function encodeRequest(url: URL, body: string): Buffer {
-  const bytes = Buffer.from(body);
+function encodeRequest(url: URL, body: string, plan: OpenLoopPlan): Buffer {
+  const method = plan.method ?? 'POST';
+  const bytes = Buffer.from(method === 'GET' ? '' : body);
+  const extra = Object.entries(plan.headers ?? {})
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  const content = method === 'GET' ? '' : `Content-Type: application/json\r\nContent-Length: ${bytes.length}\r\n`;
   const head =
-    `POST ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\n` +
-    `Content-Length: ${bytes.length}\r\nConnection: keep-alive\r\n\r\n`;
+    `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\n${content}${extra}` +
+    `Connection: keep-alive\r\n\r\n`;
   return Buffer.concat([Buffer.from(head, 'latin1'), bytes]);
 }
 
@@ -120,8 +129,8 @@ async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
   const url = new URL(plan.url);
   const { bodies } = plan;
   const total = Array.isArray(bodies) ? bodies.length : Math.round(plan.rate * bodies.seconds);
-  const requests = Array.isArray(bodies) ? bodies.map((body) => encodeRequest(url, body)) : [];
-  const same = Array.isArray(bodies) ? undefined : encodeRequest(url, bodies.body);
+  const requests = Array.isArray(bodies) ? bodies.map((body) => encodeRequest(url, body, plan)) : [];
+  const same = Array.isArray(bodies) ? undefined : encodeRequest(url, bodies.body, plan);
   // Idle connections are reused; a request due while all are busy opens another (as an agent without a cap would).
   const idle: Connection[] = [];
   const all: Connection[] = [];

@@ -531,6 +531,52 @@ export function markdown(r: Results, info: RunInfo, images: Record<string, strin
     images.latency ?? '',
   );
 
+  const authPaths = [
+    ['`POST /articles` ack (fast route, `ingest` key), 250/s', 'ingest_ack'],
+    ['`POST /features/get-online-features` 1 × 10 (fast route, `features:read` key), 1,000/s', 'features_1x10'],
+    ['`GET /users/u0/feed?limit=10` (controller route, user token), 200/s', 'feed'],
+  ] as const;
+  if (authPaths.some(([, label]) => n(r[`auth_${label}_p99_ms_off`]))) {
+    push(
+      '## Access control: the auth path, off (loopback sandbox) vs on, interleaved rounds',
+      'The built app (`ROLES=all`) twice, side by side, each on its own fresh Valkey: `AUTH_DISABLED=true` and auth on ' +
+        'with a realistic credential per route and `RATE_LIMIT_PER_MINUTE` high enough never to trip (but not 0: the ' +
+        "limiter's EVALSHA is paid). Open loop from a worker thread; the articles' pipeline runs behind the ack and is " +
+        'drained before the next measurement. Target: auth costs at most 10% on a p99 (ratio ≤ 1.10).',
+      table(
+        [
+          'path',
+          'p50 ms off / on',
+          'p50 on ÷ off',
+          'p99 ms off / on',
+          'p99 on ÷ off',
+          'target (p99 ≤ 1.10×)',
+          'server CPU ms per request off / on',
+          'Valkey commands per request off / on',
+        ],
+        authPaths.map(([name, label]) => {
+          const p99Ratio = r[`auth_${label}_p99_ratio`];
+          return [
+            name,
+            `${fmt(r[`auth_${label}_p50_ms_off`])} / ${fmt(r[`auth_${label}_p50_ms_on`])}`,
+            ratio(r[`auth_${label}_p50_ms_on`], r[`auth_${label}_p50_ms_off`]),
+            `${fmt(r[`auth_${label}_p99_ms_off`])} / ${fmt(r[`auth_${label}_p99_ms_on`])}`,
+            ratio(r[`auth_${label}_p99_ms_on`], r[`auth_${label}_p99_ms_off`]),
+            n(p99Ratio) ? (p99Ratio <= 1.1 ? '**pass**' : '**miss**') : 'not measured',
+            `${fmt(r[`auth_${label}_cpu_ms_per_request_off`], 3)} / ${fmt(r[`auth_${label}_cpu_ms_per_request_on`], 3)}`,
+            `${fmt(r[`auth_${label}_valkey_commands_per_request_off`], 1)} / ` +
+              fmt(r[`auth_${label}_valkey_commands_per_request_on`], 1),
+          ];
+        }),
+      ),
+      rounds(
+        r,
+        'The auth figures',
+        authPaths.flatMap(([, label]) => [`auth_${label}_p99_ms_off`, `auth_${label}_p99_ms_on`]),
+      ),
+    );
+  }
+
   push(
     '## Stream engine: no-op stage entries/s',
     table(

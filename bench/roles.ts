@@ -31,6 +31,7 @@ async function enrichWith(replicas: number, count: number): Promise<number> {
           // The held-back backlog looks acknowledged (group at the end) until SETID: a trim then would delete it.
           STREAM_TRIM_INTERVAL_MS: '600000',
           LOG_LEVEL: 'warn',
+          AUTH_DISABLED: 'true',
         }),
       );
     }

@@ -24,6 +24,7 @@ const SCENARIOS: [string, () => Promise<Scenario>][] = [
   ['latency', async () => (await import('./latency.js')).run],
   ['features', async () => (await import('./features.js')).run],
   ['tokens', async () => (await import('./tokens.js')).run],
+  ['auth', async () => (await import('./auth.js')).run],
   ['metrics-overhead', async () => (await import('./metrics-overhead.js')).run],
 ];
 

@@ -206,6 +206,8 @@ async function skein(
     LLM_VIEWER_BUFFER: '100000',
     // Every viewer connects from loopback: the per-address cap would refuse all but the first 256.
     MAX_CONNECTIONS_PER_ADDRESS: '0',
+    // The loopback sandbox, as before access control (viewers join without viewer tokens).
+    AUTH_DISABLED: 'true',
   });
   const app = await createApp(config);
   // Listen now, start the llm worker once every viewer has joined: no token is generated before they watch.

@@ -13,6 +13,14 @@ const ALGORITHM = 'HS256';
 const CURRENT_MS = 1000;
 /** An unknown kid reloads the keys at most this often (a forged kid must not turn every request into a round trip). */
 const RELOAD_MS = 250;
+/**
+ * A verified token is trusted again for at most this long, never past its expiry, without checking its signature
+ * (jose's HS256 check takes ~170 µs of CPU here, more than the request budget's Valkey round trip; bench/auth.ts).
+ * Nothing revokes a token before it expires, but were anything to, it would hold within this second, as API keys do.
+ */
+const VERIFIED_MS = 1000;
+/** Verified tokens kept at most; past it the cache starts over. */
+const VERIFIED_MAX = 10000;
 
 export interface SignedToken {
   token: string;
@@ -29,6 +37,7 @@ export class TokenSigner {
   private readonly secrets = new Map<string, Uint8Array>();
   private current?: { kid: string; at: number };
   private lastReload = 0;
+  private readonly verified = new Map<string, { audience: TokenAudience; subject: string; until: number }>();
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -56,6 +65,9 @@ export class TokenSigner {
 
   /** The subject of a valid token for `audience`, or undefined (bad signature, unknown key, expired, other audience). */
   async verify(token: string, audience: TokenAudience): Promise<string | undefined> {
+    const now = Date.now();
+    const known = this.verified.get(token);
+    if (known && now < known.until) return known.audience === audience ? known.subject : undefined;
     try {
       const { payload } = await jwtVerify<JWTPayload>(
         token,
@@ -66,7 +78,11 @@ export class TokenSigner {
         },
         { issuer: ISSUER, audience: `${ISSUER}:${audience}`, algorithms: [ALGORITHM] },
       );
-      return typeof payload.sub === 'string' ? payload.sub : undefined;
+      if (typeof payload.sub !== 'string') return undefined;
+      if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
+      const expires = payload.exp === undefined ? Infinity : payload.exp * 1000;
+      this.verified.set(token, { audience, subject: payload.sub, until: Math.min(now + VERIFIED_MS, expires) });
+      return payload.sub;
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;
       throw error;
