@@ -21,7 +21,8 @@ export class McpController {
   @ApiOperation({
     operationId: 'mcp',
     summary: 'Model Context Protocol (Streamable HTTP, stateless): JSON-RPC messages in, JSON answers out',
-    description: `Tools: ${'publish_article, get_feed, set_topics, push_features, get_online_features, start_generation, read_generation'}. Send Accept: application/json, text/event-stream.`,
+    description:
+      'Tools: publish_article, get_feed, set_topics, push_features, get_online_features, start_generation, read_generation. Send Accept: application/json, text/event-stream; see the README, "Agents (MCP)".',
   })
   @ApiBody({ description: 'A JSON-RPC message (initialize, tools/list, tools/call, ...)', schema: { type: 'object' } })
   @ApiOkResponse({ description: 'The JSON-RPC answer', schema: { type: 'object' } })
