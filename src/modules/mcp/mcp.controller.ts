@@ -19,14 +19,13 @@ export class McpController {
 
   @Post()
   @ApiOperation({
-    operationId: 'mcp',
     summary: 'Model Context Protocol (Streamable HTTP, stateless): JSON-RPC messages in, JSON answers out',
     description:
       'Tools: publish_article, get_feed, set_topics, push_features, get_online_features, start_generation, read_generation. Send Accept: application/json, text/event-stream; see the README, "Agents (MCP)".',
   })
   @ApiBody({ description: 'A JSON-RPC message (initialize, tools/list, tools/call, ...)', schema: { type: 'object' } })
   @ApiOkResponse({ description: 'The JSON-RPC answer', schema: { type: 'object' } })
-  async post(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async message(@Req() req: Request, @Res() res: Response): Promise<void> {
     const server = this.mcp.serverFor(callerOf(req));
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
@@ -39,13 +38,13 @@ export class McpController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'mcpListen', summary: 'Not served: the endpoint is stateless (405)' })
+  @ApiOperation({ summary: 'Not served: the endpoint is stateless (405)' })
   listen(@Res() res: Response): void {
     methodNotAllowed(res);
   }
 
   @Delete()
-  @ApiOperation({ operationId: 'mcpEndSession', summary: 'Not served: the endpoint has no sessions (405)' })
+  @ApiOperation({ summary: 'Not served: the endpoint has no sessions (405)' })
   endSession(@Res() res: Response): void {
     methodNotAllowed(res);
   }
