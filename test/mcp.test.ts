@@ -7,6 +7,7 @@ import {
   McpError,
   type CallToolResult,
 } from '@modelcontextprotocol/sdk/types.js';
+import { runAgent } from '../clients/typescript/examples/mcp-agent.js';
 import { TOPICS } from '../src/news/topics.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
@@ -301,6 +302,17 @@ describe('MCP: the tools over Streamable HTTP at /mcp, authorised by API keys', 
     await expect(agent.request({ method: 'resources/list' }, ListResourcesResultSchema)).rejects.toMatchObject({
       code: ErrorCode.MethodNotFound,
     });
+  });
+
+  it('runs the README example agent (clients/typescript/examples/mcp-agent.ts) to the end', async () => {
+    const lines: string[] = [];
+    const text = await runAgent(app.url, await key(['ingest', 'users', 'llm']), 'agent-reader', (line) =>
+      lines.push(line),
+    );
+    expect(text.length).toBeGreaterThan(0);
+    expect(lines[0]).toContain('publish_article');
+    expect(lines.some((line) => line.startsWith("in agent-reader's feed: [technology]"))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^generation \S+ done: /);
   });
 
   it('answers 401 with WWW-Authenticate: Bearer without a credential or with a wrong one, and 405 to GET', async () => {
