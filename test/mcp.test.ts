@@ -298,6 +298,11 @@ describe('MCP: the tools over Streamable HTTP at /mcp, authorised by API keys', 
     expect(notRpc.body.error.code).toBe(ErrorCode.ParseError);
     const notJson = await json<{ error: { code: number } }>(`${app.url}/mcp`, { body: '{"jsonrpc": "2.0",', headers });
     expect(notJson.status).toBe(400);
+    const noAccept = await json(`${app.url}/mcp`, {
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      headers: { authorization: `Bearer ${ingest}` },
+    });
+    expect(noAccept.status).toBe(406);
     const agent = await connect(ingest);
     await expect(agent.request({ method: 'resources/list' }, ListResourcesResultSchema)).rejects.toMatchObject({
       code: ErrorCode.MethodNotFound,
