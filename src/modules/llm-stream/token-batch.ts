@@ -55,7 +55,7 @@ export class TokenBatch implements ViewerSink {
   async settled(deadline: number, signal?: AbortSignal): Promise<TokenRead> {
     if (this.tokens.length === 0 && !this.complete) await this.until(() => this.tokens.length > 0, deadline, signal);
     if (!this.complete) await this.until(() => this.complete, Math.min(deadline, Date.now() + LINGER_MS), signal);
-    if (this.dropped !== undefined && this.tokens.length === 0) throw new Error(`stream read failed: ${this.dropped}`);
+    if (this.dropped !== undefined && this.tokens.length === 0) throw new Error(this.dropped);
     return { tokens: [...this.tokens], ...(this.ended ? { ended: this.ended } : {}) };
   }
 
