@@ -184,6 +184,9 @@ describe('MCP: the tools over Streamable HTTP at /mcp, authorised by API keys', 
       headers: { authorization: `Bearer ${started.viewer_token}` },
     });
     expect(status.body).toMatchObject({ text, tokens: 12 });
+    // Each read was a viewer for the time of its call only.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/^skein_llm_viewers\{transport="mcp"\} 0$/m);
 
     const viewer = await connect(started.viewer_token);
     const replay = await call<Read>(viewer, 'read_generation', { id: started.id, from: 10, wait_ms: 0 });
