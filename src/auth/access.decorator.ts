@@ -43,7 +43,7 @@ export const Access = {
     applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'metrics' } satisfies AccessRule), ApiBearerAuth(BEARER_SCHEME)),
   /**
    * Any valid credential (an API key of any scopes, a user or a viewer token); 401 without one. Only for a route
-   * whose handler checks each operation's own rule with AccessService.allow (the MCP tools).
+   * whose handler checks each operation's own rule with AccessService.authorize (the MCP tools).
    */
   authenticated: (): MethodDecorator & ClassDecorator =>
     secured({ kind: 'authenticated' }, 'any valid credential; each operation then checks its own rule'),
