@@ -20,6 +20,7 @@ import { FeedsModule } from './modules/feeds/feeds.module.js';
 import { WebModule } from './modules/feeds/web/web.module.js';
 import { IngestModule } from './modules/ingest/ingest.module.js';
 import { LlmStreamModule } from './modules/llm-stream/llm-stream.module.js';
+import { McpModule } from './modules/mcp/mcp.module.js';
 import { DeadLettersModule } from './streams/dead-letters.module.js';
 import { StreamsModule } from './streams/streams.module.js';
 import { ValkeyModule } from './valkey/valkey.module.js';
@@ -99,6 +100,7 @@ export class AppModule {
         FeaturesModule.register(config),
         ClassifyModule.register(config),
         EnrichModule.register(config),
+        McpModule.register(config),
       ],
       // While Valkey is unreachable, HTTP requests are a 503 with Retry-After at once.
       providers: [{ provide: APP_GUARD, useClass: ValkeyAvailableGuard }],

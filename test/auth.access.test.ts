@@ -8,6 +8,12 @@ const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 /** Routes anyone may call without a credential (DESIGN.md, "Identity and access"). */
 const OPEN = new Set(['GET /', 'GET /health', 'GET /health/live', 'GET /health/ready', 'GET /metrics', 'GET /topics']);
 
+/**
+ * Routes whose door admits any valid credential (`@Access.authenticated()`): each MCP tool then checks its REST
+ * twin's rule, refusing as a tool error result (test/mcp.test.ts).
+ */
+const AUTHENTICATED = new Set(['POST /mcp', 'GET /mcp', 'DELETE /mcp']);
+
 /** A value for each route parameter, so every route in the table can be called. */
 const PARAMS: Record<string, string> = {
   uid: 'u1',
@@ -134,7 +140,7 @@ describe('access: one door for every route and socket', () => {
     const viewer = streamed.body.viewer_token;
     const wrong: string[] = [];
     for (const route of routeTable(app)) {
-      if (OPEN.has(`${route.method} ${route.path}`)) continue;
+      if (OPEN.has(`${route.method} ${route.path}`) || AUTHENTICATED.has(`${route.method} ${route.path}`)) continue;
       for (const token of [other, viewer]) {
         const res = await call(app, route, { authorization: `Bearer ${token}` });
         if (res.status !== 403) wrong.push(`${route.method} ${route.path} -> ${res.status}`);

@@ -3,6 +3,7 @@ import type { Scope } from './scopes.js';
 /**
  * What a route or socket needs, declared once on its handler with `@Access…` and checked by AccessService:
  * - `open`: anyone (health, the page, docs);
+ * - `authenticated`: any valid credential (401 otherwise); what it may do is checked further in (the MCP tools);
  * - `metrics`: anyone unless METRICS_TOKEN is set, then that token;
  * - `scope`: an API key holding the scope (or `admin`);
  * - `user`: a user token whose subject is the route's `param`, or an API key with `users`;
@@ -11,6 +12,7 @@ import type { Scope } from './scopes.js';
 export type AccessRule =
   | { readonly kind: 'open' }
   | { readonly kind: 'metrics' }
+  | { readonly kind: 'authenticated' }
   | { readonly kind: 'scope'; readonly scope: Scope }
   | { readonly kind: 'user'; readonly param: string }
   /** `query`: the credential may also come as `?access_token=` (an EventSource cannot set headers). */

@@ -41,6 +41,12 @@ export const Access = {
   /** Anyone unless METRICS_TOKEN is set; then `Authorization: Bearer <METRICS_TOKEN>`. */
   metrics: (): MethodDecorator & ClassDecorator =>
     applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'metrics' } satisfies AccessRule), ApiBearerAuth(BEARER_SCHEME)),
+  /**
+   * Any valid credential (an API key of any scopes, a user or a viewer token); 401 without one. Only for a route
+   * whose handler checks each operation's own rule with AccessService.authorize (the MCP tools).
+   */
+  authenticated: (): MethodDecorator & ClassDecorator =>
+    secured({ kind: 'authenticated' }, 'any valid credential; each operation then checks its own rule'),
   /** An API key holding `scope` (or `admin`). */
   scope: (scope: Scope): MethodDecorator & ClassDecorator =>
     secured({ kind: 'scope', scope }, `an API key with scope ${scope}`),

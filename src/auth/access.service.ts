@@ -123,6 +123,9 @@ export class AccessService {
   authorize(rule: AccessRule, principal: Principal, params: Params): void {
     if (principal.kind === 'sandbox' || rule.kind === 'open' || rule.kind === 'metrics') return;
     switch (rule.kind) {
+      case 'authenticated':
+        if (principal.kind !== 'anonymous') return;
+        throw new CredentialRequiredException(false);
       case 'scope':
         if (principal.kind === 'key' && grants(principal.scopes, rule.scope)) return;
         throw new AccessDeniedException(`this needs an API key with scope ${rule.scope}${held(principal)}`);

@@ -7,6 +7,7 @@ import { FeatureRowIndex } from './feature-row-index.js';
 import { FeatureStreamService } from './feature-stream.service.js';
 import { FeaturesController } from './features.controller.js';
 import { FeatureMetrics } from './features.metrics.js';
+import { FeaturesTools } from './features.tools.js';
 import { FeatureMaterializer, FeatureWorkerSupervisor } from './features.worker.js';
 import { OnlineFeaturesService } from './online-features.service.js';
 import { OnlineReadRoute } from './online-read.route.js';
@@ -18,7 +19,7 @@ export class FeaturesModule {
     return roleModule(FeaturesModule, config, {
       providers: [FeatureMetrics, FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor, FeatureRowIndex],
       controllers: [FeaturesController],
-      apiProviders: [FeaturePushService, OnlineFeaturesService, OnlineReadRoute, FeatureStreamService],
+      apiProviders: [FeaturePushService, OnlineFeaturesService, OnlineReadRoute, FeatureStreamService, FeaturesTools],
       exports: [FeatureRegistry, FeatureMaterializer, FeatureWorkerSupervisor],
     });
   }

@@ -8,6 +8,7 @@ import { DemoUsers } from './demo-users.js';
 import { FeedsGateway } from './feeds.gateway.js';
 import { FeedsMetrics } from './feeds.metrics.js';
 import { FeedRelay } from './feed.relay.js';
+import { FeedsTools } from './feeds.tools.js';
 import { FeedService } from './feed.service.js';
 
 /** Users, subscriptions, feed reads and the `/feeds` Socket.IO gateway (reads through FanoutModule's repositories). */
@@ -17,7 +18,7 @@ export class FeedsModule {
     return roleModule(FeedsModule, config, {
       providers: [FeedService, DemoUsers, DemoLinks, FeedsMetrics],
       controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
-      apiProviders: [FeedRelay, FeedsGateway, ActivityPruner],
+      apiProviders: [FeedRelay, FeedsGateway, ActivityPruner, FeedsTools],
       exports: [FeedService],
     });
   }

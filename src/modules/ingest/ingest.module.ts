@@ -5,6 +5,7 @@ import { IngestController } from './ingest.controller.js';
 import { FeedPoller } from './feed-poller.js';
 import { IngestRoute } from './ingest.route.js';
 import { IngestService } from './ingest.service.js';
+import { IngestTools } from './ingest.tools.js';
 import { SampleReplay } from './sample-replay.js';
 
 @Module({})
@@ -13,7 +14,7 @@ export class IngestModule {
     return roleModule(IngestModule, config, {
       providers: [IngestService, FeedPoller, SampleReplay],
       controllers: [IngestController],
-      apiProviders: [IngestRoute],
+      apiProviders: [IngestRoute, IngestTools],
       exports: [IngestService],
     });
   }

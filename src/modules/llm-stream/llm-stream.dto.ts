@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import type { ViewerEnd } from './llm-message.js';
 import { PROVIDERS, type ProviderName } from './providers/token-provider.js';
 
 export const STREAM_ID_PATTERN = /^(?!\.\.?$)[A-Za-z0-9._-]{1,128}$/;
@@ -89,4 +90,17 @@ export class CancelledStreamDto {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['running', 'done', 'cancelled', 'error'], description: 'Status after the request' })
   status!: string;
+}
+
+/** A read of a stream from a token index (MCP `read_generation`). */
+export interface StreamReadDto {
+  id: string;
+  status: 'running' | 'done' | 'cancelled' | 'error';
+  /** The end was read: nothing follows. */
+  done: boolean;
+  tokens: { index: number; content: string }[];
+  text: string;
+  /** The index to read from next. */
+  next: number;
+  end?: ViewerEnd;
 }

@@ -8,6 +8,7 @@ import { LlmStreamGateway } from './llm-stream.gateway.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { LlmProviders } from './providers/llm-providers.js';
+import { LlmStreamTools } from './llm-stream.tools.js';
 import { StreamRelays } from './stream-relay.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
@@ -26,7 +27,7 @@ export class LlmStreamModule {
         LlmGenerationWorker,
       ],
       controllers: [LlmStreamController],
-      apiProviders: [LlmStreamGateway],
+      apiProviders: [LlmStreamGateway, LlmStreamTools],
       exports: [LlmStreamService],
     });
   }

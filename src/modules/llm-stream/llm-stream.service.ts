@@ -17,13 +17,20 @@ import { StreamStatsService, unprocessed } from '../../streams/stream-stats.serv
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LLM_STAGE } from './llm-generation.worker.js';
-import type { CancelledStreamDto, CreatedStreamDto, CreateStreamDto, StreamStatusDto } from './llm-stream.dto.js';
+import type {
+  CancelledStreamDto,
+  CreatedStreamDto,
+  CreateStreamDto,
+  StreamReadDto,
+  StreamStatusDto,
+} from './llm-stream.dto.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { SIMULATED_DEFAULT_TOKENS } from './providers/simulated.provider.js';
 import type { TokenProvider } from './providers/token-provider.js';
 import { StreamRelays } from './stream-relay.js';
 import { StreamViewer, type ViewerSink } from './stream-viewer.js';
+import { TokenBatch } from './token-batch.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
 /** Seconds a caller refused for a full backlog is told to wait: about one generation. */
@@ -171,6 +178,33 @@ export class LlmStreamService implements OnModuleInit {
 
   exists(id: string): Promise<boolean> {
     return this.log.exists(id);
+  }
+
+  /**
+   * Tokens from index `from` (at most `limit`): those already logged, else those that arrive within `waitMs`; and the
+   * end once it is logged after them. The read is a viewer like any other (log, then live), closed when it returns.
+   */
+  async read(id: string, from: number, waitMs: number, limit: number, signal?: AbortSignal): Promise<StreamReadDto> {
+    const deadline = Date.now() + waitMs;
+    const batch = new TokenBatch(limit);
+    const viewer = await this.watch(id, from, batch);
+    if (!viewer) throw new NotFoundException(`stream ${id} not found`);
+    const read = await batch.settled(deadline, signal).finally(() => viewer.close());
+    const last = read.tokens.at(-1);
+    const status = read.ended
+      ? read.ended.reason === 'error' || read.ended.reason === 'cancelled'
+        ? read.ended.reason
+        : 'done'
+      : 'running';
+    return {
+      id,
+      status,
+      done: read.ended !== undefined,
+      tokens: read.tokens,
+      text: read.tokens.map((token) => token.content).join(''),
+      next: last ? last.index + 1 : from,
+      ...(read.ended ? { end: read.ended } : {}),
+    };
   }
 
   /** Attaches a viewer from token `from`; undefined when the stream does not exist. */

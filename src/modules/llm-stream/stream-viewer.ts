@@ -5,7 +5,7 @@ import type { LlmStreamMetrics } from './llm-stream.metrics.js';
 import type { SharedRoom, StreamRelay, StreamRelays } from './stream-relay.js';
 import type { TokenLogRepository } from './token-log.repository.js';
 
-export type Transport = 'socketio' | 'sse';
+export type Transport = 'socketio' | 'sse' | 'mcp';
 
 /** One viewer's connection, whatever the transport. */
 export interface ViewerSink {
