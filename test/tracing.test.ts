@@ -51,7 +51,8 @@ describe('OpenTelemetry: one trace per article across the four stages and two pr
     [api, fanout] = await Promise.all([
       spawnApp({
         ...common,
-        ROLES: 'api,classify,enrich',
+        ROLES: 'api,classify,enrich,llm',
+        LLM_SIMULATED_TOKEN_DELAY_MS: '1',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_SERVICE_NAME: 'skein-api',
       }),
@@ -112,6 +113,24 @@ describe('OpenTelemetry: one trace per article across the four stages and two pr
       classify.spanId,
       enrich.spanId,
     ]);
+  });
+
+  it('traces an LLM generation in the trace of the request that started it', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const res = await json<{ id: string }>(`${api.url}/llm/streams`, {
+      body: { prompt: 'Explain how Valkey streams work', max_tokens: 5 },
+      headers: { traceparent: `00-${traceId}-${callerSpan}-01` },
+    });
+    expect(res.status).toBe(201);
+    const generate = await eventually(
+      () => receiver.inTrace(traceId).find((span) => span.name === 'skein.llm.generate'),
+      30000,
+      100,
+    );
+    const server = receiver.spans.find((span) => span.spanId === generate.parentSpanId);
+    expect(server?.parentSpanId).toBe(callerSpan);
+    expect(generate.attributes['skein.stream']).toBe('llm:requests');
   });
 
   it('writes the stage span’s traceparent into every stream entry', async () => {

@@ -1,4 +1,4 @@
-import { TRACEPARENT_FIELD } from '../tracing/article-span.js';
+import { TRACEPARENT_FIELD } from '../tracing/stage-span.js';
 
 export type Fields = Record<string, string>;
 
@@ -30,10 +30,10 @@ export interface StageDefinition {
   readonly batchSize?: number;
   readonly concurrency?: number;
   /**
-   * With tracing on, the engine records a span `skein.{stage}` per entry, child of the entry's `traceparent` field
-   * (a new trace without one), and hands the stage its traceparent as `entry.trace`.
+   * The span name of a traced stage (`skein.classify`): with tracing on, the engine records one per entry, child of
+   * the entry's `traceparent` field (a new trace without one), and hands the stage its traceparent as `entry.trace`.
    */
-  readonly traced?: boolean;
+  readonly span?: string;
 }
 
 /** A pipeline stage: declares its input and a batch handler; the engine does everything else. */

@@ -6,7 +6,7 @@ import type { Metrics } from '../metrics/metrics.service.js';
 import type { Keys } from '../valkey/keys.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
-import { ArticleSpan, TRACEPARENT_FIELD } from '../tracing/article-span.js';
+import { StageSpan, TRACEPARENT_FIELD } from '../tracing/stage-span.js';
 import { tracingOn } from '../tracing/tracing.js';
 import { appendDeadLetter, deadLetterFields } from './dead-letter.js';
 import { fieldsFromArray, ReplicaStopping, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
@@ -354,7 +354,8 @@ export class StreamWorker {
    */
   private async process(read: StreamEntry[], consumer: string, runId: string, ackLater?: Acks): Promise<void> {
     if (read.length === 0) return;
-    const spans = this.stage.definition.traced && tracingOn() ? this.startSpans(read) : undefined;
+    const span = this.stage.definition.span;
+    const spans = span !== undefined && tracingOn() ? this.startSpans(span, read) : undefined;
     const entries = spans?.entries ?? read;
     const done: StreamEntry[] = [];
     const failures: Failure[] = [];
@@ -429,11 +430,12 @@ export class StreamWorker {
     }
   }
 
-  /** A span `skein.{stage}` per entry, child of its `traceparent` field; the entries carry the spans' traceparents. */
-  private startSpans(read: StreamEntry[]): { entries: StreamEntry[]; byId: Map<string, ArticleSpan> } {
-    const byId = new Map<string, ArticleSpan>();
+  /** A span `name` per entry, child of its `traceparent` field; the entries carry the spans' traceparents. */
+  private startSpans(name: string, read: StreamEntry[]): { entries: StreamEntry[]; byId: Map<string, StageSpan> } {
+    const byId = new Map<string, StageSpan>();
     const entries = read.map((entry) => {
-      const span = ArticleSpan.fromTraceparent(`skein.${this.name}`, entry.fields[TRACEPARENT_FIELD], entry.fields.id)
+      const span = StageSpan.fromTraceparent(name, entry.fields[TRACEPARENT_FIELD])
+        .set('skein.stream', this.keys.unprefixed(this.stream))
         .set('skein.entry.id', entry.id)
         .set('skein.deliveries', entry.deliveries);
       byId.set(entry.id, span);
@@ -442,7 +444,7 @@ export class StreamWorker {
     return { entries, byId };
   }
 
-  private endSpans(byId: Map<string, ArticleSpan>, failed: Failure[], givenUp: StreamEntry[]): void {
+  private endSpans(byId: Map<string, StageSpan>, failed: Failure[], givenUp: StreamEntry[]): void {
     for (const { entry, reason } of failed) byId.get(entry.id)?.fail(reason);
     for (const entry of givenUp) byId.get(entry.id)?.set('skein.handed_over', true);
     for (const span of byId.values()) span.end();

@@ -27,7 +27,7 @@ export class ClassifyWorker implements StreamStage {
     private readonly config: AppConfig,
     @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
   ) {
-    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers', traced: true };
+    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers', span: 'skein.classify' };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {

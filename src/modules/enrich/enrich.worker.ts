@@ -26,7 +26,12 @@ export class EnrichWorker implements StreamStage {
     private readonly valkey: ValkeyService,
     @Inject(ARTICLE_SUMMARIZER) private readonly summarizer: ArticleSummarizer,
   ) {
-    this.definition = { stage: 'enrich', stream: valkey.keys.classifiedStream, group: 'enrichers', traced: true };
+    this.definition = {
+      stage: 'enrich',
+      stream: valkey.keys.classifiedStream,
+      group: 'enrichers',
+      span: 'skein.enrich',
+    };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {

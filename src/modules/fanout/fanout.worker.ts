@@ -33,7 +33,7 @@ export class FanoutWorker implements StreamStage {
       stream: valkey.keys.enrichedStream,
       group: 'fanout_workers',
       batchSize: FANOUT_BATCH,
-      traced: true,
+      span: 'skein.fanout',
     };
   }
 

@@ -14,7 +14,7 @@ import { StreamStatsService, unprocessed } from '../../streams/stream-stats.serv
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleIdFor } from '../../news/article-id.js';
-import { ArticleSpan, TRACEPARENT_FIELD } from '../../tracing/article-span.js';
+import { StageSpan, TRACEPARENT_FIELD } from '../../tracing/stage-span.js';
 import { tracingOn } from '../../tracing/tracing.js';
 import type { ArticleDto } from './article.dto.js';
 
@@ -117,7 +117,7 @@ export class IngestService implements OnApplicationBootstrap {
     const keys = this.valkey.keys;
     const ids = articles.map((article) => articleIdFor(article));
     // Tracing on: a `skein.ingest` span per article, under the request's (its `traceparent`, or a new trace).
-    const spans = tracingOn() ? ids.map((id) => ArticleSpan.inActive('skein.ingest', id)) : undefined;
+    const spans = tracingOn() ? ids.map((id) => StageSpan.inActive('skein.ingest', id)) : undefined;
     const now = String(Date.now());
     const args: (string | number)[] = [this.config.env.ARTICLE_TTL_DAYS * 86400];
     const streamKeys: string[] = [keys.newsRaw];

@@ -6,26 +6,27 @@ export const TRACEPARENT_FIELD = 'traceparent';
 const tracer = trace.getTracer('skein');
 
 /**
- * One article's span in one stage (`skein.ingest`, `skein.classify`, ...). Its `traceparent` goes on the entry the
- * stage writes for the article, so the next stage's span, in this process or another, is its child.
+ * One item's span in one stage (`skein.ingest`, `skein.classify`, ... per article; `skein.llm.generate` per
+ * generation). Its `traceparent` goes on the entry the stage writes for the item, so the next stage's span, in this
+ * process or another, is its child.
  */
-export class ArticleSpan {
+export class StageSpan {
   private constructor(private readonly span: Span) {}
 
   /** A child of the active context: `skein.ingest` under the HTTP request's span (which took its `traceparent`). */
-  static inActive(name: string, articleId: string): ArticleSpan {
-    return ArticleSpan.under(context.active(), name, articleId);
+  static inActive(name: string, articleId: string): StageSpan {
+    return StageSpan.under(context.active(), name, articleId);
   }
 
   /** A child of the span an entry's `traceparent` names; without one, or with a malformed one, a new trace. */
-  static fromTraceparent(name: string, traceparent: string | undefined, articleId?: string): ArticleSpan {
+  static fromTraceparent(name: string, traceparent: string | undefined): StageSpan {
     const parent = traceparent ? propagation.extract(ROOT_CONTEXT, { [TRACEPARENT_FIELD]: traceparent }) : ROOT_CONTEXT;
-    return ArticleSpan.under(parent, name, articleId);
+    return StageSpan.under(parent, name);
   }
 
-  private static under(parent: Context, name: string, articleId: string | undefined): ArticleSpan {
+  private static under(parent: Context, name: string, articleId?: string): StageSpan {
     const span = tracer.startSpan(name, articleId ? { attributes: { 'skein.article.id': articleId } } : {}, parent);
-    return new ArticleSpan(span);
+    return new StageSpan(span);
   }
 
   /** This span as a W3C traceparent (`00-{trace id}-{span id}-{flags}`). */
@@ -51,4 +52,11 @@ export class ArticleSpan {
   end(): void {
     this.span.end();
   }
+}
+
+/** The traceparent of the active span (an HTTP request's, with tracing on), to carry on an entry; else undefined. */
+export function activeTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier[TRACEPARENT_FIELD];
 }
