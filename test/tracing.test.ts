@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { eventually, json } from './support/app.js';
+import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { OtlpReceiver, type ReceivedSpan } from './support/otlp-receiver.js';
 import { spawnApp, type AppProcess } from './support/process.js';
 import { TestValkey } from './support/valkey.js';
@@ -141,6 +141,32 @@ describe('OpenTelemetry: one trace per article across the four stages and two pr
       for (const [, flat] of entries) {
         expect(flat[flat.indexOf('traceparent') + 1]).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
       }
+    }
+  });
+});
+
+describe('OpenTelemetry off (no OTLP endpoint set)', () => {
+  let valkey: TestValkey;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    valkey = await TestValkey.start();
+    app = await startTestApp(valkey.url, { ROLES: 'api,classify,enrich', STREAM_TRIM_INTERVAL_MS: '3600000' });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await valkey?.stop();
+  });
+
+  it('writes no traceparent field, whatever the request carries', async () => {
+    const traceparent = `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+    expect((await json(`${app.url}/articles`, { body: article(3), headers: { traceparent } })).status).toBe(202);
+    const client = valkey.client();
+    await eventually(async () => (await client.xlen('classified_stream')) === 1);
+    for (const stream of ['news_raw', 'classified_stream']) {
+      const [[, flat]] = await client.xrange(stream, '-', '+');
+      expect(flat).not.toContain('traceparent');
     }
   });
 });
