@@ -23,6 +23,7 @@ import { LlmStreamModule } from './modules/llm-stream/llm-stream.module.js';
 import { McpModule } from './modules/mcp/mcp.module.js';
 import { DeadLettersModule } from './streams/dead-letters.module.js';
 import { StreamsModule } from './streams/streams.module.js';
+import { TracingModule } from './tracing/tracing.module.js';
 import { ValkeyModule } from './valkey/valkey.module.js';
 
 /** Scraped or probed every few seconds: not logged per request. */
@@ -59,6 +60,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        TracingModule,
         LoggerModule.forRoot({
           pinoHttp: [
             {

@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
-import { createApp, ListenError, startApp } from './app.factory.js';
 import { loadConfig, type AppConfig } from './config/config.js';
-import { DemoLinks } from './modules/feeds/demo-links.js';
+import { startTracing } from './tracing/tracing.js';
 import { ValkeyUnavailableError } from './valkey/connection-check.js';
 import { ValkeyBinaryMissingError } from './valkey/embedded-valkey.js';
 
 /** Failures whose message already names the cause and what to change: printed without a stack. */
-const EXPECTED_FAILURES = [ListenError, ValkeyUnavailableError, ValkeyBinaryMissingError];
+const EXPECTED_FAILURES = ['ListenError', ValkeyUnavailableError.name, ValkeyBinaryMissingError.name];
 
 async function bootstrap(): Promise<void> {
   let config: AppConfig;
@@ -18,6 +17,10 @@ async function bootstrap(): Promise<void> {
     process.stderr.write(`skein: ${(error as Error).message}\n`);
     process.exit(2);
   }
+  // Before the app's modules load: the HTTP instrumentation patches node:http as Nest and Express require it.
+  await startTracing(config);
+  const { createApp, startApp } = await import('./app.factory.js');
+  const { DemoLinks } = await import('./modules/feeds/demo-links.js');
   const app = await createApp(config);
   await startApp(app, config);
   exitIfStopHangs(config.env.SHUTDOWN_TIMEOUT_MS);
@@ -41,7 +44,7 @@ function exitIfStopHangs(ms: number): void {
 }
 
 bootstrap().catch((error: Error) => {
-  const expected = EXPECTED_FAILURES.some((kind) => error instanceof kind);
+  const expected = EXPECTED_FAILURES.includes(error.name);
   process.stderr.write(`skein: failed to start: ${expected ? error.message : (error.stack ?? error.message)}\n`);
   process.exit(1);
 });

@@ -195,4 +195,20 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) LLM_MAX_JOINS_PER_SOCKET = 32;
   @IsInt() @Min(1) LLM_VIEWER_BUFFER = 1000;
   @IsInt() @Min(1) @Max(64) LLM_CONCURRENCY = 8;
+
+  /**
+   * OpenTelemetry, by the standard variables. Tracing is on when OTEL_EXPORTER_OTLP_ENDPOINT (or
+   * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set or OTEL_TRACES_EXPORTER=otlp, and off (the SDK never loaded) otherwise.
+   * The SDK reads the other OTEL_* variables it knows itself (sampler, headers, timeouts).
+   */
+  @IsOptional() @IsIn(['otlp', 'none']) OTEL_TRACES_EXPORTER?: 'otlp' | 'none';
+  /** Base URL of an OTLP/HTTP receiver; spans go to `{endpoint}/v1/traces`. */
+  @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] }) OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+  /** Full URL for spans, used as is (over OTEL_EXPORTER_OTLP_ENDPOINT). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+  /** OTLP over HTTP with protobuf or JSON bodies (grpc is not supported). */
+  @IsIn(['http/protobuf', 'http/json']) OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' | 'http/json' = 'http/protobuf';
+  @IsString() @MinLength(1) OTEL_SERVICE_NAME = 'skein';
 }

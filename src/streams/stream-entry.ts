@@ -1,3 +1,5 @@
+import { TRACEPARENT_FIELD } from '../tracing/stage-span.js';
+
 export type Fields = Record<string, string>;
 
 /** One stream entry as a stage sees it. `deliveries` counts how often the group has handed it out. */
@@ -5,6 +7,11 @@ export interface StreamEntry {
   readonly id: string;
   readonly fields: Fields;
   readonly deliveries: number;
+  /**
+   * In a traced stage with tracing on: the W3C traceparent of the stage's span for this entry, which the stage writes
+   * as field `traceparent` on the entry it appends for it (`traceField`), so the next stage's span is its child.
+   */
+  readonly trace?: string;
 }
 
 /** What a stage reports back: entries it can never process go to `dlq:{stage}` at once, with the reason. */
@@ -22,6 +29,11 @@ export interface StageDefinition {
   readonly group: string;
   readonly batchSize?: number;
   readonly concurrency?: number;
+  /**
+   * The span name of a traced stage (`skein.classify`): with tracing on, the engine records one per entry, child of
+   * the entry's `traceparent` field (a new trace without one), and hands the stage its traceparent as `entry.trace`.
+   */
+  readonly span?: string;
 }
 
 /** A pipeline stage: declares its input and a batch handler; the engine does everything else. */
@@ -77,4 +89,9 @@ export const LAST_ENTRY_ID = `${MAX_ID_PART}-${MAX_ID_PART}`;
 export function nextId(id: string): string {
   const [ms, seq] = id.split('-');
   return `${ms}-${BigInt(seq ?? '0') + 1n}`;
+}
+
+/** `['traceparent', entry.trace]` to append to an output entry's fields; nothing when the entry is not traced. */
+export function traceField(entry: StreamEntry): string[] {
+  return entry.trace === undefined ? [] : [TRACEPARENT_FIELD, entry.trace];
 }

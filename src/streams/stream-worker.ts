@@ -6,6 +6,8 @@ import type { Metrics } from '../metrics/metrics.service.js';
 import type { Keys } from '../valkey/keys.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
+import { StageSpan, TRACEPARENT_FIELD } from '../tracing/stage-span.js';
+import { tracingOn } from '../tracing/tracing.js';
 import { appendDeadLetter, deadLetterFields } from './dead-letter.js';
 import { fieldsFromArray, ReplicaStopping, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
 
@@ -350,8 +352,11 @@ export class StreamWorker {
    * Hands a batch to the stage; on failure retries entry by entry so one bad entry never holds back the rest. The
    * entries handled are acknowledged now, or added to `ackLater` for the reader's next round trip.
    */
-  private async process(entries: StreamEntry[], consumer: string, runId: string, ackLater?: Acks): Promise<void> {
-    if (entries.length === 0) return;
+  private async process(read: StreamEntry[], consumer: string, runId: string, ackLater?: Acks): Promise<void> {
+    if (read.length === 0) return;
+    const span = this.stage.definition.span;
+    const spans = span !== undefined && tracingOn() ? this.startSpans(span, read) : undefined;
+    const entries = spans?.entries ?? read;
     const done: StreamEntry[] = [];
     const failures: Failure[] = [];
     const rejected: Failure[] = [];
@@ -398,6 +403,7 @@ export class StreamWorker {
       clearInterval(keepalive);
     }
     stopTimer();
+    if (spans) this.endSpans(spans.byId, [...rejected, ...failures], givenUp);
 
     if (done.length > 0) {
       const ids = done.map((entry) => entry.id);
@@ -422,6 +428,26 @@ export class StreamWorker {
         );
       }
     }
+  }
+
+  /** A span `name` per entry, child of its `traceparent` field; the entries carry the spans' traceparents. */
+  private startSpans(name: string, read: StreamEntry[]): { entries: StreamEntry[]; byId: Map<string, StageSpan> } {
+    const byId = new Map<string, StageSpan>();
+    const entries = read.map((entry) => {
+      const span = StageSpan.fromTraceparent(name, entry.fields[TRACEPARENT_FIELD])
+        .set('skein.stream', this.keys.unprefixed(this.stream))
+        .set('skein.entry.id', entry.id)
+        .set('skein.deliveries', entry.deliveries);
+      byId.set(entry.id, span);
+      return { ...entry, trace: span.traceparent };
+    });
+    return { entries, byId };
+  }
+
+  private endSpans(byId: Map<string, StageSpan>, failed: Failure[], givenUp: StreamEntry[]): void {
+    for (const { entry, reason } of failed) byId.get(entry.id)?.fail(reason);
+    for (const entry of givenUp) byId.get(entry.id)?.set('skein.handed_over', true);
+    for (const span of byId.values()) span.end();
   }
 
   /**

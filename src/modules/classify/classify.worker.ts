@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
-import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import {
+  traceField,
+  type StageDefinition,
+  type StageOutcome,
+  type StreamEntry,
+  type StreamStage,
+} from '../../streams/stream-entry.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleFromRawEntry, MalformedEntryError, type PipelineArticle } from '../../news/article.js';
@@ -21,15 +27,17 @@ export class ClassifyWorker implements StreamStage {
     private readonly config: AppConfig,
     @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
   ) {
-    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers' };
+    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers', span: 'skein.classify' };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {
     const rejected: StageOutcome['rejected'] = [];
     const articles: PipelineArticle[] = [];
+    const sources: StreamEntry[] = [];
     for (const entry of entries) {
       try {
         articles.push(articleFromRawEntry(entry.fields, this.config.env.ARTICLE_MAX_BODY_CHARS));
+        sources.push(entry);
       } catch (error) {
         if (!(error instanceof MalformedEntryError)) throw error;
         rejected.push({ entry, reason: error.message });
@@ -46,7 +54,13 @@ export class ClassifyWorker implements StreamStage {
         topic_score: Math.round(scores[i].score * 10000) / 10000,
         stages: { ...article.stages, classify: now },
       };
-      pipeline.xadd(this.valkey.keys.classifiedStream, '*', 'data', JSON.stringify(classified));
+      pipeline.xadd(
+        this.valkey.keys.classifiedStream,
+        '*',
+        'data',
+        JSON.stringify(classified),
+        ...traceField(sources[i]),
+      );
     });
     await execOrThrow(pipeline.exec());
     return { rejected };

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
-import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
+import {
+  traceField,
+  type StageDefinition,
+  type StageOutcome,
+  type StreamEntry,
+  type StreamStage,
+} from '../../streams/stream-entry.js';
 import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleFromDataEntry, MalformedEntryError, type PipelineArticle } from '../../news/article.js';
@@ -20,15 +26,22 @@ export class EnrichWorker implements StreamStage {
     private readonly valkey: ValkeyService,
     @Inject(ARTICLE_SUMMARIZER) private readonly summarizer: ArticleSummarizer,
   ) {
-    this.definition = { stage: 'enrich', stream: valkey.keys.classifiedStream, group: 'enrichers' };
+    this.definition = {
+      stage: 'enrich',
+      stream: valkey.keys.classifiedStream,
+      group: 'enrichers',
+      span: 'skein.enrich',
+    };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {
     const rejected: StageOutcome['rejected'] = [];
     const articles: PipelineArticle[] = [];
+    const sources: StreamEntry[] = [];
     for (const entry of entries) {
       try {
         articles.push(articleFromDataEntry(entry.fields));
+        sources.push(entry);
       } catch (error) {
         if (!(error instanceof MalformedEntryError)) throw error;
         rejected.push({ entry, reason: error.message });
@@ -49,7 +62,7 @@ export class EnrichWorker implements StreamStage {
         entities,
         stages: { ...article.stages, enrich: now },
       };
-      pipeline.xadd(this.valkey.keys.enrichedStream, '*', 'data', JSON.stringify(enriched));
+      pipeline.xadd(this.valkey.keys.enrichedStream, '*', 'data', JSON.stringify(enriched), ...traceField(sources[i]));
     });
     await execOrThrow(pipeline.exec());
     return { rejected };

@@ -33,6 +33,7 @@ export class FanoutWorker implements StreamStage {
       stream: valkey.keys.enrichedStream,
       group: 'fanout_workers',
       batchSize: FANOUT_BATCH,
+      span: 'skein.fanout',
     };
   }
 

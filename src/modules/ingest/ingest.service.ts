@@ -14,6 +14,8 @@ import { StreamStatsService, unprocessed } from '../../streams/stream-stats.serv
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleIdFor } from '../../news/article-id.js';
+import { StageSpan, TRACEPARENT_FIELD } from '../../tracing/stage-span.js';
+import { tracingOn } from '../../tracing/tracing.js';
 import type { ArticleDto } from './article.dto.js';
 
 const INGEST = LuaScript.from(new URL('./ingest.lua', import.meta.url));
@@ -114,6 +116,8 @@ export class IngestService implements OnApplicationBootstrap {
     await this.assertCapacity(source);
     const keys = this.valkey.keys;
     const ids = articles.map((article) => articleIdFor(article));
+    // Tracing on: a `skein.ingest` span per article, under the request's (its `traceparent`, or a new trace).
+    const spans = tracingOn() ? ids.map((id) => StageSpan.inActive('skein.ingest', id)) : undefined;
     const now = String(Date.now());
     const args: (string | number)[] = [this.config.env.ARTICLE_TTL_DAYS * 86400];
     const streamKeys: string[] = [keys.newsRaw];
@@ -123,11 +127,25 @@ export class IngestService implements OnApplicationBootstrap {
       if (article.source) fields.push('source', article.source);
       if (article.published_at) fields.push('published_at', article.published_at);
       fields.push('ingested_at', now);
+      if (spans) fields.push(TRACEPARENT_FIELD, spans[i].traceparent);
       args.push(fields.length, ...fields);
       streamKeys.push(keys.articleAccepted(ids[i]));
     });
-    const appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
-    if (this.config.env.INGEST_WAITAOF) await this.confirmFsynced();
+    let appended: number[];
+    try {
+      appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
+      if (this.config.env.INGEST_WAITAOF) await this.confirmFsynced();
+    } catch (error) {
+      for (const span of spans ?? []) span.fail((error as Error).message).end();
+      throw error;
+    }
+    // A duplicate id appends nothing: its span ends a trace no stage continues.
+    spans?.forEach((span, i) =>
+      span
+        .set('skein.source', source)
+        .set('skein.duplicate', appended[i] !== 1)
+        .end(),
+    );
     const fresh = appended.filter((flag) => flag === 1).length;
     this.metrics.ingested.labels(source, 'accepted').inc(fresh);
     this.metrics.ingested.labels(source, 'duplicate').inc(appended.length - fresh);

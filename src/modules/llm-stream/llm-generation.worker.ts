@@ -63,6 +63,8 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       group: 'llm_workers',
       batchSize: 1,
       concurrency: config.env.LLM_CONCURRENCY,
+      // One span per generation (a resumed one gets another), in the trace of the request that started it.
+      span: 'skein.llm.generate',
     };
   }
 

@@ -32,6 +32,7 @@ import { StreamRelays } from './stream-relay.js';
 import { StreamViewer, type ViewerSink } from './stream-viewer.js';
 import { TokenBatch } from './token-batch.js';
 import { TokenLogRepository } from './token-log.repository.js';
+import { activeTraceparent } from '../../tracing/stage-span.js';
 
 /** Seconds a caller refused for a full backlog is told to wait: about one generation. */
 const BACKLOG_RETRY_AFTER_SECONDS = 5;
@@ -100,16 +101,20 @@ export class LlmStreamService implements OnModuleInit {
     await this.assertBacklog();
     await this.access.spendStreamStart(caller);
     const id = request.id ?? randomBytes(8).toString('hex');
-    const created = await this.log.create({
-      id,
-      status: 'running',
-      provider: provider.name,
-      model,
-      prompt: request.prompt,
-      system: request.system,
-      max_tokens: request.max_tokens ?? this.defaultMaxTokens(provider),
-      created_at: new Date().toISOString(),
-    });
+    const created = await this.log.create(
+      {
+        id,
+        status: 'running',
+        provider: provider.name,
+        model,
+        prompt: request.prompt,
+        system: request.system,
+        max_tokens: request.max_tokens ?? this.defaultMaxTokens(provider),
+        created_at: new Date().toISOString(),
+      },
+      // The generation's span (skein.llm.generate) joins the request's trace.
+      activeTraceparent(),
+    );
     if (!created) throw new ConflictException(`id: stream ${id} already exists`);
     // The viewer token lives as long as the stream's log.
     const viewer = await this.signer.sign('viewer', id, env.LLM_LOG_TTL_SECONDS);

@@ -47,14 +47,15 @@ export class TokenLogRepository {
   }
 
   /** Creates the stream and queues its generation; false when the id is taken. */
-  async create(meta: StreamMeta): Promise<boolean> {
+  /** Creates the stream and queues its generation; `traceparent` (tracing on) puts the generation in that trace. */
+  async create(meta: StreamMeta, traceparent = ''): Promise<boolean> {
     const keys = this.valkey.keys;
     const fields: string[] = [];
     for (const [field, value] of Object.entries(meta)) if (value !== undefined) fields.push(field, String(value));
     const created = await START.run(
       this.valkey.command,
       [keys.llmMeta(meta.id), keys.llmLog(meta.id), keys.llmRequests],
-      [this.ttl, meta.id, ...fields],
+      [this.ttl, meta.id, traceparent, ...fields],
     );
     return Number(created) === 1;
   }
