@@ -894,6 +894,7 @@ export interface components {
       /** @example age */
       name: string;
       /**
+       * @description How the value is kept in its online row fs:v1:{view}:{entity_id} (a hash, one field per feature, plain text for any reader doing HGETALL): INT and FLOAT in decimal (42, 0.5), STRING the text itself (gold), BOOL true or false, VECTOR a JSON array ([0.1,0.2]); a null value is no field. Online reads parse it back by this type.
        * @example INT
        * @enum {string}
        */
