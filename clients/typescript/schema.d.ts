@@ -234,7 +234,7 @@ export interface paths {
     put?: never;
     /**
      * Start a token stream
-     * @description Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned channel: start, token {content, index}, then end {total_tokens, reason?} or error {message}.
+     * @description Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned channel, each with timestamp in epoch seconds: start {request_id, model}, token {content, index}, then always end {request_id, total_tokens, reason?} (reason length, cancelled or error); a failed stream sends error {message} just before its end.
      */
     post: operations['llmStreamStart'];
     delete?: never;

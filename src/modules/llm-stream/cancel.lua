@@ -1,6 +1,7 @@
 -- Cancels a running stream: logs and publishes its `end` (reason cancelled) and tells the generating replica.
 -- KEYS[1] llm:meta:{id}, KEYS[2] llm:log:{id}
--- ARGV[1] channel, ARGV[2] control channel, ARGV[3] id, ARGV[4] now (ms), ARGV[5] ttl seconds
+-- ARGV[1] channel, ARGV[2] control channel, ARGV[3] id, ARGV[4] now (ms), ARGV[5] ttl seconds, ARGV[6] now (epoch s,
+-- the message's timestamp)
 -- Returns -1 for an unknown id, 0 when the stream had already finished, 1 when cancelled.
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
@@ -21,7 +22,7 @@ if #last > 0 then
   end
 end
 local message = '{"type":"end","request_id":' .. cjson.encode(ARGV[3]) .. ',"total_tokens":' .. tokens ..
-  ',"timestamp":' .. ARGV[4] .. ',"reason":"cancelled"}'
+  ',"timestamp":' .. ARGV[6] .. ',"reason":"cancelled"}'
 redis.call('XADD', KEYS[2], '2-0', 'm', message)
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'ended_at', ARGV[4])

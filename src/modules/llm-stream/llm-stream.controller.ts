@@ -54,7 +54,9 @@ export class LlmStreamController {
     summary: 'Start a token stream',
     description:
       'Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned ' +
-      'channel: start, token {content, index}, then end {total_tokens, reason?} or error {message}.',
+      'channel, each with timestamp in epoch seconds: start {request_id, model}, token {content, index}, then always ' +
+      'end {request_id, total_tokens, reason?} (reason length, cancelled or error); a failed stream sends error ' +
+      '{message} just before its end.',
   })
   @ApiCreatedResponse({ type: CreatedStreamDto })
   @ApiBadRequestResponse({

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { LogId, type LlmMessage, type StreamStatus, type TerminalMessage, type TokenMessage } from './llm-message.js';
+import {
+  endAfter,
+  epochSeconds,
+  LogId,
+  type LlmMessage,
+  type StreamStatus,
+  type TerminalMessage,
+  type TokenMessage,
+} from './llm-message.js';
 
 const START = LuaScript.from(new URL('./start.lua', import.meta.url));
 const APPEND = LuaScript.from(new URL('./append.lua', import.meta.url));
@@ -79,7 +87,10 @@ export class TokenLogRepository {
     return (await this.valkey.command.exists(this.valkey.keys.llmMeta(id))) === 1;
   }
 
-  /** Logs then publishes one message at its fixed position; refuses when the log's last id is not `expectLast`. */
+  /**
+   * Logs then publishes one message at its fixed position; refuses when the log's last id is not `expectLast`. An
+   * `error` is followed, in the same script, by its `end` (at `2-1`): every stream's last message is an `end`.
+   */
   async append(id: string, expectLast: string, entryId: string, message: LlmMessage): Promise<AppendResult> {
     const keys = this.valkey.keys;
     const terminal =
@@ -102,6 +113,7 @@ export class TokenLogRepository {
         terminal,
         message.type === 'error' ? message.message : '',
         Date.now(),
+        message.type === 'error' ? JSON.stringify(endAfter(message)) : '',
       ],
     );
     return reply === 1 ? { appended: true } : { appended: false, lastId: String(reply) };
@@ -114,7 +126,7 @@ export class TokenLogRepository {
       await CANCEL.run(
         this.valkey.command,
         [keys.llmMeta(id), keys.llmLog(id)],
-        [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl],
+        [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl, epochSeconds()],
       ),
     );
     return reply === 1 ? 'cancelled' : reply === 0 ? 'finished' : 'unknown';
@@ -140,7 +152,8 @@ export class TokenLogRepository {
       const message = parseEntry(fields);
       if (entryId === LogId.start) snapshot.started = true;
       else if (message.type === 'token') snapshot.tokens.push(message);
-      else if (message.type === 'end' || message.type === 'error') snapshot.terminal = message;
+      // After an error comes its end (reason error): the error, with its message, stays the one that says how it ended.
+      else if (message.type === 'error' || (message.type === 'end' && !snapshot.terminal)) snapshot.terminal = message;
     }
     return snapshot;
   }
