@@ -775,8 +775,11 @@ export interface components {
       /** @description Number of tokens logged so far */
       tokens: number;
       model: string;
-      /** @enum {string} */
-      provider: 'simulated' | 'openai' | 'huggingface';
+      /**
+       * @description external: a stream captured from a publisher outside Skein (LLM_CAPTURE_WAIT_MS)
+       * @enum {string}
+       */
+      provider: 'simulated' | 'openai' | 'huggingface' | 'external';
       /** @description ISO 8601 */
       created_at: string;
       /** @description Why the stream failed (status error) */
@@ -2219,7 +2222,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Unknown (or expired) stream */
+      /** @description Unknown (or expired) stream; with LLM_CAPTURE_WAIT_MS set, also nothing published on llm:stream:{id} by a publisher outside Skein within that time (what it publishes afterwards is captured into the log and served) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2274,7 +2277,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Unknown (or expired) stream */
+      /** @description Unknown (or expired) stream; with LLM_CAPTURE_WAIT_MS set, also nothing published on llm:stream:{id} by a publisher outside Skein within that time (what it publishes afterwards is captured into the log and served) */
       404: {
         headers: {
           [name: string]: unknown;

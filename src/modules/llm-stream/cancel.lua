@@ -1,4 +1,5 @@
--- Cancels a running stream: logs and publishes its `end` (reason cancelled) and tells the generating replica.
+-- Cancels a running stream: logs and publishes its `end` (reason cancelled) and tells the generating replica. A
+-- captured stream's end goes to the channel its meta names (its viewers'), not the outside publisher's.
 -- KEYS[1] llm:meta:{id}, KEYS[2] llm:log:{id}
 -- ARGV[1] channel, ARGV[2] control channel, ARGV[3] id, ARGV[4] now (ms), ARGV[5] ttl seconds, ARGV[6] now (epoch s,
 -- the message's timestamp)
@@ -27,6 +28,6 @@ redis.call('XADD', KEYS[2], '2-0', 'm', message)
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'ended_at', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('PUBLISH', ARGV[1], message)
+redis.call('PUBLISH', redis.call('HGET', KEYS[1], 'channel') or ARGV[1], message)
 redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'cancel', id = ARGV[3]}))
 return 1

@@ -8,6 +8,7 @@ import { LlmStreamGateway } from './llm-stream.gateway.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { LlmProviders } from './providers/llm-providers.js';
+import { StreamCapture } from './stream-capture.js';
 import { StreamRelays } from './stream-relay.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
@@ -23,6 +24,7 @@ export class LlmStreamModule {
         StreamRelays,
         LlmProviders,
         LlmStreamService,
+        StreamCapture,
         LlmGenerationWorker,
       ],
       controllers: [LlmStreamController],
