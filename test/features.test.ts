@@ -145,7 +145,13 @@ describe('feature store', () => {
       const hash = await client.hgetall('fs:v1:user_profile:raw_1');
       return hash._updated_at ? hash : undefined;
     });
-    expect(row).toMatchObject({ _updated_at: String(now), _feature_view: 'user_profile', age: '31', tier: 'gold', _enc: 'text' });
+    expect(row).toMatchObject({
+      _updated_at: String(now),
+      _feature_view: 'user_profile',
+      age: '31',
+      tier: 'gold',
+      _enc: 'text',
+    });
     expect(await client.sismember('fs:index:user_profile', 'raw_1')).toBe(1);
 
     const { status, body } = await read({
