@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createParser } from 'eventsource-parser';
 import type { Valkey } from 'iovalkey';
+import { io } from 'socket.io-client';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
 
@@ -98,5 +99,37 @@ describe('watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS)', () => {
     expect(end).toMatchObject({ total_tokens: 2, reason: 'error', message: expect.stringContaining('sent nothing') });
     const read = await json<Record<string, unknown>>(`${app.url}/llm/streams/ext-quiet`);
     expect(read.body).toMatchObject({ status: 'error', text: 'Hello there' });
+  });
+
+  it('serves a captured stream to a socket join, and DELETE cancels it for its viewers', async () => {
+    const socket = io(`${app.url}/llm`, { transports: ['websocket'], forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      const tokens: number[] = [];
+      socket.on('token', (token: { index: number }) => tokens.push(token.index));
+      const ended = new Promise<Record<string, unknown>>((resolve) => socket.once('end', resolve));
+      const joined = socket.emitWithAck('join', { id: 'ext-socket' });
+      await captureListening('ext-socket');
+      // The publisher starts and goes on; the stream is cancelled after its first tokens.
+      const publishing = streamLlmResponse(client, 'ext-socket', [...TOKENS, ...TOKENS], false);
+      expect(await joined).toEqual({ id: 'ext-socket', from: 0 });
+      await eventually(() => tokens.length >= 2);
+      expect((await json(`${app.url}/llm/streams/ext-socket`, { method: 'DELETE' })).body).toEqual({
+        id: 'ext-socket',
+        status: 'cancelled',
+      });
+      expect(await ended).toMatchObject({ reason: 'cancelled' });
+      await publishing;
+      expect(tokens).toEqual(tokens.map((_, i) => i));
+      // The capture stopped: what the publisher sent after the cancel is not in the log.
+      const read = await json<{ status: string; tokens: number }>(`${app.url}/llm/streams/ext-socket`);
+      expect(read.body.status).toBe('cancelled');
+      expect(read.body.tokens).toBeLessThan(2 * TOKENS.length);
+    } finally {
+      socket.disconnect();
+    }
   });
 });
