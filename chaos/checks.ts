@@ -190,7 +190,8 @@ export async function checkLlm(client: Valkey, request: LlmRequest, expectDone: 
     id: request.id,
     status: meta.status ?? '(none)',
     tokens: tokens.length,
-    lastAt: last?.timestamp ?? 0,
+    // Message timestamps are epoch seconds; lastAt is in ms, as the run's clock.
+    lastAt: (last?.timestamp ?? 0) * 1000,
     problems: problems.slice(0, 5),
   };
 }

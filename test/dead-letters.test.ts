@@ -79,7 +79,7 @@ describe('dead letters: read, replay, discard', () => {
     const replay = await json(`${app.url}/dead-letters/features/replay`, { body: {} });
     expect(replay).toMatchObject({ status: 200, body: { replayed: 1, not_replayed: [] } });
 
-    await eventually(async () => (await client.hget('fs:v1:profile:u1', 'tier')) === '"gold"');
+    await eventually(async () => (await client.hget('fs:v1:profile:u1', 'tier')) === 'gold');
     expect(await client.hget('fs:v1:profile:u1', 'age')).toBe('41');
     expect((await page('features')).length).toBe(0);
     const metrics = await (await fetch(`${app.url}/metrics`)).text();

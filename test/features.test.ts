@@ -145,7 +145,13 @@ describe('feature store', () => {
       const hash = await client.hgetall('fs:v1:user_profile:raw_1');
       return hash._updated_at ? hash : undefined;
     });
-    expect(row).toMatchObject({ _updated_at: String(now), _feature_view: 'user_profile', age: '31', tier: '"gold"' });
+    expect(row).toMatchObject({
+      _updated_at: String(now),
+      _feature_view: 'user_profile',
+      age: '31',
+      tier: 'gold',
+      _enc: 'text',
+    });
     expect(await client.sismember('fs:index:user_profile', 'raw_1')).toBe(1);
 
     const { status, body } = await read({
@@ -354,7 +360,7 @@ describe('feature store', () => {
     await client.hset('fs:registry:views', 'evolving_now', JSON.stringify(stored));
     await client.xadd('fs:stream:evolving_now', '*', 'entity_id', 'x', 'features', JSON.stringify({ a: 2, b: 'new' }));
     await drained(app.url, 'evolving_now');
-    expect(await client.hmget('fs:v1:evolving_now:x', 'a', 'b')).toEqual(['2', '"new"']);
+    expect(await client.hmget('fs:v1:evolving_now:x', 'a', 'b')).toEqual(['2', 'new']);
     const letters = await client.xrange('dlq:features', '-', '+');
     expect(letters.filter(([, flat]) => flat.includes('fs:stream:evolving_now'))).toEqual([]);
   });

@@ -141,10 +141,12 @@ describe('llm upstream providers', () => {
       // What the upstream said is logged, not served: it may echo prompts, keys or the upstream's internals.
       expect(read.error).toContain(`${provider} upstream failed`);
       expect(read.error).not.toContain('model overloaded');
-      const last = messages[messages.length - 1];
-      expect(last).toMatchObject({ type: 'error', request_id: id });
-      expect(String(last.message)).toContain(provider);
-      expect(String(last.message)).not.toContain('model overloaded');
+      // The error, then the end every stream finishes with (reason error).
+      const [error, end] = messages.slice(-2);
+      expect(error).toMatchObject({ type: 'error', request_id: id });
+      expect(end).toMatchObject({ type: 'end', request_id: id, total_tokens: 2, reason: 'error' });
+      expect(String(error.message)).toContain(provider);
+      expect(String(error.message)).not.toContain('model overloaded');
     },
   );
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { parse, stringify } from 'yaml';
 import { HealthService } from '../src/health/health.service.js';
+import { FeedBacklogGauge } from '../src/modules/feeds/feed-backlog.js';
 import { StreamStatsService } from '../src/streams/stream-stats.service.js';
 import { freePort } from '../src/valkey/embedded-valkey.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
@@ -57,6 +58,7 @@ const CATALOGUE: { name: string; worked: boolean }[] = [
   { name: 'skein_fanout_inactive_skipped_total', worked: false },
   { name: 'skein_feed_rebuilds_total', worked: false },
   { name: 'skein_feed_live_items_total', worked: true },
+  { name: 'skein_feed_backlog', worked: true },
   { name: 'skein_socket_connections', worked: true },
   { name: 'skein_feed_sockets_dropped_total', worked: false },
   { name: 'skein_connections_refused_total', worked: false },
@@ -318,6 +320,7 @@ describe('observability: metrics, dashboard, alerts and a real Prometheus', () =
 
     // Gauges are sampled on timers; sample once now so the scrape reflects the run.
     await app.app.get(StreamStatsService).sample();
+    await app.app.get(FeedBacklogGauge).sample();
     await app.app.get(HealthService).sampleInfo();
     await app.app.get(HealthService).check();
     exposition = await scrape();
@@ -366,6 +369,9 @@ describe('observability: metrics, dashboard, alerts and a real Prometheus', () =
       'dlq:classify',
       `fs:stream:${VIEW}`,
       'llm:requests',
+      // the seed dashboard's topic_stream_len: one series per topic (10, a fixed set)
+      'topic:technology',
+      'topic:politics',
     ]) {
       expect(streams).toContain(stream);
     }

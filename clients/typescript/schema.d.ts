@@ -234,7 +234,7 @@ export interface paths {
     put?: never;
     /**
      * Start a token stream
-     * @description Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned channel: start, token {content, index}, then end {total_tokens, reason?} or error {message}.
+     * @description Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned channel, each with timestamp in epoch seconds: start {request_id, model}, token {content, index}, then always end {request_id, total_tokens, reason?} (reason length, cancelled or error); a failed stream sends error {message} just before its end.
      */
     post: operations['llmStreamStart'];
     delete?: never;
@@ -797,8 +797,11 @@ export interface components {
       /** @description Number of tokens logged so far */
       tokens: number;
       model: string;
-      /** @enum {string} */
-      provider: 'simulated' | 'openai' | 'huggingface';
+      /**
+       * @description external: a stream captured from a publisher outside Skein (LLM_CAPTURE_WAIT_MS)
+       * @enum {string}
+       */
+      provider: 'simulated' | 'openai' | 'huggingface' | 'external';
       /** @description ISO 8601 */
       created_at: string;
       /** @description Why the stream failed (status error) */
@@ -916,6 +919,7 @@ export interface components {
       /** @example age */
       name: string;
       /**
+       * @description How the value is kept in its online row fs:v1:{view}:{entity_id} (a hash, one field per feature, plain text for any reader doing HGETALL): INT and FLOAT in decimal (42, 0.5), STRING the text itself (gold), BOOL true or false, VECTOR a JSON array ([0.1,0.2]); a null value is no field. Online reads parse it back by this type.
        * @example INT
        * @enum {string}
        */
@@ -2240,7 +2244,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Unknown (or expired) stream */
+      /** @description Unknown (or expired) stream; with LLM_CAPTURE_WAIT_MS set, also nothing published on llm:stream:{id} by a publisher outside Skein within that time (what it publishes afterwards is captured into the log and served) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -2295,7 +2299,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Unknown (or expired) stream */
+      /** @description Unknown (or expired) stream; with LLM_CAPTURE_WAIT_MS set, also nothing published on llm:stream:{id} by a publisher outside Skein within that time (what it publishes afterwards is captured into the log and served) */
       404: {
         headers: {
           [name: string]: unknown;

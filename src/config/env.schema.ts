@@ -180,6 +180,11 @@ export class EnvironmentVariables {
   @IsInt() @Min(100) LLM_UPSTREAM_TIMEOUT_MS = 30000;
   @IsInt() @Min(1) LLM_LOG_TTL_SECONDS = 86400;
   /**
+   * How long a viewer of an unknown stream id waits for something to be published on `llm:stream:{id}` by a publisher
+   * outside Skein; what is heard is captured into the stream's log. 0 (the default): no capture, an unknown id is a 404.
+   */
+  @IsInt() @Min(0) @Max(600000) LLM_CAPTURE_WAIT_MS = 0;
+  /**
    * Comma list of the models a caller may name in `model`, beside each provider's configured default (which is always
    * allowed). Empty: a caller cannot pick a model at all, so nobody spends the operator's key on another one.
    */

@@ -126,6 +126,10 @@ export class Keys {
   llmMeta(id: string): string {
     return this.key(`llm:meta:${id}`);
   }
+  /** Where a captured stream (an outside publisher's, see StreamCapture) is republished, numbered as its log. */
+  llmCaptureChannel(id: string): string {
+    return this.key(`llm:capture:${id}`);
+  }
   get llmRequests(): string {
     return this.key('llm:requests');
   }

@@ -2,9 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import {
   checkEntityId,
   checkFeatures,
+  decodeValue,
+  encodeValue,
   floatLiteralKeys,
   nonIntegerLiteralPaths,
   parseEventTime,
+  type FeatureType,
   type FeatureView,
 } from './feature-schema.js';
 
@@ -93,5 +96,44 @@ describe('feature schema', () => {
       expect(checkEntityId(edge, id)).toBe(
         "one non-empty value per join key of entity edge, joined by ':' (src:dst), expected",
       );
+  });
+
+  it('stores each type as plain text and parses it back by the type', () => {
+    const values: Record<FeatureType, number | string | boolean | number[]> = {
+      INT: -42,
+      FLOAT: 0.125,
+      STRING: 'a "b" null',
+      BOOL: false,
+      VECTOR: [0.1, -2, 1e-7],
+    };
+    expect(Object.values(values).map((value) => encodeValue(value))).toEqual([
+      '-42',
+      '0.125',
+      'a "b" null',
+      'false',
+      '[0.1,-2,1e-7]',
+    ]);
+    for (const [type, value] of Object.entries(values)) {
+      expect(decodeValue(type as FeatureType, encodeValue(value), false)).toEqual(value);
+    }
+  });
+
+  it("reads the earlier JSON encoding and other writers' spellings of rows without _enc", () => {
+    expect(decodeValue('STRING', '"gold"', true)).toBe('gold');
+    expect(decodeValue('STRING', 'null', true)).toBeNull();
+    expect(decodeValue('STRING', 'premium', true)).toBe('premium');
+    expect(decodeValue('STRING', '"gold"', false)).toBe('"gold"');
+    expect(decodeValue('BOOL', 'True', true)).toBe(true);
+    expect(decodeValue('FLOAT', '1250.50', true)).toBe(1250.5);
+    expect(decodeValue('VECTOR', '[0.5, 1.0]', true)).toEqual([0.5, 1]);
+  });
+
+  it('answers null for text that is not of the type', () => {
+    expect(decodeValue('INT', '2.5', false)).toBeNull();
+    expect(decodeValue('INT', '0x10', false)).toBeNull();
+    expect(decodeValue('FLOAT', '', false)).toBeNull();
+    expect(decodeValue('FLOAT', 'inf', false)).toBeNull();
+    expect(decodeValue('BOOL', 'yes', false)).toBeNull();
+    expect(decodeValue('VECTOR', '[1,"a"]', false)).toBeNull();
   });
 });

@@ -1,7 +1,9 @@
 /**
  * Feature types, validation and the stored value encoding, shared by push, the materializer and online reads.
- * Stored encoding: every feature value is written to its hash field JSON-encoded (`42`, `0.5`, `"gold"`, `true`,
- * `[0.1,0.2]`, `null`), so a read gets the type back with one JSON.parse and no schema lookup.
+ * Stored encoding (`_enc` = `text`): each feature's hash field holds plain text, as a tutorial's reader doing HGETALL
+ * expects: INT and FLOAT in decimal (`42`, `0.5`), STRING as the text itself (`gold`), BOOL `true`/`false`, VECTOR a
+ * JSON array (`[0.1,0.2]`); a null value is no field. Reads parse the text back by the view's type. Rows without
+ * `_enc` were written in the earlier encoding (every value JSON, so a STRING in quotes) or by hand; they read too.
  */
 export const NAME_PATTERN = /^[A-Za-z0-9_]+$/;
 export const FEATURE_TYPES = ['INT', 'FLOAT', 'STRING', 'BOOL', 'VECTOR'] as const;
@@ -10,6 +12,9 @@ export type FeatureValue = number | string | boolean | number[] | null;
 
 export const UPDATED_AT_FIELD = '_updated_at';
 export const VIEW_FIELD = '_feature_view';
+/** Present (`text`) on every row written in the plain-text encoding; absent on rows of the earlier JSON encoding. */
+export const ENCODING_FIELD = '_enc';
+export const TEXT_ENCODING = 'text';
 export const MAX_ENTITY_ID_LENGTH = 512;
 
 export interface FeatureField {
@@ -201,17 +206,55 @@ export function nonIntegerLiteralPaths(json: string): (string | number)[][] {
   return found;
 }
 
-/** The stored form of a feature value (see the module comment). */
-export function encodeValue(value: unknown): string {
-  return JSON.stringify(value ?? null);
+/** The stored text of a non-null feature value (see the module comment); a null value is stored as no field. */
+export function encodeValue(value: number | string | boolean | number[]): string {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return JSON.stringify(value);
+  return String(value);
 }
 
-export function decodeValue(raw: string): FeatureValue {
-  try {
-    return JSON.parse(raw) as FeatureValue;
-  } catch {
-    // Written by something other than the materializer: hand it back as the string it is.
-    return raw;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * A stored feature's value by its type, or null when the text is not one of that type (a hand-written row).
+ * `legacy`: the row has no `_enc`, so a STRING in JSON quotes (`"gold"`) and `null` are the earlier encoding's; other
+ * types were spelled alike in both. BOOL also takes `True`/`False` and `1`/`0` (what other writers print).
+ */
+export function decodeValue(type: FeatureType, raw: string, legacy: boolean): FeatureValue {
+  switch (type) {
+    case 'STRING':
+      if (legacy) {
+        if (raw === 'null') return null;
+        if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
+          try {
+            return JSON.parse(raw) as string;
+          } catch {
+            // not JSON after all: the text as it is
+          }
+        }
+      }
+      return raw;
+    case 'INT': {
+      if (!DECIMAL.test(raw)) return null;
+      const value = Number(raw);
+      return Number.isSafeInteger(value) ? value : null;
+    }
+    case 'FLOAT': {
+      if (!DECIMAL.test(raw)) return null;
+      const value = Number(raw);
+      return Number.isFinite(value) ? value : null;
+    }
+    case 'BOOL':
+      if (raw === 'true' || raw === 'True' || raw === '1') return true;
+      if (raw === 'false' || raw === 'False' || raw === '0') return false;
+      return null;
+    case 'VECTOR':
+      try {
+        const value = JSON.parse(raw) as unknown;
+        return Array.isArray(value) && value.every((x) => typeof x === 'number') ? value : null;
+      } catch {
+        return null;
+      }
   }
 }
 

@@ -99,7 +99,14 @@ export class FeatureFieldDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_]*$/, { message: 'name must match ^[A-Za-z0-9_]+$ and not start with _ (reserved)' })
   name!: string;
 
-  @ApiProperty({ enum: FEATURE_TYPES, example: 'INT' })
+  @ApiProperty({
+    enum: FEATURE_TYPES,
+    example: 'INT',
+    description:
+      'How the value is kept in its online row fs:v1:{view}:{entity_id} (a hash, one field per feature, plain text ' +
+      'for any reader doing HGETALL): INT and FLOAT in decimal (42, 0.5), STRING the text itself (gold), BOOL true ' +
+      'or false, VECTOR a JSON array ([0.1,0.2]); a null value is no field. Online reads parse it back by this type.',
+  })
   @IsIn(FEATURE_TYPES)
   type!: FeatureType;
 

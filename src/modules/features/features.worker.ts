@@ -153,21 +153,28 @@ export function entryTime(id: string): number {
 }
 
 /**
- * A row as the script's one argument: a JSON array of strings, `[event time, entry id, entity id, field, value, ...]`,
- * values in their stored encoding. Built as text: feature names match NAME_PATTERN, entry ids are digits and `-`, and
- * numbers and booleans print as JSON without escapes, so only entity ids, strings, vectors and null go through
- * JSON.stringify.
+ * A row as the script's one argument: a JSON array of strings, `[event time, entry id, entity id, number of nulls,
+ * null feature, ..., field, value, ...]`, values in their stored text (a null is no field: the script deletes it).
+ * Built as text: feature names match NAME_PATTERN, entry ids are digits and `-`, and numbers and booleans print without
+ * escapes, so only entity ids, strings and vectors go through JSON.stringify.
  */
 function packRow({ timestamp, entryId, entityId, features }: ParsedRow): string {
-  let row = `["${timestamp}","${entryId}",${JSON.stringify(entityId)}`;
+  let nulls = 0;
+  let nullNames = '';
+  let values = '';
   for (const name in features) {
-    const value = features[name];
-    row +=
-      typeof value === 'number' || typeof value === 'boolean'
-        ? `,"${name}","${value}"`
-        : `,"${name}",${JSON.stringify(encodeValue(value))}`;
+    const value = features[name] as number | string | boolean | number[] | null;
+    if (value === null) {
+      nulls++;
+      nullNames += `,"${name}"`;
+    } else {
+      values +=
+        typeof value === 'number' || typeof value === 'boolean'
+          ? `,"${name}","${value}"`
+          : `,"${name}",${JSON.stringify(encodeValue(value))}`;
+    }
   }
-  return row + ']';
+  return `["${timestamp}","${entryId}",${JSON.stringify(entityId)},"${nulls}"${nullNames}${values}]`;
 }
 
 /** Validates one entry against its view and entity; answers the row or why it can never be materialized. */

@@ -3,7 +3,8 @@
 -- racing materializers agree whatever order their calls run in.
 -- KEYS[1] fs:index:{view}; KEYS[2..] fs:v1:{view}:{entity_id}, one per row.
 -- ARGV[1] ttl s (0 = no expiry); ARGV[2] view; then one per row: a JSON array of strings, [event time (epoch s),
--- stream entry id, entity id, field, value, ...], values already in their stored encoding (cjson decodes in C).
+-- stream entry id, entity id, number of null features, null feature, ..., field, value, ...], values already in their
+-- stored text (cjson decodes in C); a null feature's field is deleted. Every row written gets `_enc` = `text`.
 -- Returns per row 1 when written (the same entry again is written again: idempotent), 0 when the stored row is newer.
 local ttl = tonumber(ARGV[1])
 local view = ARGV[2]
@@ -24,19 +25,41 @@ local function later(a, b)
   return aseq > bseq
 end
 
+-- A row written before the plain-text encoding (no `_enc`) held every value as JSON: of those only a STRING (in
+-- quotes) and null are spelled differently now. They are rewritten in place before the row gets `_enc`, so a row
+-- never mixes the two encodings (a STRING that fails to decode, written by hand, stays as it is).
+local function upgrade(key)
+  local all = redis.call('HGETALL', key)
+  for i = 1, #all, 2 do
+    local field, value = all[i], all[i + 1]
+    if string.byte(field, 1) ~= 95 then -- not `_`: a feature
+      if value == 'null' then
+        redis.call('HDEL', key, field)
+      elseif string.byte(value, 1) == 34 then -- `"`
+        local ok, text = pcall(decode, value)
+        if ok and type(text) == 'string' then redis.call('HSET', key, field, text) end
+      end
+    end
+  end
+end
+
 local results = {}
 local written = {}
 for k = 2, #KEYS do
   local row = decode(ARGV[k + 1])
   local ts = row[1]
-  local stored = redis.call('HMGET', KEYS[k], '_updated_at', '_entry_id')
+  local stored = redis.call('HMGET', KEYS[k], '_updated_at', '_entry_id', '_enc')
   local stored_ts = tonumber(stored[1])
   local newer = tonumber(ts)
   if stored_ts and stored_ts <= max_time
       and (stored_ts > newer or (stored_ts == newer and later(stored[2], row[2]))) then
     results[k - 1] = 0
   else
-    redis.call('HSET', KEYS[k], '_updated_at', ts, '_entry_id', row[2], '_feature_view', view, unpack(row, 4))
+    if stored[1] and not stored[3] then upgrade(KEYS[k]) end
+    local nulls = tonumber(row[4])
+    if nulls > 0 then redis.call('HDEL', KEYS[k], unpack(row, 5, 4 + nulls)) end
+    redis.call('HSET', KEYS[k], '_updated_at', ts, '_entry_id', row[2], '_feature_view', view, '_enc', 'text',
+      unpack(row, 5 + nulls))
     if ttl > 0 then redis.call('EXPIRE', KEYS[k], ttl) end
     written[#written + 1] = row[3]
     results[k - 1] = 1

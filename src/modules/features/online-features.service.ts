@@ -3,7 +3,17 @@ import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { decodeValue, entityIdOf, MAX_EVENT_TIME, UPDATED_AT_FIELD, type FeatureView } from './feature-schema.js';
+import {
+  decodeValue,
+  ENCODING_FIELD,
+  entityIdOf,
+  fieldsByName,
+  MAX_EVENT_TIME,
+  TEXT_ENCODING,
+  UPDATED_AT_FIELD,
+  type FeatureType,
+  type FeatureView,
+} from './feature-schema.js';
 import { checkReference, entityOfView, FeatureRegistry } from './feature-registry.service.js';
 import type { OnlineColumnDto, OnlineFeaturesRequestDto, OnlineFeaturesResponseDto } from './features.dto.js';
 import { FeatureMetrics } from './features.metrics.js';
@@ -15,6 +25,8 @@ interface ViewRead {
   view: FeatureView;
   joinKeys: string[];
   features: string[];
+  /** The type of each feature: it decides how the stored text is parsed back. */
+  types: FeatureType[];
   /** Column index of each feature in the response. */
   columns: number[];
 }
@@ -127,7 +139,7 @@ export class OnlineFeaturesService {
             }
           }
         }
-        read = { view, joinKeys: entityKeys, features: [], columns: [] };
+        read = { view, joinKeys: entityKeys, features: [], types: [], columns: [] };
         reads.set(viewName, read);
       }
       const name = full ? `${viewName}__${feature}` : feature;
@@ -136,6 +148,7 @@ export class OnlineFeaturesService {
         return;
       }
       read.features.push(feature);
+      read.types.push((fieldsByName(read.view).get(feature) as { type: FeatureType }).type);
       read.columns.push(names.length);
       names.push(name);
     });
@@ -151,7 +164,7 @@ export class OnlineFeaturesService {
       for (let row = 0; row < rows; row++) {
         rowKeys.push(keys.featureRow(read.view.name, entityIdOf(columns.map((column) => column[row]))));
       }
-      args.push(rows, read.features.length + 1, ...read.features, UPDATED_AT_FIELD);
+      args.push(rows, read.features.length + 2, ...read.features, ENCODING_FIELD, UPDATED_AT_FIELD);
     }
     // One script call whatever the number of entities and views: one round trip, one command for the client to parse.
     const replies = (await ONLINE_READ.run(this.reads, rowKeys, args)) as (string | null)[][];
@@ -170,6 +183,7 @@ export class OnlineFeaturesService {
       for (let row = 0; row < rows; row++) {
         const values = replies[reply++];
         const updated = values[values.length - 1];
+        const legacy = values[values.length - 2] !== TEXT_ENCODING;
         const updatedAt = updated === null ? undefined : Number(updated);
         // _updated_at no date (hand-written, or pre range check): the values are real, their time unknown (epoch 0).
         const known = updatedAt !== undefined && updatedAt >= 0 && updatedAt <= MAX_EVENT_TIME;
@@ -183,7 +197,7 @@ export class OnlineFeaturesService {
           else if (stale) status = 'OUTSIDE_MAX_AGE';
           else if (stored === null) status = 'NULL_VALUE';
           else {
-            value = decodeValue(stored);
+            value = decodeValue(read.types[f], stored, legacy);
             status = value === null ? 'NULL_VALUE' : 'PRESENT';
           }
           counts[status]++;

@@ -35,7 +35,10 @@ export class FeedService implements OnModuleInit {
 
   onModuleInit(): void {
     // The api replica reports the pipeline's backlog, whichever stage replicas are running (or none is).
-    if (this.config.has(Role.Api)) this.stats.track(...this.pipelineStreams);
+    if (!this.config.has(Role.Api)) return;
+    this.stats.track(...this.pipelineStreams);
+    // The seed dashboard's topic_stream_len: each topic stream's length (ten topics, a fixed set of series).
+    this.stats.track(...TOPICS.map((topic) => this.valkey.keys.topicStream(topic)));
   }
 
   private get pipelineStreams(): string[] {

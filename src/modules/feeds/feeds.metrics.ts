@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { counter } from '../../metrics/metrics.service.js';
+import { counter, gauge } from '../../metrics/metrics.service.js';
 
 /** Feed gateway metrics (its connections are the shared `skein_socket_connections`, in Metrics). */
 @Injectable()
@@ -8,5 +8,9 @@ export class FeedsMetrics {
   readonly dropped = counter(
     'skein_feed_sockets_dropped_total',
     '/feeds sockets disconnected because FEED_SOCKET_BUFFER packets waited to be written to them',
+  );
+  readonly backlog = gauge(
+    'skein_feed_backlog',
+    'Entries held in the feed_stream:{uid} streams of the users in users_active, summed (no per-user label)',
   );
 }

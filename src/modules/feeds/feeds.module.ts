@@ -3,6 +3,7 @@ import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { ArticleReadController, PipelineController, TopicsController, UsersController } from './feeds.controller.js';
 import { ActivityPruner } from './activity-pruner.js';
+import { FeedBacklogGauge } from './feed-backlog.js';
 import { DemoLinks } from './demo-links.js';
 import { DemoUsers } from './demo-users.js';
 import { FeedsGateway } from './feeds.gateway.js';
@@ -18,7 +19,7 @@ export class FeedsModule {
     return roleModule(FeedsModule, config, {
       providers: [FeedService, DemoUsers, DemoLinks, FeedsMetrics],
       controllers: [UsersController, TopicsController, ArticleReadController, PipelineController],
-      apiProviders: [FeedRelay, FeedsGateway, ActivityPruner, FeedsTools],
+      apiProviders: [FeedRelay, FeedsGateway, ActivityPruner, FeedsTools, FeedBacklogGauge],
       exports: [FeedService],
     });
   }

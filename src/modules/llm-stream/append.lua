@@ -3,21 +3,25 @@
 -- KEYS[1] llm:log:{id}, KEYS[2] llm:meta:{id}
 -- ARGV[1] the last entry id expected ('' for an empty log), ARGV[2] the new entry id, ARGV[3] message JSON,
 -- ARGV[4] channel, ARGV[5] ttl seconds, ARGV[6] status to record ('' to keep), ARGV[7] error text ('' for none),
--- ARGV[8] now (ms)
--- Returns 1 when appended (or when this very message is the last one already: the same append resent after its reply
+-- ARGV[8] now (ms), ARGV[9] an `end` to log at 2-1 and publish right after the message ('' for none: it follows an
+-- `error`, so a subscriber that stops on `end` stops)
+-- Returns 1 when appended (or when this very append is the last one already: the same append resent after its reply
 -- was lost), else the log's actual last id ('' when empty).
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
 local lastId = ''
 if #last > 0 then
   lastId = last[1][1]
 end
-if lastId == ARGV[2] and last[1][2][2] == ARGV[3] then
+local finalId, finalMessage = ARGV[2], ARGV[3]
+if ARGV[9] ~= '' then finalId, finalMessage = '2-1', ARGV[9] end
+if lastId == finalId and last[1][2][2] == finalMessage then
   return 1
 end
 if lastId ~= ARGV[1] then
   return lastId
 end
 redis.call('XADD', KEYS[1], ARGV[2], 'm', ARGV[3])
+if ARGV[9] ~= '' then redis.call('XADD', KEYS[1], '2-1', 'm', ARGV[9]) end
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[2], 'status', ARGV[6], 'ended_at', ARGV[8])
@@ -27,4 +31,5 @@ if ARGV[6] ~= '' then
 end
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('PUBLISH', ARGV[4], ARGV[3])
+if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[9]) end
 return 1

@@ -1,6 +1,8 @@
--- Cancels a running stream: logs and publishes its `end` (reason cancelled) and tells the generating replica.
+-- Cancels a running stream: logs and publishes its `end` (reason cancelled) and tells the generating replica. A
+-- captured stream's end goes to the channel its meta names (its viewers'), not the outside publisher's.
 -- KEYS[1] llm:meta:{id}, KEYS[2] llm:log:{id}
--- ARGV[1] channel, ARGV[2] control channel, ARGV[3] id, ARGV[4] now (ms), ARGV[5] ttl seconds
+-- ARGV[1] channel, ARGV[2] control channel, ARGV[3] id, ARGV[4] now (ms), ARGV[5] ttl seconds, ARGV[6] now (epoch s,
+-- the message's timestamp)
 -- Returns -1 for an unknown id, 0 when the stream had already finished, 1 when cancelled.
 local status = redis.call('HGET', KEYS[1], 'status')
 if not status then
@@ -21,11 +23,11 @@ if #last > 0 then
   end
 end
 local message = '{"type":"end","request_id":' .. cjson.encode(ARGV[3]) .. ',"total_tokens":' .. tokens ..
-  ',"timestamp":' .. ARGV[4] .. ',"reason":"cancelled"}'
+  ',"timestamp":' .. ARGV[6] .. ',"reason":"cancelled"}'
 redis.call('XADD', KEYS[2], '2-0', 'm', message)
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 redis.call('HSET', KEYS[1], 'status', 'cancelled', 'ended_at', ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
-redis.call('PUBLISH', ARGV[1], message)
+redis.call('PUBLISH', redis.call('HGET', KEYS[1], 'channel') or ARGV[1], message)
 redis.call('PUBLISH', ARGV[2], cjson.encode({type = 'cancel', id = ARGV[3]}))
 return 1

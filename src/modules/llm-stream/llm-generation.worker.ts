@@ -11,7 +11,7 @@ import {
 } from '../../streams/stream-entry.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
-import { LogId, type EndReason, type LlmMessage } from './llm-message.js';
+import { epochSeconds, LogId, type EndReason, type LlmMessage } from './llm-message.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { UpstreamError, withoutRepeatedPrefix, type ProviderName } from './providers/token-provider.js';
@@ -130,7 +130,13 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       const count = snapshot.tokens.length;
       const last = count > 0 ? LogId.token(count - 1) : snapshot.started ? LogId.start : '';
       const message = `generation abandoned: ${reason}`;
-      const error: LlmMessage = { type: 'error', message, request_id: id, total_tokens: count, timestamp: Date.now() };
+      const error: LlmMessage = {
+        type: 'error',
+        message,
+        request_id: id,
+        total_tokens: count,
+        timestamp: epochSeconds(),
+      };
       if ((await this.log.append(id, last, LogId.terminal, error)).appended) {
         this.metrics.ended.labels('error').inc();
         return;
@@ -152,7 +158,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
     let iterator: AsyncIterator<string> | undefined;
     try {
       if (!snapshot.started) {
-        const start: LlmMessage = { type: 'start', request_id: id, model: meta.model, timestamp: Date.now() };
+        const start: LlmMessage = { type: 'start', request_id: id, model: meta.model, timestamp: epochSeconds() };
         const started = await this.log.append(id, '', LogId.start, start);
         if (!started.appended) return refusal(started.lastId, '');
         this.metrics.started.labels(provider.name).inc();
@@ -203,7 +209,7 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
           reason = 'length';
           break;
         }
-        const token: LlmMessage = { type: 'token', content: step.value, index: count, timestamp: Date.now() };
+        const token: LlmMessage = { type: 'token', content: step.value, index: count, timestamp: epochSeconds() };
         const result = await this.log.append(id, LogId.beforeToken(count), LogId.token(count), token);
         if (!result.appended) {
           // Cancelled, another generator got ahead, or the log lost tokens: this run writes nothing more.
@@ -215,8 +221,14 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
       }
       const expect = count === 0 ? LogId.start : LogId.token(count - 1);
       const terminal: LlmMessage = failure
-        ? { type: 'error', message: failure, request_id: id, total_tokens: count, timestamp: Date.now() }
-        : { type: 'end', request_id: id, total_tokens: count, timestamp: Date.now(), ...(reason ? { reason } : {}) };
+        ? { type: 'error', message: failure, request_id: id, total_tokens: count, timestamp: epochSeconds() }
+        : {
+            type: 'end',
+            request_id: id,
+            total_tokens: count,
+            timestamp: epochSeconds(),
+            ...(reason ? { reason } : {}),
+          };
       const ended = await this.log.append(id, expect, LogId.terminal, terminal);
       if (!ended.appended) return refusal(ended.lastId, expect);
       this.metrics.ended.labels(failure ? 'error' : 'done').inc();

@@ -39,6 +39,11 @@ import { EventStreamSink, SseViewerSink } from './sse-viewer.js';
 import { UiMessageStreamSink } from './ui-message-stream.js';
 import { Access } from '../../auth/access.decorator.js';
 
+/** A viewer route's 404: with LLM_CAPTURE_WAIT_MS set, an unknown id first waits for an outside publisher. */
+const CAPTURE_NOT_FOUND =
+  'Unknown (or expired) stream; with LLM_CAPTURE_WAIT_MS set, also nothing published on llm:stream:{id} by a ' +
+  'publisher outside Skein within that time (what it publishes afterwards is captured into the log and served)';
+
 @ApiTags('llm')
 @Controller('llm/streams')
 export class LlmStreamController {
@@ -54,7 +59,9 @@ export class LlmStreamController {
     summary: 'Start a token stream',
     description:
       'Queues the generation on llm:requests (any llm replica runs it). Messages are published as JSON on the returned ' +
-      'channel: start, token {content, index}, then end {total_tokens, reason?} or error {message}.',
+      'channel, each with timestamp in epoch seconds: start {request_id, model}, token {content, index}, then always ' +
+      'end {request_id, total_tokens, reason?} (reason length, cancelled or error); a failed stream sends error ' +
+      '{message} just before its end.',
   })
   @ApiCreatedResponse({ type: CreatedStreamDto })
   @ApiBadRequestResponse({
@@ -110,7 +117,7 @@ export class LlmStreamController {
   @ApiOkResponse({ description: 'An event stream' })
   @ApiNoContentResponse({ description: 'Last-Event-ID is the id of the end event of a finished stream: nothing more' })
   @ApiBadRequestResponse({ description: 'from or Last-Event-ID is not a token index' })
-  @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  @ApiNotFoundResponse({ description: CAPTURE_NOT_FOUND })
   @ApiTooManyRequestsResponse({
     description: 'The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams; see Retry-After',
   })
@@ -146,7 +153,7 @@ export class LlmStreamController {
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'A UI message stream' })
-  @ApiNotFoundResponse({ description: 'Unknown (or expired) stream' })
+  @ApiNotFoundResponse({ description: CAPTURE_NOT_FOUND })
   @ApiTooManyRequestsResponse({
     description:
       'The client address holds MAX_CONNECTIONS_PER_ADDRESS sockets and streams, or the credential ' +
@@ -160,7 +167,7 @@ export class LlmStreamController {
   /** Counts the response against the address's connections until it closes (429 over the limit); 404 if unknown. */
   private async admit(id: string, req: Request, res: Response): Promise<void> {
     this.connections.admitStream(req, res);
-    if (!(await this.streams.exists(id))) throw new NotFoundException(`stream ${id} not found`);
+    if (!(await this.streams.watchable(id))) throw new NotFoundException(`stream ${id} not found`);
   }
 
   /**

@@ -81,7 +81,11 @@ export class StreamStatusDto {
   @ApiProperty({ description: 'The tokens logged so far, concatenated' }) text!: string;
   @ApiProperty({ description: 'Number of tokens logged so far' }) tokens!: number;
   @ApiProperty() model!: string;
-  @ApiProperty({ enum: PROVIDERS }) provider!: string;
+  @ApiProperty({
+    enum: [...PROVIDERS, 'external'],
+    description: 'external: a stream captured from a publisher outside Skein (LLM_CAPTURE_WAIT_MS)',
+  })
+  provider!: string;
   @ApiProperty({ description: 'ISO 8601' }) created_at!: string;
   @ApiPropertyOptional({ description: 'Why the stream failed (status error)' }) error?: string;
 }

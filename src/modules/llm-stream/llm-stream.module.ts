@@ -9,6 +9,7 @@ import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { LlmStreamTools } from './llm-stream.tools.js';
+import { StreamCapture } from './stream-capture.js';
 import { StreamRelays } from './stream-relay.js';
 import { TokenLogRepository } from './token-log.repository.js';
 
@@ -24,6 +25,7 @@ export class LlmStreamModule {
         StreamRelays,
         LlmProviders,
         LlmStreamService,
+        StreamCapture,
         LlmGenerationWorker,
       ],
       controllers: [LlmStreamController],

@@ -28,6 +28,7 @@ import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import { LlmProviders } from './providers/llm-providers.js';
 import { SIMULATED_DEFAULT_TOKENS } from './providers/simulated.provider.js';
 import type { TokenProvider } from './providers/token-provider.js';
+import { StreamCapture } from './stream-capture.js';
 import { StreamRelays } from './stream-relay.js';
 import { StreamViewer, type ViewerSink } from './stream-viewer.js';
 import { TokenBatch } from './token-batch.js';
@@ -66,6 +67,7 @@ export class LlmStreamService implements OnModuleInit {
     private readonly access: AccessService,
     private readonly signer: TokenSigner,
     private readonly metrics: LlmStreamMetrics,
+    private readonly capture: StreamCapture,
   ) {
     const listed = config.env.LLM_MODELS.split(',').map((model) => model.trim());
     this.models = [...new Set(listed.filter((model) => model.length > 0))];
@@ -212,6 +214,14 @@ export class LlmStreamService implements OnModuleInit {
     };
   }
 
+  /**
+   * Whether a viewer can watch stream `id`: it exists, or (LLM_CAPTURE_WAIT_MS > 0) a publisher outside Skein
+   * published on its channel within that time and it is being captured (see StreamCapture).
+   */
+  async watchable(id: string): Promise<boolean> {
+    return (await this.log.exists(id)) || this.capture.capture(id);
+  }
+
   /** Attaches a viewer from token `from`; undefined when the stream does not exist. */
   async watch(
     id: string,
@@ -219,7 +229,9 @@ export class LlmStreamService implements OnModuleInit {
     sink: ViewerSink,
     onClose?: (viewer: StreamViewer) => void,
   ): Promise<StreamViewer | undefined> {
-    if (!(await this.log.exists(id))) return undefined;
+    let channel = await this.log.viewerChannel(id);
+    if (channel === undefined && (await this.capture.capture(id))) channel = await this.log.viewerChannel(id);
+    if (channel === undefined) return undefined;
     const viewer = new StreamViewer(
       id,
       from,
@@ -229,7 +241,7 @@ export class LlmStreamService implements OnModuleInit {
         relays: this.relays,
         channels: this.channels,
         metrics: this.metrics,
-        channel: this.valkey.keys.llmChannel(id),
+        channel,
         bufferLimit: this.config.env.LLM_VIEWER_BUFFER,
       },
       onClose,

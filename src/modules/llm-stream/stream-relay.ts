@@ -63,7 +63,7 @@ class LiveRoom {
       this.room.token(message.index, message.content);
       this.next = message.index + 1;
       // One observation per broadcast: one write reached every member at the same moment.
-      this.latency.observe(Math.max(0, Date.now() - message.timestamp) / 1000);
+      this.latency.observe(Math.max(0, Date.now() / 1000 - message.timestamp));
       return [];
     }
     if (message.type === 'end' || message.type === 'error') {

@@ -133,7 +133,7 @@ export class StreamViewer {
       }
       this.sink.token(message.index, message.content);
       this.next = message.index + 1;
-      if (live) this.latency.observe(Math.max(0, Date.now() - message.timestamp) / 1000);
+      if (live) this.latency.observe(Math.max(0, Date.now() / 1000 - message.timestamp));
       return true;
     }
     if (isTerminal(message)) {

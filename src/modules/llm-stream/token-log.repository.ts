@@ -2,11 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { LogId, type LlmMessage, type StreamStatus, type TerminalMessage, type TokenMessage } from './llm-message.js';
+import {
+  endAfter,
+  epochSeconds,
+  LogId,
+  type LlmMessage,
+  type StreamStatus,
+  type TerminalMessage,
+  type TokenMessage,
+} from './llm-message.js';
 
 const START = LuaScript.from(new URL('./start.lua', import.meta.url));
 const APPEND = LuaScript.from(new URL('./append.lua', import.meta.url));
 const CANCEL = LuaScript.from(new URL('./cancel.lua', import.meta.url));
+const ADOPT = LuaScript.from(new URL('./adopt.lua', import.meta.url));
 const PAGE = 1000;
 
 /** What `llm:meta:{id}` holds about a stream. */
@@ -20,6 +29,8 @@ export interface StreamMeta {
   max_tokens: number;
   created_at: string;
   error?: string;
+  /** Set on a captured stream (an outside publisher's): the channel its viewers follow, numbered as its log. */
+  channel?: string;
 }
 
 /** What the log says so far: whether it started, the tokens in order, and how it ended. */
@@ -73,15 +84,45 @@ export class TokenLogRepository {
       max_tokens: Number(raw.max_tokens),
       created_at: raw.created_at,
       error: raw.error,
+      channel: raw.channel,
     };
+  }
+
+  /** Creates a captured stream's meta (no generation queued); false when the id exists. */
+  async adopt(meta: StreamMeta): Promise<boolean> {
+    const keys = this.valkey.keys;
+    const fields: string[] = [];
+    for (const [field, value] of Object.entries(meta)) if (value !== undefined) fields.push(field, String(value));
+    const created = await ADOPT.run(
+      this.valkey.command,
+      [keys.llmMeta(meta.id), keys.llmLog(meta.id)],
+      [this.ttl, ...fields],
+    );
+    return Number(created) === 1;
+  }
+
+  /** The channel a stream's viewers follow (its own, or a captured stream's), or undefined for an unknown id. */
+  async viewerChannel(id: string): Promise<string | undefined> {
+    const [status, channel] = await this.valkey.command.hmget(this.valkey.keys.llmMeta(id), 'status', 'channel');
+    if (status === null) return undefined;
+    return channel ?? this.valkey.keys.llmChannel(id);
   }
 
   async exists(id: string): Promise<boolean> {
     return (await this.valkey.command.exists(this.valkey.keys.llmMeta(id))) === 1;
   }
 
-  /** Logs then publishes one message at its fixed position; refuses when the log's last id is not `expectLast`. */
-  async append(id: string, expectLast: string, entryId: string, message: LlmMessage): Promise<AppendResult> {
+  /**
+   * Logs then publishes one message at its fixed position; refuses when the log's last id is not `expectLast`. An
+   * `error` is followed, in the same script, by its `end` (at `2-1`): every stream's last message is an `end`.
+   */
+  async append(
+    id: string,
+    expectLast: string,
+    entryId: string,
+    message: LlmMessage,
+    channel = this.valkey.keys.llmChannel(id),
+  ): Promise<AppendResult> {
     const keys = this.valkey.keys;
     const terminal =
       message.type === 'end'
@@ -98,11 +139,12 @@ export class TokenLogRepository {
         expectLast,
         entryId,
         JSON.stringify(message),
-        keys.llmChannel(id),
+        channel,
         this.ttl,
         terminal,
         message.type === 'error' ? message.message : '',
         Date.now(),
+        message.type === 'error' ? JSON.stringify(endAfter(message)) : '',
       ],
     );
     return reply === 1 ? { appended: true } : { appended: false, lastId: String(reply) };
@@ -115,7 +157,7 @@ export class TokenLogRepository {
       await CANCEL.run(
         this.valkey.command,
         [keys.llmMeta(id), keys.llmLog(id)],
-        [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl],
+        [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl, epochSeconds()],
       ),
     );
     return reply === 1 ? 'cancelled' : reply === 0 ? 'finished' : 'unknown';
@@ -141,7 +183,8 @@ export class TokenLogRepository {
       const message = parseEntry(fields);
       if (entryId === LogId.start) snapshot.started = true;
       else if (message.type === 'token') snapshot.tokens.push(message);
-      else if (message.type === 'end' || message.type === 'error') snapshot.terminal = message;
+      // After an error comes its end (reason error): the error, with its message, stays the one that says how it ended.
+      else if (message.type === 'error' || (message.type === 'end' && !snapshot.terminal)) snapshot.terminal = message;
     }
     return snapshot;
   }

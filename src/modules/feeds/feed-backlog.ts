@@ -1,0 +1,54 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { periodic, type Periodic } from '../../common/periodic.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
+import { FeedsMetrics } from './feeds.metrics.js';
+
+/** As often as the stream backlog gauges are sampled. */
+const SAMPLE_EVERY_MS = 5000;
+/** Users read from `users_active` per round trip (one XLEN each, pipelined). */
+const CHUNK = 1000;
+
+/**
+ * `skein_feed_backlog`, the seed dashboard's feed_backlog: the entries held in the `feed_stream:{uid}` of every user
+ * in `users_active` (the only users fan-out delivers to), summed, so no label grows with users. Sampled on `api`
+ * replicas, in chunks of pipelined XLEN (one command per user; bounded by the activity window).
+ */
+@Injectable()
+export class FeedBacklogGauge implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(FeedBacklogGauge.name);
+  private sampling?: Periodic;
+
+  constructor(
+    private readonly valkey: ValkeyService,
+    private readonly metrics: FeedsMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.sampling = periodic(
+      SAMPLE_EVERY_MS,
+      () => this.sample(),
+      (error) => this.logger.warn(`sampling the feed backlog failed: ${error.message}`),
+      { immediately: true },
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sampling?.stop();
+  }
+
+  async sample(): Promise<number> {
+    const client = this.valkey.command;
+    const keys = this.valkey.keys;
+    let total = 0;
+    for (let start = 0; ; start += CHUNK) {
+      const users = await client.zrange(keys.activeUsers, start, start + CHUNK - 1);
+      if (users.length === 0) break;
+      const pipeline = client.pipeline();
+      for (const uid of users) pipeline.xlen(keys.feedStream(uid));
+      for (const [error, length] of (await pipeline.exec()) ?? []) if (!error) total += Number(length);
+      if (users.length < CHUNK) break;
+    }
+    this.metrics.backlog.set(total);
+    return total;
+  }
+}
