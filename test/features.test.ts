@@ -1008,9 +1008,10 @@ describe('feature materializer under kill -9', () => {
     };
     try {
       await setupRegistry(api.url);
-      const first = await spawnApp(common);
+      // Every event is written before the materializer starts, so it is killed with most of them still to do.
       const expected = await rawEvents(client, `${prefix}fs:stream:user_profile`, 500, 40);
-      await eventually(async () => (await client.scard(`${prefix}fs:index:user_profile`)) > 0);
+      const first = await spawnApp(common);
+      await eventually(async () => (await client.scard(`${prefix}fs:index:user_profile`)) > 0, 10000, 10);
       await first.kill9();
       const { body } = await json<{ groups: { pending: number; lag: number }[] }>(
         `${api.url}/features/views/user_profile/stream`,
