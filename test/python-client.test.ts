@@ -58,7 +58,7 @@ describe('Python client (clients/python)', () => {
     } catch (error) {
       throw new Error(
         `${PYTHON} cannot import the client's dependencies (requests, python-socketio, websocket-client): ` +
-          `install them with: apt-get install -y python3-requests python3-socketio ` +
+          `install them with: apt-get install -y python3-requests python3-socketio python3-websocket ` +
           `(scripts/ensure-test-tools.sh does as root), or set PYTHON to a Python that has them.\n${String(error)}`,
       );
     }

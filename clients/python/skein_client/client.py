@@ -214,10 +214,11 @@ class FeedFollower:
     ) -> None:
         try:
             import socketio  # type: ignore[import-untyped]
+            import websocket  # type: ignore[import-untyped]  # noqa: F401 - the websocket transport's client
         except ImportError as error:  # pragma: no cover - depends on the machine
             raise ImportError(
-                "Skein.follow needs the python-socketio client: apt-get install python3-socketio "
-                "(or pip install 'python-socketio[client]')"
+                "Skein.follow needs the python-socketio client and websocket-client: "
+                "apt-get install python3-socketio python3-websocket (or pip install 'python-socketio[client]')"
             ) from error
         self.uid = uid
         self.last_cursor = after
