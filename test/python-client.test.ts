@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { json, startTestApp, type TestApp } from './support/app.js';
+import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { TcpProxy } from './support/proxy.js';
 import { TestValkey } from './support/valkey.js';
 
 const ADMIN_KEY = 'test-admin-key-python-0123456789';
@@ -9,6 +11,7 @@ const ADMIN_KEY = 'test-admin-key-python-0123456789';
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
 const CLIENT_DIR = fileURLToPath(new URL('../clients/python', import.meta.url));
 const SMOKE = fileURLToPath(new URL('../clients/python/tests/smoke.py', import.meta.url));
+const RESUME = fileURLToPath(new URL('../clients/python/tests/resume.py', import.meta.url));
 
 interface SmokeResult {
   features: { columns: Record<string, unknown[]>; full_names: string[]; error: { status: number; message: string } };
@@ -35,6 +38,43 @@ function runSmoke(config: Record<string, string>): Promise<SmokeResult> {
         resolve(JSON.parse(stdout) as SmokeResult);
       },
     );
+  });
+}
+
+interface ResumeResult {
+  feed: { ids: string[] };
+  tokens: { indexes: number[]; text: string; status_text: string; resumes: number };
+}
+
+/**
+ * Runs tests/resume.py, answering each `{ask}` line it prints once `onAsk` has done what it asks (cut the
+ * connections); resolves with its final `{result}`.
+ */
+function runResume(config: Record<string, string>, onAsk: (step: string) => Promise<void>): Promise<ResumeResult> {
+  const child = spawn(PYTHON, [RESUME, JSON.stringify(config)], { env: { ...process.env, PYTHONPATH: CLIENT_DIR } });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill(), 150_000);
+  return new Promise((resolve, reject) => {
+    let result: ResumeResult | undefined;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const message = JSON.parse(line) as { ask?: string; result?: ResumeResult };
+      if (message.result) result = message.result;
+      if (message.ask) {
+        onAsk(message.ask).then(
+          () => child.stdin.write('ok\n'),
+          (error: Error) => {
+            child.kill();
+            reject(error);
+          },
+        );
+      }
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`${RESUME} exited with ${code}\n${stderr}`));
+    });
   });
 }
 
@@ -66,7 +106,7 @@ describe('Python client (clients/python)', () => {
     app = await startTestApp(valkey.url, {
       AUTH_DISABLED: 'false',
       AUTH_ADMIN_KEY: ADMIN_KEY,
-      LLM_SIMULATED_TOKEN_DELAY_MS: '5',
+      LLM_SIMULATED_TOKEN_DELAY_MS: '10',
     });
     const entity = { name: 'user', join_keys: ['user_id'] };
     expect((await json(`${app.url}/features/entities`, { body: entity, headers: admin })).status).toBe(201);
@@ -111,5 +151,43 @@ describe('Python client (clients/python)', () => {
     expect(tokens.text).toBe(tokens.status_text);
     expect(tokens.resumed_indexes).toEqual(tokens.indexes.slice(3));
     expect(tokens.text.endsWith(tokens.resumed_text)).toBe(true);
+  }, 180_000);
+
+  it('resumes across dropped connections: follow() catches up with feed:sync after a reconnect, tokens() with Last-Event-ID', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(app.url).port));
+    try {
+      const ingestKey = await key(['ingest']);
+      const result = await runResume(
+        {
+          url: app.url,
+          proxy_url: `http://127.0.0.1:${proxy.port}`,
+          key: await key(['features:read', 'users', 'llm']),
+          ingest_key: ingestKey,
+        },
+        async (step) => {
+          if (step === 'cut-stream') return proxy.cutOpenConnections();
+          // cut-feed: an article delivered while the follower cannot reconnect reaches it only through feed:sync.
+          proxy.refusing = true;
+          proxy.cutOpenConnections();
+          const posted = await json(`${app.url}/articles`, {
+            body: { id: 'py-during', title: 'During the cut', body: 'An article delivered while the socket was down.' },
+            headers: { authorization: `Bearer ${ingestKey}` },
+          });
+          expect(posted.status).toBe(202);
+          await eventually(async () => {
+            const feed = await json<{ items: { id: string }[] }>(`${app.url}/users/py-resumer/feed`, { headers: admin });
+            return feed.body.items.some((item) => item.id === 'py-during');
+          }, 30_000);
+          proxy.refusing = false;
+        },
+      );
+      expect(result.feed.ids).toEqual(['py-before', 'py-during']);
+      const { tokens } = result;
+      expect(tokens.resumes).toBeGreaterThanOrEqual(1);
+      expect(tokens.indexes).toEqual(tokens.indexes.map((_, i) => i));
+      expect(tokens.text).toBe(tokens.status_text);
+    } finally {
+      proxy.close();
+    }
   }, 180_000);
 });
