@@ -15,7 +15,14 @@ const RESUME = fileURLToPath(new URL('../clients/python/tests/resume.py', import
 
 interface SmokeResult {
   features: { columns: Record<string, unknown[]>; full_names: string[]; error: { status: number; message: string } };
-  feeds: { article_id: string; live: boolean; live_ids: string[]; live_cursor: string | null; feed_ids: string[] };
+  feeds: {
+    article_id: string;
+    live: boolean;
+    live_ids: string[];
+    live_cursor: string | null;
+    feed_ids: string[];
+    refused: { status: number; message: string };
+  };
   tokens: {
     id: string;
     has_viewer_token: boolean;
@@ -100,6 +107,7 @@ describe('Python client (clients/python)', () => {
         `${PYTHON} cannot import the client's dependencies (requests, python-socketio, websocket-client): ` +
           `install them with: apt-get install -y python3-requests python3-socketio python3-websocket ` +
           `(scripts/ensure-test-tools.sh does as root), or set PYTHON to a Python that has them.\n${String(error)}`,
+        { cause: error },
       );
     }
     valkey = await TestValkey.start();
@@ -127,7 +135,7 @@ describe('Python client (clients/python)', () => {
     await valkey?.stop();
   });
 
-  it('pushes and reads features as columns, follows and pages a feed, and reads a token stream to its end and from an index', async () => {
+  it('pushes and reads features as columns, follows (user token) and pages a feed, a refused handshake raises SkeinError, and reads a token stream to its end and from an index', async () => {
     const result = await runSmoke({
       url: app.url,
       key: await key(['features:read', 'features:write', 'users', 'llm']),
@@ -143,6 +151,9 @@ describe('Python client (clients/python)', () => {
     expect(result.feeds.live_ids).toEqual(['py-article-1']);
     expect(result.feeds.live_cursor).toMatch(/^\d+-\d+$/);
     expect(result.feeds.feed_ids).toEqual(['py-article-1']);
+    expect(result.feeds.refused.status).toBe(401);
+    // The server's own reason from the connect_error's data, not the client's fallback.
+    expect(result.feeds.refused.message).not.toMatch(/^\/feeds/);
 
     const { tokens } = result;
     expect(tokens.has_viewer_token).toBe(true);
@@ -175,7 +186,9 @@ describe('Python client (clients/python)', () => {
           });
           expect(posted.status).toBe(202);
           await eventually(async () => {
-            const feed = await json<{ items: { id: string }[] }>(`${app.url}/users/py-resumer/feed`, { headers: admin });
+            const feed = await json<{ items: { id: string }[] }>(`${app.url}/users/py-resumer/feed`, {
+              headers: admin,
+            });
             return feed.body.items.some((item) => item.id === 'py-during');
           }, 30_000);
           proxy.refusing = false;

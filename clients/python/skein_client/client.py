@@ -225,6 +225,7 @@ class FeedFollower:
         self._on_item = on_item
         self._lock = threading.Lock()
         self._refusal: Optional[SkeinError] = None
+        self._settled = threading.Event()
         self._sio = socketio.Client(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=5)
         ns = self.NAMESPACE
         self._sio.on("feed:item", self._deliver, namespace=ns)
@@ -234,15 +235,13 @@ class FeedFollower:
         # A user token's socket is its own user's; an API key (scope `users`) names the user it follows.
         auth = {"token": skein.credential} if _is_jwt(skein.credential) else {"token": skein.credential, "userId": uid}
         try:
-            self._sio.connect(
-                skein.base_url,
-                namespaces=[ns],
-                auth=auth,
-                transports=["websocket"],
-                wait_timeout=wait_timeout,
-            )
+            self._sio.connect(skein.base_url, namespaces=[ns], auth=auth, transports=["websocket"], wait=False)
         except socketio.exceptions.ConnectionError as error:
-            raise self._refusal or SkeinError(0, f"/feeds handshake failed: {error}") from error
+            raise self._refusal or SkeinError(0, f"/feeds: cannot connect: {error}") from error
+        # The namespace's answer: connected, or refused with the server's status and message.
+        if not self._settled.wait(wait_timeout) or self._refusal is not None:
+            self._sio.disconnect()
+            raise self._refusal or SkeinError(0, f"/feeds: no answer to the handshake within {wait_timeout} s")
 
     @property
     def connected(self) -> bool:
@@ -267,6 +266,7 @@ class FeedFollower:
         self._on_item(item)
 
     def _connected(self) -> None:
+        self._settled.set()
         if self.last_cursor is not None:
             # Handlers run on the socket's reader thread; waiting for the ack there would block it.
             self._sio.start_background_task(self._catch_up, self.last_cursor)
@@ -290,10 +290,13 @@ class FeedFollower:
             after = str(items[-1]["cursor"])
 
     def _refused(self, data: Any = None) -> None:
-        if isinstance(data, dict):
-            self._refusal = SkeinError(int(data.get("status", 0)), str(data.get("message", data)))
+        # Socket.IO's CONNECT_ERROR payload is {message, data}; Skein puts {status, message} in data.
+        details = data.get("data") if isinstance(data, dict) and isinstance(data.get("data"), dict) else data
+        if isinstance(details, dict) and "message" in details:
+            self._refusal = SkeinError(int(details.get("status", 0)), str(details["message"]))
         else:
             self._refusal = SkeinError(0, f"/feeds handshake refused: {data}")
+        self._settled.set()
 
 
 def _raise_for(res: requests.Response) -> None:

@@ -69,7 +69,9 @@ def feeds(skein: Skein, ingester: Skein) -> Dict[str, Any]:
         received.append(item)
         arrived.set()
 
-    follower = skein.follow(uid, on_item)
+    # The user's own token: the /feeds handshake sends it alone, and the socket is that user's.
+    reader = Skein(skein.base_url, skein.user_token(uid))
+    follower = reader.follow(uid, on_item)
     try:
         article_id = ingester.post_article(
             "Python client reads the feed", "A new client in Python follows the feed live.", id="py-article-1"
@@ -79,16 +81,22 @@ def feeds(skein: Skein, ingester: Skein) -> Dict[str, Any]:
         follower.close()
 
     def page_with_items() -> Optional[Dict[str, Any]]:
-        answer = skein.feed(uid, limit=10)
+        answer = reader.feed(uid, limit=10)
         return answer if answer["items"] else None
 
     page = eventually(page_with_items)
+    try:
+        Skein(skein.base_url, "skein_not_a_key").follow(uid, on_item).close()
+        refused: Dict[str, Any] = {}
+    except SkeinError as error:
+        refused = {"status": error.status, "message": error.message}
     return {
         "article_id": article_id,
         "live": live,
         "live_ids": [item["id"] for item in received],
         "live_cursor": received[0].get("cursor") if received else None,
         "feed_ids": [item["id"] for item in page["items"]],
+        "refused": refused,
     }
 
 
