@@ -148,9 +148,9 @@ class Skein:
     ) -> Generator[Token, None, Dict[str, Any]]:
         """Yields the stream's tokens from `from_index`, in order, then live ones, until the stream ends.
 
-        Reads Server-Sent Events; after a dropped connection it reconnects (up to `retries` times in a row) with
-        `Last-Event-ID`, so no token is lost or repeated. The generator's return value is the `end` event's data
-        (`{total_tokens, reason?, message?}`).
+        Reads Server-Sent Events; after a dropped connection (or an `end` for a viewer too slow to keep up) it
+        reconnects, up to `retries` times in a row, with `Last-Event-ID`, so no token is lost or repeated. The
+        generator's return value is the `end` event's data (`{total_tokens, reason?, message?}`).
         """
         url = f"{self.base_url}/llm/streams/{_segment(stream_id)}/events"
         last: Optional[int] = None
@@ -178,14 +178,19 @@ class Skein:
                         elif event == "error":
                             log.warning("stream %s: %s", stream_id, data)
                         elif event == "end":
-                            return json.loads(data) if data else {}
+                            end: Dict[str, Any] = json.loads(data) if data else {}
+                            # A viewer that fell behind is let go; the stream goes on: read on from the log.
+                            if end.get("reason") != "slow_viewer":
+                                return end
+                            break
+                dropped: Exception = ConnectionError("the response ended before the stream's end")
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as error:
-                failures += 1
-                if failures > retries:
-                    raise
-                log.info("stream %s: connection dropped (%s); resuming after token %s", stream_id, error, last)
-                time.sleep(min(0.2 * 2**failures, 5.0))
-            # The response ended without `end`: resume where it stopped.
+                dropped = error
+            failures += 1
+            if failures > retries:
+                raise dropped
+            log.info("stream %s: connection dropped (%s); resuming after token %s", stream_id, dropped, last)
+            time.sleep(min(0.2 * 2**failures, 5.0))
 
     # --- plumbing ---------------------------------------------------------------------------------------------
 
