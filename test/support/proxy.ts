@@ -3,9 +3,11 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 /**
  * A TCP proxy to a local port. `blackholeOpenConnections` makes every connection open now go silent both ways for
  * good, without a reset — what a client sees across a network partition — while new connections get through.
+ * `cutOpenConnections` closes every open connection (a dropped link); while `refusing`, new ones are closed at once.
  */
 export class TcpProxy {
   private readonly pairs = new Set<{ client: Socket; upstream: Socket; silent: boolean }>();
+  refusing = false;
 
   private constructor(
     private readonly server: Server,
@@ -15,6 +17,7 @@ export class TcpProxy {
   static async start(targetPort: number): Promise<TcpProxy> {
     const holder: { proxy?: TcpProxy } = {};
     const server = createServer((client) => {
+      if (holder.proxy?.refusing) return void client.destroy();
       const upstream = connect(targetPort, '127.0.0.1');
       const pair = { client, upstream, silent: false };
       holder.proxy?.pairs.add(pair);
@@ -49,6 +52,14 @@ export class TcpProxy {
       // The server side is gone (it would have dropped the connection); the client is not told.
       pair.upstream.destroy();
     }
+  }
+
+  cutOpenConnections(): void {
+    for (const pair of this.pairs) {
+      pair.client.destroy();
+      pair.upstream.destroy();
+    }
+    this.pairs.clear();
   }
 
   close(): void {
