@@ -72,6 +72,22 @@ describe('access across replicas: one key table, one budget', () => {
     expect((await json(`${a.url}/pipeline/stats`, { headers: admin })).status).toBe(200);
   });
 
+  it('holds the budget on the online read too, whose read overlaps the count: past it 429, refused locally after', async () => {
+    const reader = await key(['features:read']);
+    const headers = { 'x-api-key': reader.key };
+    const body = { features: ['no_such_view:f'], entities: { id: ['1'] } };
+    const statuses: number[] = [];
+    for (let i = 0; i < 23; i++) {
+      statuses.push((await json(`${a.url}/features/get-online-features`, { body, headers })).status);
+      statuses.push((await json(`${b.url}/features/get-online-features`, { body, headers })).status);
+    }
+    // The first 40 are read (an unknown view: 404, never 429). The first one over the budget on each replica may
+    // answer its read's own error, which comes before the count's answer; once a replica has seen the budget spent it
+    // refuses at once: only 429s.
+    expect(statuses.slice(0, 40).filter((s) => s === 429)).toEqual([]);
+    expect(statuses.slice(42)).toEqual(statuses.slice(42).map(() => 429));
+  });
+
   it('holds SSE_MAX_PER_CREDENTIAL open event streams across both replicas, and frees one when it closes', async () => {
     const started = await json<{ id: string; viewer_token: string }>(`${a.url}/llm/streams`, {
       body: { prompt: 'a long answer please', max_tokens: 200 },

@@ -24,9 +24,12 @@ type Params = Readonly<Record<string, string>>;
 /** Three base64url parts: a JWT (a user or viewer token); anything else is taken for an API key. */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_CREDENTIAL_CHARS = 4096;
+/** Spent budgets remembered at most; past it the memo starts over. */
+const SPENT_MAX = 10000;
 
 const ANONYMOUS: Principal = { kind: 'anonymous' };
 const SANDBOX: Principal = { kind: 'sandbox' };
+const SPENT = Promise.resolve();
 
 /**
  * The one door: every HTTP route (through AccessGuard and the fast routes) and every socket handshake is checked
@@ -38,6 +41,8 @@ export class AccessService {
   private readonly logger = new Logger(AccessService.name);
   private readonly requests?: RateLimiterRedis;
   private readonly streamStarts?: RateLimiterRedis;
+  /** Budgets found spent, by variable and budget: when their window ends. */
+  private readonly spentUntil = new Map<string, number>();
 
   constructor(
     private readonly config: AppConfig,
@@ -77,12 +82,30 @@ export class AccessService {
     presented: Presented,
     params: Params | ((principal: Principal) => Params) = {},
   ): Promise<Principal> {
-    if (rule.kind === 'open') return ANONYMOUS;
-    if (rule.kind === 'metrics') return this.checkMetrics(presented);
-    if (this.disabled) return SANDBOX;
-    const principal = await this.authenticate(rule, presented);
-    await this.allow(rule, principal, typeof params === 'function' ? params(principal) : params);
+    const { principal, spent } = await this.admit(rule, presented, params);
+    await spent;
     return principal;
+  }
+
+  /**
+   * As `check`, with the budget spent by the returned promise, which the caller awaits alongside its own work: a read
+   * that changes nothing may start before its caller's budget answers (the round trip overlaps the read, bench/auth.ts)
+   * and is answered 429 if the budget refuses. Who the caller is and what it may do are checked first, always.
+   */
+  async admit(
+    rule: AccessRule,
+    presented: Presented,
+    params: Params | ((principal: Principal) => Params) = {},
+  ): Promise<{ principal: Principal; spent: Promise<void> }> {
+    if (rule.kind === 'open') return { principal: ANONYMOUS, spent: SPENT };
+    if (rule.kind === 'metrics') return { principal: this.checkMetrics(presented), spent: SPENT };
+    if (this.disabled) return { principal: SANDBOX, spent: SPENT };
+    const principal = await this.authenticate(rule, presented);
+    this.authorize(rule, principal, typeof params === 'function' ? params(principal) : params);
+    const spent = this.spend(this.requests, principal, 'requests', 'RATE_LIMIT_PER_MINUTE');
+    // Awaited by the caller; until then (or if its own work fails first) a refusal must not go unhandled.
+    spent.catch(() => undefined);
+    return { principal, spent };
   }
 
   /** A further request of a caller already authenticated (a socket's message): authorized and counted like a request. */
@@ -161,6 +184,18 @@ export class AccessService {
     return ANONYMOUS;
   }
 
+  private limited(
+    limiter: RateLimiterRedis,
+    what: string,
+    variable: string,
+    retryAfterMs: number,
+  ): RateLimitedException {
+    return new RateLimitedException(
+      `too many ${what}: ${limiter.points} per minute per credential (${variable}); retry later`,
+      retryAfterMs,
+    );
+  }
+
   private async spend(
     limiter: RateLimiterRedis | undefined,
     principal: Principal,
@@ -169,14 +204,18 @@ export class AccessService {
   ): Promise<void> {
     const budget = budgetOf(principal);
     if (!limiter || !budget) return;
+    const spentUntil = this.spentUntil.get(`${variable}:${budget}`);
+    // A budget found spent is refused here until its window ends, without asking Valkey again.
+    if (spentUntil !== undefined && spentUntil > Date.now()) {
+      throw this.limited(limiter, what, variable, spentUntil - Date.now());
+    }
     try {
       await limiter.consume(budget);
     } catch (rejection) {
       if (rejection instanceof RateLimiterRes) {
-        throw new RateLimitedException(
-          `too many ${what}: ${limiter.points} per minute per credential (${variable}); retry later`,
-          rejection.msBeforeNext,
-        );
+        if (this.spentUntil.size >= SPENT_MAX) this.spentUntil.clear();
+        this.spentUntil.set(`${variable}:${budget}`, Date.now() + rejection.msBeforeNext);
+        throw this.limited(limiter, what, variable, rejection.msBeforeNext);
       }
       this.logger.warn(`could not count ${what}: ${(rejection as Error).message}`);
       throw new ValkeyUnreachableException();

@@ -44,6 +44,8 @@ const PROTO_KEYS = /"(?:__proto__|prototype|constructor)"/;
  */
 export abstract class FastRoute<Dto extends object> implements OnApplicationBootstrap {
   protected readonly logger = new Logger(this.constructor.name);
+  /** A route that changes nothing: its work may start while the caller's request budget is being counted. */
+  protected readonly readOnly: boolean = false;
   private readonly rule: AccessRule;
 
   /** `controller.method` is the controller route this one stands in for: its access rule is this route's. */
@@ -95,11 +97,17 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
     }
     try {
       if (!this.valkey.reachable) throw new ValkeyUnreachableException();
-      await this.access.check(this.rule, {
+      const { spent } = await this.access.admit(this.rule, {
         authorization: req.headers.authorization,
         apiKey: req.headers['x-api-key'],
       });
-      send(res, this.status, await this.handle(await this.body(req)), cors);
+      if (!this.readOnly) await spent;
+      const answer = this.body(req).then((body) => this.handle(body));
+      // A refused budget answers first; the read's own outcome then goes nowhere.
+      answer.catch(() => undefined);
+      // A read overlaps the budget's round trip; it is answered only once the budget allows it.
+      const [body] = await Promise.all([answer, spent]);
+      send(res, this.status, body, cors);
     } catch (error) {
       // Refused before its body was read (401, 403, 429): drain it so the connection can carry the next request.
       if (!req.complete) req.resume();

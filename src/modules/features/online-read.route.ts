@@ -11,6 +11,8 @@ import { AccessService } from '../../auth/access.service.js';
 /** The online read is the feature store's hot path (a model calls it for every prediction): served ahead of Express. */
 @Injectable()
 export class OnlineReadRoute extends FastRoute<OnlineFeaturesRequestDto> {
+  protected override readonly readOnly = true;
+
   constructor(
     adapterHost: HttpAdapterHost,
     config: AppConfig,
