@@ -4,7 +4,6 @@
 // time goes, and is far less sensitive to a shared machine than a p99. Not part of the harness.
 //   bash scripts/build-bench.sh && node .bench-dist/bench/auth-check.js [calls]
 import { Logger } from '@nestjs/common';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
 import { pathToFileURL } from 'node:url';
 import type { AccessRule } from '../src/auth/access-rule.js';
 import { AccessService } from '../src/auth/access.service.js';
@@ -14,6 +13,8 @@ import { UserTokenService } from '../src/auth/user-tokens.service.js';
 import { ValkeyService } from '../src/valkey/valkey.service.js';
 import { startLocalApp } from '../test/support/app.js';
 import { freshValkey, progress } from './support.js';
+import type { Valkey } from 'iovalkey';
+import { RequestBudget } from '../src/auth/request-budget.js';
 
 async function timed(name: string, calls: number, call: () => Promise<unknown>): Promise<Record<string, number>> {
   for (let i = 0; i < Math.min(2000, calls); i++) await call(); // warm-up: JIT, caches
@@ -47,8 +48,8 @@ export async function run(calls: number): Promise<Record<string, number>> {
     const direct = valkey.direct('auth-check');
     // The request budget's script on each kind of connection (fresh ones: a custom command must be defined before the
     // auto-pipelined client's first pipeline exists).
-    const limiterOn = (storeClient: unknown): RateLimiterRedis =>
-      new RateLimiterRedis({ storeClient, keyPrefix: 'auth-check', points: 1e9, duration: 60 });
+    // One take per call (a block of 1): the budget's Valkey round trip alone, on each kind of connection.
+    const limiterOn = (client: Valkey): RequestBudget => new RequestBudget(client, 'auth-check', 1e9, 60000, 1);
     const pipelined = limiterOn(valkey.duplicate('auth-check-pipelined'));
     const unpipelined = limiterOn(valkey.direct('auth-check-direct'));
     const scope: AccessRule = { kind: 'scope', scope: 'ingest' };
@@ -64,8 +65,8 @@ export async function run(calls: number): Promise<Record<string, number>> {
       await timed('authenticate user token', calls, () => access.authenticate(user, asUser)),
       await timed('signer verify', calls, () => signer.verify(token, 'user')),
       await timed('budget EVALSHA', calls, () => access.allow(scope, principal, {})),
-      await timed('budget script auto pipelined connection', calls, () => pipelined.consume('key:x')),
-      await timed('budget script direct connection', calls, () => unpipelined.consume('key:x')),
+      await timed('budget script auto pipelined connection', calls, () => pipelined.spend('key:x')),
+      await timed('budget script direct connection', calls, () => unpipelined.spend('key:x')),
       await timed('PING command connection', calls, () => valkey.command.ping()),
       await timed('PING direct connection', calls, () => direct.ping()),
     );

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { decodeJwt } from 'jose';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Valkey } from 'iovalkey';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
@@ -9,6 +8,7 @@ import { ValkeyService } from '../valkey/valkey.service.js';
 import { AccessDeniedException, CredentialRequiredException, RateLimitedException } from './access-errors.js';
 import { budgetOf, type AccessRule, type Principal } from './access-rule.js';
 import { ApiKeyRepository } from './api-keys.repository.js';
+import { RequestBudget } from './request-budget.js';
 import { grants } from './scopes.js';
 import { TokenSigner, type TokenAudience } from './token-signer.js';
 
@@ -24,8 +24,6 @@ type Params = Readonly<Record<string, string>>;
 /** Three base64url parts: a JWT (a user or viewer token); anything else is taken for an API key. */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_CREDENTIAL_CHARS = 4096;
-/** Spent budgets remembered at most; past it the memo starts over. */
-const SPENT_MAX = 10000;
 
 const ANONYMOUS: Principal = { kind: 'anonymous' };
 const SANDBOX: Principal = { kind: 'sandbox' };
@@ -39,10 +37,8 @@ const SPENT = Promise.resolve();
 @Injectable()
 export class AccessService {
   private readonly logger = new Logger(AccessService.name);
-  private readonly requests?: RateLimiterRedis;
-  private readonly streamStarts?: RateLimiterRedis;
-  /** Budgets found spent, by variable and budget: when their window ends. */
-  private readonly spentUntil = new Map<string, number>();
+  private readonly requests?: RequestBudget;
+  private readonly streamStarts?: RequestBudget;
 
   constructor(
     private readonly config: AppConfig,
@@ -53,17 +49,12 @@ export class AccessService {
     const { RATE_LIMIT_PER_MINUTE, LLM_MAX_STREAMS_PER_MINUTE, AUTH_DISABLED } = config.env;
     // The sandbox has no budgets (budgetOf): no limiter, no connection for one.
     if (AUTH_DISABLED) return;
-    // One EVALSHA per request, waited for before the request goes on: on a direct connection it is written at once,
-    // where the auto-pipelined command connection would add an event-loop turn and ~50 µs of CPU (bench/auth.ts).
+    // Its blocks are taken on a direct connection, written at once: the auto-pipelined command connection would add an
+    // event-loop turn and CPU to the requests that wait for a take (bench/auth.ts).
     let store: Valkey | undefined;
-    const limiter = (name: string, points: number): RateLimiterRedis | undefined =>
+    const limiter = (name: string, points: number): RequestBudget | undefined =>
       points > 0
-        ? new RateLimiterRedis({
-            storeClient: (store ??= valkey.direct('rate-limits')),
-            keyPrefix: `${valkey.keys.rateLimits}:${name}`,
-            points,
-            duration: 60,
-          })
+        ? new RequestBudget((store ??= valkey.direct('rate-limits')), `${valkey.keys.rateLimits}:${name}`, points)
         : undefined;
     this.requests = limiter('requests', RATE_LIMIT_PER_MINUTE);
     this.streamStarts = limiter('llm-streams', LLM_MAX_STREAMS_PER_MINUTE);
@@ -184,41 +175,26 @@ export class AccessService {
     return ANONYMOUS;
   }
 
-  private limited(
-    limiter: RateLimiterRedis,
-    what: string,
-    variable: string,
-    retryAfterMs: number,
-  ): RateLimitedException {
-    return new RateLimitedException(
-      `too many ${what}: ${limiter.points} per minute per credential (${variable}); retry later`,
-      retryAfterMs,
-    );
-  }
-
   private async spend(
-    limiter: RateLimiterRedis | undefined,
+    limiter: RequestBudget | undefined,
     principal: Principal,
     what: string,
     variable: string,
   ): Promise<void> {
     const budget = budgetOf(principal);
     if (!limiter || !budget) return;
-    const spentUntil = this.spentUntil.get(`${variable}:${budget}`);
-    // A budget found spent is refused here until its window ends, without asking Valkey again.
-    if (spentUntil !== undefined && spentUntil > Date.now()) {
-      throw this.limited(limiter, what, variable, spentUntil - Date.now());
-    }
+    let retryAfterMs: number;
     try {
-      await limiter.consume(budget);
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) {
-        if (this.spentUntil.size >= SPENT_MAX) this.spentUntil.clear();
-        this.spentUntil.set(`${variable}:${budget}`, Date.now() + rejection.msBeforeNext);
-        throw this.limited(limiter, what, variable, rejection.msBeforeNext);
-      }
-      this.logger.warn(`could not count ${what}: ${(rejection as Error).message}`);
+      retryAfterMs = await limiter.spend(budget);
+    } catch (error) {
+      this.logger.warn(`could not count ${what}: ${(error as Error).message}`);
       throw new ValkeyUnreachableException();
+    }
+    if (retryAfterMs > 0) {
+      throw new RateLimitedException(
+        `too many ${what}: ${limiter.points} per minute per credential (${variable}); retry later`,
+        retryAfterMs,
+      );
     }
   }
 }

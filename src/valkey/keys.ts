@@ -155,7 +155,7 @@ export class Keys {
   get tokenSigningKeys(): string {
     return this.key('auth:signing_keys');
   }
-  /** Prefix of the per-credential budgets (rate-limiter-flexible appends `:{budget}`). */
+  /** Prefix of the per-credential budgets (RequestBudget appends `:{name}:{budget}`: one count per window). */
   get rateLimits(): string {
     return this.key('rate');
   }
