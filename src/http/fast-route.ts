@@ -17,6 +17,7 @@ import type { AccessService } from '../auth/access.service.js';
 import type { AppConfig } from '../config/config.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
 import { assertBodyDepth } from './body-depth.js';
+import { dtoInstance } from './dto-instance.js';
 import { corsHeaders, SECURITY_HEADERS, unsupportedBody, unsupportedMediaTypeBody } from './hardening.js';
 import { isHeadered } from './headered-exception.filter.js';
 import { ValkeyUnreachableException } from './valkey-available.guard.js';
@@ -141,10 +142,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
       throw new BadRequestException('the body must be a JSON object');
     }
     assertBodyDepth(parsed);
-    const body = new this.dto();
-    for (const [key, value] of Object.entries(parsed)) {
-      Object.defineProperty(body, key, { value, enumerable: true, writable: true, configurable: true });
-    }
+    const body = dtoInstance(this.dto, parsed);
     const errors = await validate(body, VALIDATION_RULES);
     if (errors.length > 0) throw invalid(errors) as HttpException;
     return body;

@@ -1,7 +1,6 @@
 import { validate } from 'class-validator';
+import { dtoInstance } from './dto-instance.js';
 import { VALIDATION_RULES } from './fast-route.js';
-
-const PROTO_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
  * A Socket.IO payload as a validated DTO instance, under the REST bodies' rules (whitelist, forbidNonWhitelisted), or
@@ -10,14 +9,10 @@ const PROTO_KEYS = new Set(['__proto__', 'prototype', 'constructor']);
  * would reach a Socket.IO client as "Internal server error".
  */
 export async function validatePayload<Dto extends object>(dto: new () => Dto, payload: unknown): Promise<Dto | string> {
-  const instance = new dto();
-  if (typeof payload === 'object' && payload !== null && !Array.isArray(payload)) {
-    for (const [key, value] of Object.entries(payload)) {
-      // Dropped as the REST pipe drops them (prototype pollution); the rest are defined, never assigned.
-      if (PROTO_KEYS.has(key)) continue;
-      Object.defineProperty(instance, key, { value, enumerable: true, writable: true, configurable: true });
-    }
-  }
+  const instance = dtoInstance(
+    dto,
+    typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? payload : {},
+  );
   const errors = await validate(instance, VALIDATION_RULES);
   if (errors.length === 0) return instance;
   const messages = errors.flatMap((error) => Object.values(error.constraints ?? {}));
