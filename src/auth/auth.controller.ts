@@ -20,6 +20,9 @@ import {
 import { UserTokenService } from './user-tokens.service.js';
 import { TokenSigner } from './token-signer.js';
 
+/** What an API key id looks like (`3f9c0a1b2c4d`, `admin-env`, `admin-first`). */
+const KEY_ID_PATTERN = /^[a-z0-9-]{1,32}$/;
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -52,7 +55,9 @@ export class AuthController {
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiNotFoundResponse({ description: 'No key with this id' })
   async revokeKey(@Param('id') id: string): Promise<void> {
-    if (!(await this.keys.revoke(id))) throw new NotFoundException(`no API key with id ${id}`);
+    // Ids are 12 hex characters or a bootstrap name: anything else is looked up nowhere, and not echoed.
+    if (!KEY_ID_PATTERN.test(id) || !(await this.keys.revoke(id)))
+      throw new NotFoundException('no API key with this id');
   }
 
   @Post('user-tokens')
