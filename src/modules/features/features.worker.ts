@@ -313,11 +313,12 @@ export class FeatureWorkerSupervisor implements OnApplicationBootstrap, BeforeAp
     }
     for (const [name, worker] of this.workers) {
       if (views.has(name)) continue;
-      this.workers.delete(name);
       await this.host.retire(worker);
       // What the worker wrote, or recreated (the engine recreates a vanished stream), after the view's deletion and
       // before it heard of it goes too; nothing of a view registered again under the name.
       const removed = await this.registry.purge(name);
+      // Listed until its rows and stream are gone (a failed retire or purge is tried again at the next sync).
+      this.workers.delete(name);
       this.logger.log(
         `stopped materializing deleted view ${name}${removed > 0 ? `; ${removed} late rows removed` : ''}`,
       );
