@@ -52,10 +52,14 @@ describe('access on the hot path', () => {
 
   it('refuses a cached token once it expires, though it was verified less than a second before', async () => {
     const signer = app.app.get(TokenSigner);
-    const { token, expiresAt } = await signer.sign('user', 'u-expiring', 1);
+    // Expiry is in whole seconds: two seconds from now is at least one, so a slow machine still verifies it in time.
+    const { token, expiresAt } = await signer.sign('user', 'u-expiring', 2);
+    const until = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms - Date.now())));
+    // Verified (and cached) half a second before it expires...
+    await until(expiresAt.getTime() - 500);
     expect(await signer.verify(token, 'user')).toBe('u-expiring');
-    // Within the cache's second, just past the token's own expiry (whole seconds, so under a second from now).
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt.getTime() - Date.now()) + 20));
+    // ...and asked again just past its expiry, within the cache's second.
+    await until(expiresAt.getTime() + 20);
     expect(await signer.verify(token, 'user')).toBeUndefined();
   });
 });
