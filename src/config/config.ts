@@ -64,7 +64,8 @@ const SECRET_VARIABLES = new Set(['HF_TOKEN', 'LLM_OPENAI_API_KEY', 'AUTH_ADMIN_
 export function redactSecret(name: string, value: string | undefined): string | undefined {
   if (value === undefined) return value;
   if (SECRET_VARIABLES.has(name)) return '<redacted>';
-  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*:)[^@/]*@/i, '$1<redacted>@');
+  // A URL's password, or each item's in a list of URLs (VALKEY_CLUSTER_NODES).
+  return value.replace(/(^|,\s*)([a-z][a-z0-9+.-]*:\/\/[^:@/,]*:)[^@/,]*@/gi, '$1$2<redacted>@');
 }
 
 /** Checks that say what kind of value a variable takes; when one fails, range checks on it would only contradict it. */
@@ -109,6 +110,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       `invalid configuration:\n  AUTH_DISABLED=true is refused with HOST=${JSON.stringify(env.HOST)}: an open sandbox must listen ` +
         'on a loopback address only (HOST=127.0.0.1); to expose Skein, leave AUTH_DISABLED unset and use API keys',
+    );
+  }
+  if (env.VALKEY_URL && env.VALKEY_CLUSTER_NODES) {
+    throw new ConfigError(
+      'invalid configuration:\n  both VALKEY_URL and VALKEY_CLUSTER_NODES are set: VALKEY_URL names one server, ' +
+        'VALKEY_CLUSTER_NODES a cluster; set only one',
     );
   }
   // Empty means unset for every variable but ROLES: an empty ROLES would silently run every role.

@@ -89,6 +89,15 @@ export class EnvironmentVariables {
     message: 'VALKEY_URL must look like redis://[user:password@]host[:port][/db] (or rediss://)',
   })
   VALKEY_URL?: string;
+  /**
+   * Run on a Valkey Cluster instead of VALKEY_URL: `host:port,host:port,…` (or `redis://user:pass@host:port` items),
+   * any reachable nodes of it; the client learns the rest from them.
+   */
+  @IsOptional()
+  @Matches(/^((rediss?:\/\/([^@/,]*@)?)?[^/:@,\s]+:\d{1,5})(,\s*(rediss?:\/\/([^@/,]*@)?)?[^/:@,\s]+:\d{1,5})*$/, {
+    message: 'VALKEY_CLUSTER_NODES must be host:port[,host:port…] (items may be redis://[user:password@]host:port)',
+  })
+  VALKEY_CLUSTER_NODES?: string;
   /** A PEM CA bundle that signed the rediss:// server's certificate (instead of the system's CAs); read once at boot. */
   @IsOptional() @IsString() VALKEY_TLS_CA?: string;
   /** A PEM client certificate for mutual TLS (with VALKEY_TLS_KEY). */

@@ -186,7 +186,7 @@ export class StreamWorker {
           continue;
         }
         // Taken before the read: if the server changes under the read, the batch's acknowledgement is refused.
-        const runId = await this.valkey.runId(client);
+        const runId = await this.valkey.runId(client, this.stream);
         const raw = await this.read(client, consumer, acks);
         if (raw.length > 0) {
           const entries = raw.map(([id, flat]) => ({ id, fields: fieldsFromArray(flat) ?? {}, deliveries: 1 }));
@@ -246,7 +246,7 @@ export class StreamWorker {
       const count = acks.ids.length;
       acks.ids.length = 0;
       if (ackError) throw ackError;
-      if (Number(acked) === -1) this.refusedAck(count, consumer);
+      if (Number(acked) === -1) this.refusedAck(client, count, consumer);
       if (readError) throw readError;
       reply = read as ReadReply;
     }
@@ -256,11 +256,13 @@ export class StreamWorker {
   /** XACK through the run_id check, on the connection given; true when the server was the one that delivered. */
   private async acknowledge(client: Valkey, consumer: string, ids: string[], runId: string): Promise<boolean> {
     const acked = Number(await ACK.run(client, [this.stream], [this.group, runId, ...ids]));
-    if (acked === -1) this.refusedAck(ids.length, consumer);
+    if (acked === -1) this.refusedAck(client, ids.length, consumer);
     return acked !== -1;
   }
 
-  private refusedAck(count: number, consumer: string): void {
+  private refusedAck(client: Valkey, count: number, consumer: string): void {
+    // The next read asks the server's run id again (a cluster failover does not close the client).
+    this.valkey.forgetRunIds(client);
     this.metrics.refusedAcks.labels(this.name).inc(count);
     this.logger.warn(
       `not acknowledging ${count} entries: the Valkey server restarted or changed since they were read, and may ` +
@@ -295,7 +297,7 @@ export class StreamWorker {
    * delivered too often (its consumers died handling it: a poison entry), else handled alone and acknowledged.
    */
   private async handleAlone(id: string, consumer: string): Promise<void> {
-    const runId = await this.valkey.runId(this.command);
+    const runId = await this.valkey.runId(this.command, this.stream);
     const claimed = (await CLAIM.run(this.command, [this.stream], [this.group, consumer, id])) as
       [string[], number] | [];
     if (claimed.length === 0) return;

@@ -30,7 +30,55 @@ export async function checkValkeyConnection(url: string, timeoutMs: number, tls?
   }
 }
 
+/**
+ * Waits until one of the cluster's seed nodes (VALKEY_CLUSTER_NODES, as URLs) answers as a healthy cluster node.
+ * Fails at once, naming it, when a node is not a cluster node (cluster support disabled) or refuses the credentials;
+ * fails after `timeoutMs` when none answered, or the cluster they belong to never reported `cluster_state:ok`.
+ */
+export async function checkValkeyCluster(urls: string[], timeoutMs: number, tls?: ConnectionOptions): Promise<void> {
+  const shown = `VALKEY_CLUSTER_NODES=${redactSecret('VALKEY_CLUSTER_NODES', urls.join(','))}`;
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    for (const url of urls) {
+      const outcome = await attempt(url, Math.max(1, Math.min(deadline - Date.now(), 2000)), tls, clusterInfo);
+      const node = redactSecret('VALKEY_URL', url);
+      if (outcome.refusal) throw new ValkeyUnavailableError(describeRefusal(shown, outcome.refusal));
+      if (outcome.notCluster) {
+        throw new ValkeyUnavailableError(
+          `${node} (in ${shown}) is not a cluster node (${outcome.notCluster}): for a single server set VALKEY_URL ` +
+            'instead, or start the servers with --cluster-enabled yes and create the cluster',
+        );
+      }
+      if (outcome.error) last = `${node}: ${outcome.error.message}`;
+      else if (outcome.state === 'ok') return;
+      else last = `${node} answers, but its cluster_state is ${outcome.state ?? 'unknown'}`;
+    }
+    if (Date.now() + RETRY_MS >= deadline) {
+      throw new ValkeyUnavailableError(
+        `no healthy Valkey Cluster at ${shown} within ${timeoutMs} ms (VALKEY_CONNECT_TIMEOUT_MS); last: ${last}`,
+      );
+    }
+    await new Promise((done) => setTimeout(done, RETRY_MS));
+  }
+}
+
+/** CLUSTER INFO's state, or what the server said when it is not a cluster node. */
+async function clusterInfo(client: Valkey, outcome: Outcome): Promise<void> {
+  try {
+    const info = String(await client.call('CLUSTER', 'INFO'));
+    outcome.state = /cluster_state:(\w+)/.exec(info)?.[1];
+  } catch (error) {
+    if (/cluster support disabled/i.test((error as Error).message)) outcome.notCluster = (error as Error).message;
+    else throw error;
+  }
+}
+
 interface Outcome {
+  /** CLUSTER INFO's cluster_state (cluster probes). */
+  state?: string;
+  /** The server is up but not a cluster node: what it said. */
+  notCluster?: string;
   /** The server answered with a refusal no retry changes. */
   refusal?: Error;
   /** The first network error: worth another try until the deadline. */
@@ -38,7 +86,12 @@ interface Outcome {
 }
 
 /** One connection and one INFO, all within `timeoutMs`. */
-async function attempt(url: string, timeoutMs: number, tls?: ConnectionOptions): Promise<Outcome> {
+async function attempt(
+  url: string,
+  timeoutMs: number,
+  tls?: ConnectionOptions,
+  probe?: (client: Valkey, outcome: Outcome) => Promise<void>,
+): Promise<Outcome> {
   const client = new Valkey(url, {
     ...(tls && { tls }),
     connectionName: 'skein:startup-check',
@@ -62,6 +115,7 @@ async function attempt(url: string, timeoutMs: number, tls?: ConnectionOptions):
     // Replies come in order: once INFO is answered (or refused), so are the AUTH and SELECT sent on connect.
     await client.info('server').catch(record);
     await new Promise((done) => setImmediate(done));
+    if (probe && !outcome.refusal && !outcome.error) await probe(client, outcome).catch(record);
   } catch (error) {
     record(error as Error);
   } finally {

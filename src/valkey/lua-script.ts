@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ChainableCommander, Valkey } from 'iovalkey';
+import type { ChainableCommander, Cluster, Valkey } from 'iovalkey';
 
 type Reply = unknown;
 
-/** A Lua script read once from its `.lua` file; runs by EVALSHA and loads itself on NOSCRIPT. */
+/**
+ * A Lua script read once from its `.lua` file; runs by EVALSHA and loads itself on NOSCRIPT. Each runs with a `#!lua`
+ * shebang and no flags: on a Valkey Cluster a script that touches keys of two slots then fails at once (compatibility
+ * mode would let it through whenever both slots happen to be on one node), so every script is held to one slot.
+ */
 export class LuaScript {
   private static readonly cache = new Map<string, LuaScript>();
   readonly sha: string;
@@ -20,7 +24,7 @@ export class LuaScript {
     const key = url.href;
     let script = LuaScript.cache.get(key);
     if (!script) {
-      script = new LuaScript(url.pathname.split('/').pop() ?? key, readFileSync(url, 'utf8'));
+      script = new LuaScript(url.pathname.split('/').pop() ?? key, `#!lua\n${readFileSync(url, 'utf8')}`);
       LuaScript.cache.set(key, script);
     }
     return script;
@@ -40,8 +44,15 @@ export class LuaScript {
     pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
   }
 
+  /** Loads the script where EVALSHA will look for it: the server, or every primary of a cluster. */
   async ensureLoaded(client: Valkey): Promise<void> {
-    const [exists] = (await client.script('EXISTS', this.sha)) as number[];
-    if (!exists) await client.script('LOAD', this.source);
+    const cluster = client as unknown as Partial<Cluster>;
+    const servers = cluster.isCluster ? cluster.nodes!('master') : [client];
+    await Promise.all(
+      servers.map(async (server) => {
+        const [exists] = (await server.script('EXISTS', this.sha)) as number[];
+        if (!exists) await server.script('LOAD', this.source);
+      }),
+    );
   }
 }

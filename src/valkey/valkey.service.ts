@@ -1,21 +1,46 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { Valkey, type RedisOptions } from 'iovalkey';
+import { Cluster, Valkey, type ClusterNode, type RedisOptions } from 'iovalkey';
 import type { ConnectionOptions } from 'node:tls';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
-import { checkValkeyConnection } from './connection-check.js';
+import { clusterPipeline } from './cluster-pipeline.js';
+import { checkValkeyCluster, checkValkeyConnection } from './connection-check.js';
 import { EmbeddedValkey } from './embedded-valkey.js';
 import { Keys } from './keys.js';
 
-/** Where Valkey is: an external URL (with its TLS settings for rediss://), or the embedded server this process started. */
+/** A Valkey Cluster: the seed nodes of VALKEY_CLUSTER_NODES and the credentials their items carry. */
+export interface ClusterTarget {
+  nodes: ClusterNode[];
+  username?: string;
+  password?: string;
+}
+
+/**
+ * Where Valkey is: an external URL (with its TLS settings for rediss://), a cluster (VALKEY_CLUSTER_NODES), or the
+ * embedded server this process started.
+ */
 export class ValkeyConnection {
   constructor(
     readonly url: string,
     readonly embedded?: EmbeddedValkey,
     readonly tls?: ConnectionOptions,
+    readonly cluster?: ClusterTarget,
   ) {}
 
   static async open(config: AppConfig, logger = new Logger('Valkey')): Promise<ValkeyConnection> {
+    if (config.env.VALKEY_CLUSTER_NODES) {
+      const urls = clusterNodeUrls(config.env.VALKEY_CLUSTER_NODES);
+      const tls = urls[0].startsWith('rediss://') ? (tlsOptions(config) ?? {}) : undefined;
+      await checkValkeyCluster(urls, config.env.VALKEY_CONNECT_TIMEOUT_MS, tls);
+      const parsed = urls.map((url) => new URL(url));
+      const withUser = parsed.find((url) => url.username || url.password);
+      const target: ClusterTarget = {
+        nodes: parsed.map((url) => ({ host: url.hostname, port: Number(url.port || 6379) })),
+        username: withUser?.username ? decodeURIComponent(withUser.username) : undefined,
+        password: withUser?.password ? decodeURIComponent(withUser.password) : undefined,
+      };
+      return new ValkeyConnection(urls[0], undefined, tls, target);
+    }
     if (config.env.VALKEY_URL) {
       const tls = tlsOptions(config);
       await checkValkeyConnection(config.env.VALKEY_URL, config.env.VALKEY_CONNECT_TIMEOUT_MS, tls);
@@ -34,6 +59,15 @@ export class ValkeyConnection {
     await embedded.start();
     return new ValkeyConnection(embedded.url, embedded);
   }
+}
+
+/** VALKEY_CLUSTER_NODES as one URL per node (`host:port` items become `redis://host:port`). */
+export function clusterNodeUrls(nodes: string): string[] {
+  return nodes
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean)
+    .map((item) => (/^rediss?:\/\//.test(item) ? item : `redis://${item}`));
 }
 
 /** The VALKEY_TLS_* settings as iovalkey's `tls` option, only the ones given (rediss:// alone: the system's CAs). */
@@ -56,7 +90,7 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(ValkeyService.name);
   private readonly clients = new Set<Valkey>();
   private readonly closers: (() => Promise<void>)[] = [];
-  private readonly runIds = new WeakMap<Valkey, Promise<string>>();
+  private readonly runIds = new WeakMap<Valkey, Map<string, Promise<string>>>();
   /** Blocking clients: how many replies each awaits, and since when it has awaited one without a pause. */
   private readonly waits = new WeakMap<Valkey, { pending: number; since?: number }>();
   private stopping = false;
@@ -140,14 +174,26 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
    * The `run_id` of the server a client is connected to now: it changes when the server restarts or another one
    * takes over (failover), which is how acknowledgements are tied to the server that saw the output written.
    */
-  async runId(client: Valkey): Promise<string> {
-    let known = this.runIds.get(client);
+  async runId(client: Valkey, key: string): Promise<string> {
+    // On a cluster the server is the one that owns `key`'s slot now: asked through a script on that key.
+    const slot = this.clustered ? key : '';
+    let byKey = this.runIds.get(client);
+    if (!byKey) this.runIds.set(client, (byKey = new Map()));
+    let known = byKey.get(slot);
     if (!known) {
-      known = client.info('server').then((info) => /^run_id:(\w+)/m.exec(info)?.[1] ?? '');
-      this.runIds.set(client, known);
-      known.catch(() => this.runIds.delete(client));
+      const info = this.clustered
+        ? (client.eval("return redis.call('INFO', 'server')", 1, key) as Promise<string>)
+        : client.info('server');
+      known = info.then((text) => /^run_id:(\w+)/m.exec(text)?.[1] ?? '');
+      byKey.set(slot, known);
+      known.catch(() => byKey.delete(slot));
     }
     return known;
+  }
+
+  /** Forgets the run ids known for `client` (an acknowledgement was refused: the server changed). */
+  forgetRunIds(client: Valkey): void {
+    this.runIds.delete(client);
   }
 
   /**
@@ -177,7 +223,9 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       // Every connection, and those duplicated from it (the Socket.IO adapter's), uses the same TLS settings.
       ...(this.connection.tls && { tls: this.connection.tls }),
     };
-    const client = new Valkey(this.connection.url, options);
+    const client = this.connection.cluster
+      ? this.clusterClient(this.connection.cluster, kind, options)
+      : new Valkey(this.connection.url, options);
     client.on('error', (error: Error) => this.logger.debug(`${name}: ${error.message}`));
     client.on('close', () => this.runIds.delete(client));
     client.on('reconnecting', () => {
@@ -189,6 +237,39 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     if (kind === 'blocking') this.trackWaits(client);
     this.clients.add(client);
     return client;
+  }
+
+  /** True on a Valkey Cluster (VALKEY_CLUSTER_NODES): keys of one script or transaction must share a slot. */
+  get clustered(): boolean {
+    return this.connection.cluster !== undefined;
+  }
+
+  /**
+   * A Cluster client typed as the single-server one: they share the command API, and the code that differs (scripts
+   * on every primary, pipelines across slots, run ids per key) asks `clustered`. Commands follow MOVED and ASK, and
+   * the slot map is refreshed on a failover; a pipeline is sent per command (see `clusterPipeline`).
+   */
+  private clusterClient(target: ClusterTarget, kind: ClientKind, options: RedisOptions): Valkey {
+    const { retryStrategy, maxRetriesPerRequest, enableAutoPipelining, ...perNode } = options;
+    const cluster = new Cluster(target.nodes, {
+      redisOptions: { ...perNode, username: target.username, password: target.password },
+      clusterRetryStrategy: retryStrategy,
+      maxRedirections: 16,
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 200,
+      retryDelayOnTryAgain: 100,
+      slotsRefreshTimeout: 2000,
+      enableAutoPipelining,
+      enableOfflineQueue: true,
+      scaleReads: 'master',
+      // Blocking readers wait out a failover, as they wait out a restart.
+      ...(maxRetriesPerRequest === null ? {} : { maxRetriesPerRequest }),
+    } as ConstructorParameters<typeof Cluster>[1]);
+    if (kind === 'command' || kind === 'direct' || kind === 'blocking') {
+      cluster.pipeline = () => clusterPipeline(cluster) as ReturnType<Cluster['pipeline']>;
+    }
+    for (const event of ['+node', '-node', 'node error', 'refresh']) cluster.on(event, () => this.runIds.delete(cluster as unknown as Valkey));
+    return cluster as unknown as Valkey;
   }
 
   private heartbeat(client: Valkey, timeout: number): void {
@@ -208,12 +289,13 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
    */
   private timeCommands(client: Valkey, label: string): void {
     const histogram = this.metrics.valkeyCommandDuration.labels(label);
-    const send = client.sendCommand.bind(client);
+    const send = client.sendCommand.bind(client) as (...args: unknown[]) => ReturnType<Valkey['sendCommand']>;
     let sent = 0;
-    client.sendCommand = (command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
-      if (++sent % COMMAND_SAMPLE !== 0) return send(command, stream);
+    // A cluster's sendCommand takes a third argument (the node): everything is passed through.
+    client.sendCommand = (command: Parameters<Valkey['sendCommand']>[0], ...rest: unknown[]) => {
+      if (++sent % COMMAND_SAMPLE !== 0) return send(command, ...rest);
       const end = histogram.startTimer();
-      const result = send(command, stream);
+      const result = send(command, ...rest);
       const stop = (): void => void end();
       command.promise.then(stop, stop);
       return result;
@@ -224,14 +306,14 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   private trackWaits(client: Valkey): void {
     const wait: { pending: number; since?: number } = { pending: 0 };
     this.waits.set(client, wait);
-    const send = client.sendCommand.bind(client);
-    client.sendCommand = (command: Parameters<typeof send>[0], stream?: Parameters<typeof send>[1]) => {
+    const send = client.sendCommand.bind(client) as (...args: unknown[]) => ReturnType<Valkey['sendCommand']>;
+    client.sendCommand = (command: Parameters<Valkey['sendCommand']>[0], ...rest: unknown[]) => {
       if (wait.pending++ === 0) wait.since = Date.now();
       const settled = (): void => {
         if (--wait.pending === 0) wait.since = undefined;
       };
       command.promise.then(settled, settled);
-      return send(command, stream);
+      return send(command, ...rest);
     };
   }
 }
@@ -241,7 +323,7 @@ function abandon(client: Valkey): void {
   client.options.enableOfflineQueue = false;
   client.disconnect();
   // Between reconnect attempts iovalkey's disconnect() leaves queued commands pending for good: reject them.
-  (client as unknown as { flushQueue(error: Error): void }).flushQueue(
+  (client as unknown as { flushQueue?(error: Error): void }).flushQueue?.(
     new Error('Valkey is unreachable and the app is stopping'),
   );
 }
