@@ -178,7 +178,7 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     // On a cluster the server is the one that owns `key`'s slot now: asked through a script on that key.
     const slot = this.clustered ? key : '';
     let byKey = this.runIds.get(client);
-    if (!byKey) this.runIds.set(client, (byKey = new Map()));
+    if (!byKey) this.runIds.set(client, (byKey = new Map<string, Promise<string>>()));
     let known = byKey.get(slot);
     if (!known) {
       const info = this.clustered
@@ -264,9 +264,9 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       scaleReads: 'master',
       // Blocking readers wait out a failover, as they wait out a restart.
       ...(maxRetriesPerRequest === null ? {} : { maxRetriesPerRequest }),
-    } as ConstructorParameters<typeof Cluster>[1]);
+    });
     if (kind === 'command' || kind === 'direct' || kind === 'blocking') {
-      cluster.pipeline = () => clusterPipeline(cluster) as ReturnType<Cluster['pipeline']>;
+      cluster.pipeline = () => clusterPipeline(cluster);
     }
     for (const event of ['+node', '-node', 'node error', 'refresh']) cluster.on(event, () => this.runIds.delete(cluster as unknown as Valkey));
     return cluster as unknown as Valkey;
