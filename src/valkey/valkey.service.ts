@@ -79,6 +79,34 @@ function tlsOptions(config: AppConfig): ConnectionOptions | undefined {
 
 const COMMAND_SAMPLE = 4;
 
+/** Commands whose first argument is not a key (see `autoPipeliningIgnoredCommands` in `clusterClient`). */
+const NOT_KEY_FIRST = [
+  'call',
+  'eval',
+  'evalsha',
+  'eval_ro',
+  'evalsha_ro',
+  'fcall',
+  'xread',
+  'xreadgroup',
+  'xgroup',
+  'xinfo',
+  'script',
+  'info',
+  'client',
+  'cluster',
+  'memory',
+  'object',
+  'publish',
+  'spublish',
+  'ping',
+  'time',
+  'dbsize',
+  'config',
+  'command',
+  'function',
+];
+
 export type ClientKind = 'command' | 'direct' | 'blocking' | 'subscriber';
 
 /**
@@ -260,16 +288,19 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       retryDelayOnTryAgain: 100,
       slotsRefreshTimeout: 2000,
       enableAutoPipelining,
+      // Auto-pipelining groups a command by the slot of its first argument: right for most, wrong where that is not a
+      // key (a script's sha, XREADGROUP's GROUP…), which then fails the pipeline's same-node check. Those go alone.
+      autoPipeliningIgnoredCommands: NOT_KEY_FIRST,
       enableOfflineQueue: true,
       scaleReads: 'master',
       // Blocking readers wait out a failover, as they wait out a restart.
       ...(maxRetriesPerRequest === null ? {} : { maxRetriesPerRequest }),
     });
-    if (kind === 'command' || kind === 'direct' || kind === 'blocking') {
-      cluster.pipeline = () => clusterPipeline(cluster);
+    const client = appFacing(cluster);
+    for (const event of ['+node', '-node', 'node error', 'refresh']) {
+      cluster.on(event, () => this.runIds.delete(client));
     }
-    for (const event of ['+node', '-node', 'node error', 'refresh']) cluster.on(event, () => this.runIds.delete(cluster as unknown as Valkey));
-    return cluster as unknown as Valkey;
+    return client;
   }
 
   private heartbeat(client: Valkey, timeout: number): void {
@@ -316,6 +347,29 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       return send(command, ...rest);
     };
   }
+}
+
+/**
+ * The cluster client as the app sees it: its own `pipeline()` is one that may span slots (`clusterPipeline`), every
+ * other method is the cluster's, bound to it, so iovalkey's internals (auto-pipelining builds per-node pipelines with
+ * `pipeline()`) keep the cluster's own. Properties the app sets (a wrapped `sendCommand`) are set on the cluster.
+ */
+function appFacing(cluster: Cluster): Valkey {
+  const bound = new Map<PropertyKey, { original: unknown; method: unknown }>();
+  const pipeline = (): ReturnType<Cluster['pipeline']> => clusterPipeline(cluster);
+  return new Proxy(cluster, {
+    get(target, property) {
+      if (property === 'pipeline') return pipeline;
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      let known = bound.get(property);
+      if (known?.original !== value) {
+        known = { original: value, method: (value as (...args: unknown[]) => unknown).bind(target) };
+        bound.set(property, known);
+      }
+      return known.method;
+    },
+  }) as unknown as Valkey;
 }
 
 /** Closes a client that cannot reach Valkey while the app stops: its commands, queued or new, fail at once. */
