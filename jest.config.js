@@ -1,13 +1,35 @@
+/**
+ * The end-to-end suites that run a second time on a local 3-primary Valkey Cluster (the `cluster` project: they start
+ * their Valkey with `startStore`, test/support/topology.ts). A suite listed here must pass on both topologies.
+ */
+const CLUSTER_SUITES = [];
+
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
-export default {
+const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+};
+
+export default {
+  projects: [
+    {
+      ...base,
+      displayName: 'standalone',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.test.ts'],
+    },
+    {
+      ...base,
+      displayName: 'cluster',
+      // A pattern that matches no file when the list is empty (jest would otherwise use its default match).
+      testMatch: CLUSTER_SUITES.length > 0 ? CLUSTER_SUITES.map((suite) => `<rootDir>/${suite}`) : ['<rootDir>/none'],
+      setupFiles: ['<rootDir>/test/support/on-cluster.ts'],
+    },
+  ],
   // Stray handles of a finished test file must not keep the run alive.
   forceExit: true,
 };
