@@ -12,7 +12,6 @@ const base = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  testTimeout: 60000,
 };
 
 export default {
@@ -30,6 +29,8 @@ export default {
       setupFiles: ['<rootDir>/test/support/on-cluster.ts'],
     },
   ],
+  // A global option (ignored inside projects).
+  testTimeout: 60000,
   // Stray handles of a finished test file must not keep the run alive.
   forceExit: true,
 };

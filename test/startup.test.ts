@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { ALL_ROLES, Role } from '../src/config/roles.js';
 import { freePort } from '../src/valkey/embedded-valkey.js';
-import { spawnApp, type AppProcess } from './support/process.js';
+import { ONE_LINE, collectStderr, failedStart, spawnApp } from './support/process.js';
 import { configError } from './support/config.js';
 import { TestValkey } from './support/valkey.js';
 
@@ -47,30 +47,6 @@ describe('configuration', () => {
     expect([...loadConfig({ ROLES: 'api' }).roles]).toEqual([Role.Api]);
   });
 });
-
-interface Failure {
-  exit: number | string | null;
-  stderr: string;
-  ms: number;
-}
-
-/** Starts the built app expecting it to fail at start; what it wrote to stderr and how it ended. */
-async function failedStart(env: Record<string, string>): Promise<Failure> {
-  const started = Date.now();
-  const app = await spawnApp({ ROLES: 'api', ...env }, { waitHealthy: false });
-  const stderr = collectStderr(app);
-  const exit = await app.exited;
-  return { exit, stderr: stderr(), ms: Date.now() - started };
-}
-
-function collectStderr(app: AppProcess): () => string {
-  let text = '';
-  app.child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return () => text;
-}
-
-/** One line, no stack: what an operator reads when start fails for a cause they can fix. */
-const ONE_LINE = /^skein: failed to start: [^\n]+\n$/;
 
 describe('a start that cannot succeed', () => {
   let valkey: TestValkey;

@@ -20,7 +20,7 @@ import { assertBodyDepth } from './body-depth.js';
 import { dtoInstance } from './dto-instance.js';
 import { corsHeaders, SECURITY_HEADERS, unsupportedBody, unsupportedMediaTypeBody } from './hardening.js';
 import { isHeadered } from './headered-exception.filter.js';
-import { ValkeyUnreachableException } from './valkey-available.guard.js';
+import { ValkeyUnreachableException, asHttpError } from './valkey-available.guard.js';
 
 /** The app's validation rules: its global ValidationPipe (src/app.factory.ts) and fast routes apply the same. */
 export const VALIDATION_RULES = {
@@ -112,7 +112,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
     } catch (error) {
       // Refused before its body was read (401, 403, 429): drain it so the connection can carry the next request.
       if (!req.complete) req.resume();
-      const http = error instanceof HttpException ? error : new InternalServerErrorException();
+      const http = asHttpError(error) ?? new InternalServerErrorException();
       if (!(error instanceof HttpException)) this.logger.error(`${this.path} failed: ${(error as Error).stack}`);
       const response = http.getResponse();
       const headers = isHeadered(http) ? http.headers : {};

@@ -1,4 +1,10 @@
-import { Injectable, ServiceUnavailableException, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  HttpException,
+  Injectable,
+  ServiceUnavailableException,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import type { Request } from 'express';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import type { HeaderedException } from './headered-exception.filter.js';
@@ -14,6 +20,26 @@ export class ValkeyUnreachableException extends ServiceUnavailableException impl
   get headers(): Record<string, string> {
     return { 'Retry-After': '1' };
   }
+}
+
+/**
+ * Whether an error thrown by a Valkey call means the server (or, on a cluster, the node holding the key's slot) is out
+ * of reach for now — a node down, a failover under way, a connection lost — rather than a bug: such a request is a
+ * 503 with Retry-After, not a 500.
+ */
+export function isValkeyUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (['MaxRetriesPerRequestError', 'ClusterAllFailedError'].includes(error.name)) return true;
+  return /^(CLUSTERDOWN|TRYAGAIN|MASTERDOWN|LOADING)\b|Too many Cluster redirections|Connection is closed|Failed to refresh slots cache|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(
+    error.message,
+  );
+}
+
+/** The answer for an error: itself when it is an HTTP one, a 503 with Retry-After when Valkey is out of reach. */
+export function asHttpError(error: unknown): HttpException | undefined {
+  if (error instanceof HttpException) return error;
+  if (isValkeyUnavailable(error)) return new ValkeyUnreachableException();
+  return undefined;
 }
 
 /**

@@ -86,3 +86,27 @@ export async function spawnApp(
   child.kill('SIGKILL');
   throw new Error(`app did not become healthy within 30 s:\n${log}`);
 }
+
+export interface Failure {
+  exit: number | string | null;
+  stderr: string;
+  ms: number;
+}
+
+/** Starts the built app expecting it to fail at start; what it wrote to stderr and how it ended. */
+export async function failedStart(env: Record<string, string>): Promise<Failure> {
+  const started = Date.now();
+  const app = await spawnApp({ ROLES: 'api', ...env }, { waitHealthy: false });
+  const stderr = collectStderr(app);
+  const exit = await app.exited;
+  return { exit, stderr: stderr(), ms: Date.now() - started };
+}
+
+export function collectStderr(app: AppProcess): () => string {
+  let text = '';
+  app.child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return () => text;
+}
+
+/** One line, no stack: what an operator reads when start fails for a cause they can fix. */
+export const ONE_LINE = /^skein: failed to start: [^\n]+\n$/;
