@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../src/config/config.js';
 import { ALL_ROLES, Role } from '../src/config/roles.js';
 import { freePort } from '../src/valkey/embedded-valkey.js';
-import { ONE_LINE, collectStderr, failedStart, spawnApp } from './support/process.js';
+import { ONE_LINE, failedStart, spawnApp } from './support/process.js';
 import { configError } from './support/config.js';
 import { TestValkey } from './support/valkey.js';
 
