@@ -113,3 +113,56 @@ describe('docker-compose.yml', () => {
     },
   );
 });
+
+/** docker-compose.cluster.yml layered over docker-compose.yml, as `docker compose -f … -f …` merges them. */
+describe('docker-compose.cluster.yml', () => {
+  const CLUSTER_TEXT = readFileSync(new URL('docker-compose.cluster.yml', ROOT), 'utf8');
+  const OVERRIDE = parse(CLUSTER_TEXT, { merge: true }) as {
+    services: Record<string, Service & { depends_on?: unknown }>;
+  };
+  const APP_SERVICES = SERVICES.filter(([, service]) => service.build !== undefined).map(([name]) => name);
+
+  it('runs three cluster nodes of pinned images, on loopback, with the ACL users, and forms the cluster once', () => {
+    for (const name of ['valkey', 'valkey-2', 'valkey-3']) {
+      const command = OVERRIDE.services[name].command ?? [];
+      expect({ name, start: command.slice(0, 2) }).toEqual({ name, start: ['sh', '/etc/skein-valkey/start.sh'] });
+      expect(command.join(' ')).toContain('--cluster-enabled yes');
+      for (const port of OVERRIDE.services[name].ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
+    expect(OVERRIDE.services['valkey-cluster'].command?.slice(0, 2)).toEqual([
+      'sh',
+      '/etc/skein-valkey/cluster-create.sh',
+    ]);
+    expect(existsSync(new URL('deploy/valkey/cluster-create.sh', ROOT))).toBe(true);
+    for (const [, service] of Object.entries(OVERRIDE.services)) {
+      if (service.image) expect(service.image).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
+    }
+  });
+
+  it('connects every app service to the three nodes as the skein user, instead of VALKEY_URL, once the cluster is formed', () => {
+    for (const name of APP_SERVICES) {
+      const service = OVERRIDE.services[name];
+      expect({ name, url: service.environment?.VALKEY_URL }).toEqual({ name, url: '' });
+      const nodes = service.environment?.VALKEY_CLUSTER_NODES?.split(',') ?? [];
+      expect({ name, nodes: nodes.length }).toEqual({ name, nodes: 3 });
+      for (const node of nodes)
+        expect(node).toMatch(/^redis:\/\/skein:\$\{VALKEY_PASSWORD:\?[^}]+\}@valkey(-\d)?:6379$/);
+      expect(service.depends_on).toEqual({ 'valkey-cluster': { condition: 'service_completed_successfully' } });
+    }
+  });
+
+  (COMPOSE_COMMAND ? it : it.skip)('passes `docker compose config` layered over docker-compose.yml', () => {
+    const [bin, ...args] = COMPOSE_COMMAND ?? [];
+    const secrets = Object.fromEntries(REQUIRED_SECRETS.map((name) => [name, `test-${name.toLowerCase()}`]));
+    const result = spawnSync(
+      bin,
+      [...args, '-f', 'docker-compose.yml', '-f', 'docker-compose.cluster.yml', 'config', '-q'],
+      {
+        cwd: ROOT.pathname,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...secrets },
+      },
+    );
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+});
