@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { clusterPipeline } from './cluster-pipeline.js';
+import { slotOf } from './slots.js';
 import { checkValkeyCluster, checkValkeyConnection } from './connection-check.js';
 import { EmbeddedValkey } from './embedded-valkey.js';
 import { Keys } from './keys.js';
@@ -217,6 +218,32 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       known.catch(() => byKey.delete(slot));
     }
     return known;
+  }
+
+  /**
+   * The connection `client` uses for the server that holds `key`: the client itself on a single server, the primary of
+   * the key's slot on a cluster (the very connection the cluster client wrote `key` through, so WAIT and WAITAOF on it
+   * count those writes). Undefined while a cluster does not know the slot's primary (a failover under way).
+   */
+  nodeFor(client: Valkey, key: string): Valkey | undefined {
+    const cluster = client as unknown as Partial<Cluster> & {
+      connectionPool?: { getInstanceByKey(key: string): Valkey | undefined };
+    };
+    if (!cluster.isCluster) return client;
+    const primary = cluster.slots?.[slotOf(key)]?.[0];
+    return primary ? cluster.connectionPool?.getInstanceByKey(primary) : undefined;
+  }
+
+  /**
+   * Waits until `replicas` replicas acknowledged everything written through `client` (to every primary it wrote to,
+   * on a cluster), at most `timeoutMs`; answers the fewest acknowledgements any primary got. A write a primary took
+   * but no replica holds is lost if that primary fails over: a caller that must not lose it waits here first.
+   */
+  async waitReplicas(client: Valkey, replicas: number, timeoutMs: number): Promise<number> {
+    const cluster = client as unknown as Partial<Cluster>;
+    const servers: Valkey[] = cluster.isCluster ? (cluster.nodes!('master')) : [client];
+    const acked = await Promise.all(servers.map((server) => server.wait(replicas, timeoutMs)));
+    return Math.min(...acked);
   }
 
   /** Forgets the run ids known for `client` (an acknowledgement was refused: the server changed). */
