@@ -2,7 +2,11 @@
  * The end-to-end suites that run a second time on a local 3-primary Valkey Cluster (the `cluster` project: they start
  * their Valkey with `startStore`, test/support/topology.ts). A suite listed here must pass on both topologies.
  */
-const CLUSTER_SUITES = [];
+const CLUSTER_SUITES = [
+  'test/features.test.ts',
+  'test/features.seed-reader.test.ts',
+  'test/limits.features.test.ts',
+];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
 const base = {
@@ -12,7 +16,6 @@ const base = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  testTimeout: 60000,
 };
 
 export default {
@@ -30,6 +33,8 @@ export default {
       setupFiles: ['<rootDir>/test/support/on-cluster.ts'],
     },
   ],
+  // A global option (ignored inside projects).
+  testTimeout: 60000,
   // Stray handles of a finished test file must not keep the run alive.
   forceExit: true,
 };
