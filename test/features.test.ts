@@ -442,6 +442,40 @@ describe(`feature store (${TOPOLOGY})`, () => {
     expect(expired.body.results[1].statuses).toEqual(['NOT_FOUND']);
   });
 
+  it('reads 40 entities of two views in one request, each value in its row, and DELETE removes all 40 rows', async () => {
+    // On a cluster the rows spread over every node: one script call per slot, each reply put back in its row.
+    const base = { entity: 'user', ttl_seconds: 0 };
+    const views = [
+      { ...base, name: 'wide_a', features: [{ name: 'n', type: 'INT' }] },
+      { ...base, name: 'wide_b', features: [{ name: 's', type: 'STRING' }] },
+    ];
+    for (const view of views) expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    const ids = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const push = (view: string, features: (i: number) => Record<string, unknown>) =>
+      json(`${app.url}/features/push`, {
+        body: { feature_view: view, rows: ids.map((id, i) => ({ entity_id: id, features: features(i) })) },
+      });
+    expect((await push('wide_a', (i) => ({ n: i }))).status).toBe(202);
+    expect((await push('wide_b', (i) => ({ s: `v${i}` }))).status).toBe(202);
+    await drained(app.url, 'wide_a');
+    await drained(app.url, 'wide_b');
+    expect((await indexed(client, 'wide_a', store.clustered)).sort()).toEqual([...ids].sort());
+
+    // Every other entity missing from wide_b: NOT_FOUND lands in its own row, not a neighbour's.
+    await unlinkAll(client, ...ids.filter((_, i) => i % 2 === 1).map((id) => `fs:v1:wide_b:${id}`));
+    const { status, body } = await read({ features: ['wide_a:n', 'wide_b:s'], entities: { user_id: ids } });
+    expect(status).toBe(200);
+    expect(body.results[0].values).toEqual(ids);
+    expect(body.results[1].values).toEqual(ids.map((_, i) => i));
+    expect(body.results[2].values).toEqual(ids.map((_, i) => (i % 2 === 0 ? `v${i}` : null)));
+    expect(body.results[2].statuses).toEqual(ids.map((_, i) => (i % 2 === 0 ? 'PRESENT' : 'NOT_FOUND')));
+
+    const deleted = await json(`${app.url}/features/views/wide_a`, { method: 'DELETE' });
+    expect(deleted).toMatchObject({ status: 200, body: { name: 'wide_a', rows_removed: 40 } });
+    await eventually(() => !app.app.get(FeatureWorkerSupervisor).views.includes('wide_a'));
+    expect(await viewKeys(client, 'wide_a', store.clustered)).toEqual([]);
+  });
+
   it('reads several views with full feature names, a feature service, and NOT_FOUND for a missing entity', async () => {
     const stats = { ...PROFILE, name: 'user_stats', features: [{ name: 'clicks', type: 'INT' }] };
     expect((await json(`${app.url}/features/views`, { body: stats })).status).toBe(201);
