@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 /**
  * The feature-store tutorial's programs (the seed), ported line for line with a raw client and no Skein code: its
@@ -31,15 +31,18 @@ interface Online {
   results: { values: unknown[]; statuses: string[] }[];
 }
 
-describe("the feature-store tutorial's reader against Skein's rows", () => {
-  let valkey: TestValkey;
+describe(`the feature-store tutorial's reader against Skein's rows (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let app: TestApp;
   let client: Valkey;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, { ROLES: 'all' });
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, {
+      ...store.env,
+      ROLES: 'all',
+    });
     expect(
       (await json(`${app.url}/features/entities`, { body: { name: 'user', join_keys: ['user_id'] } })).status,
     ).toBe(201);
@@ -48,7 +51,7 @@ describe("the feature-store tutorial's reader against Skein's rows", () => {
 
   afterAll(async () => {
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   const online = async (entity: string): Promise<{ values: unknown[]; statuses: string[] }> => {

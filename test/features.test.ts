@@ -3,7 +3,17 @@ import type { Valkey } from 'iovalkey';
 import { FeatureMaterializer, FeatureWorkerSupervisor } from '../src/modules/features/features.worker.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { spawnApp } from './support/process.js';
-import { TestValkey } from './support/valkey.js';
+import {
+  existing,
+  flushScripts,
+  hmgetEach,
+  indexed,
+  indexKeys,
+  isIndexed,
+  viewKeys,
+  unlinkAll,
+} from './support/feature-store.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface Column {
   values: unknown[];
@@ -95,14 +105,13 @@ async function rawEvents(
 }
 
 async function expectLatest(client: Valkey, prefix: string, expected: number[]): Promise<void> {
-  const pipeline = client.pipeline();
-  for (let e = 0; e < expected.length; e++) pipeline.hmget(`${prefix}fs:v1:user_profile:e${e}`, 'age', 'score');
-  const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row);
+  const keys = expected.map((_, e) => `${prefix}fs:v1:user_profile:e${e}`);
+  const rows = await hmgetEach(client, keys, 'age', 'score');
   expect(rows).toEqual(expected.map((age) => [String(age), String(age / 2)]));
 }
 
-describe('feature store', () => {
-  let valkey: TestValkey;
+describe(`feature store (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let app: TestApp;
   let client: Valkey;
   const env = {
@@ -114,15 +123,15 @@ describe('feature store', () => {
   };
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, env);
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, { ...store.env, ...env });
     await setupRegistry(app.url);
   });
 
   afterAll(async () => {
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   const read = (body: unknown) => json<Online>(`${app.url}/features/get-online-features`, { body });
@@ -152,7 +161,7 @@ describe('feature store', () => {
       tier: 'gold',
       _enc: 'text',
     });
-    expect(await client.sismember('fs:index:user_profile', 'raw_1')).toBe(1);
+    expect(await isIndexed(client, 'user_profile', 'raw_1', store.clustered)).toBe(true);
 
     const { status, body } = await read({
       features: [
@@ -181,14 +190,14 @@ describe('feature store', () => {
     });
     expect(push.status).toBe(202);
     await eventually(async () => ((await client.hget(`fs:v1:user_profile:${entityId}`, 'tier')) ? true : undefined));
-    expect(await client.sismember('fs:index:user_profile', entityId)).toBe(1);
+    expect(await isIndexed(client, 'user_profile', entityId, store.clustered)).toBe(true);
     const { body } = await read({ features: ['user_profile:tier'], entities: { user_id: [entityId] } });
     expect(body.results.map((column) => column.values[0])).toEqual([entityId, tier]);
     expect(body.results[1].statuses[0]).toBe('PRESENT');
   });
 
   it('writes a batch of several script calls after the server lost its scripts (SCRIPT FLUSH)', async () => {
-    await client.script('FLUSH');
+    await flushScripts(client, store.clustered);
     const at = Date.now() / 1000;
     const entries = Array.from({ length: 250 }, (_, i) => ({
       id: `1-${i}`,
@@ -196,9 +205,8 @@ describe('feature store', () => {
       deliveries: 1,
     }));
     expect(await app.app.get(FeatureMaterializer).materialize('user_profile', entries)).toEqual({ rejected: [] });
-    const pipeline = client.pipeline();
-    for (let i = 0; i < 250; i++) pipeline.hmget(`fs:v1:user_profile:flush_${i}`, 'age', 'score', '_updated_at');
-    const rows = ((await pipeline.exec()) ?? []).map(([, row]) => row);
+    const keys = Array.from({ length: 250 }, (_, i) => `fs:v1:user_profile:flush_${i}`);
+    const rows = await hmgetEach(client, keys, 'age', 'score', '_updated_at');
     expect(rows).toEqual(Array.from({ length: 250 }, (_, i) => [String(i), String(i / 4), String(at)]));
   });
 
@@ -233,7 +241,7 @@ describe('feature store', () => {
       return errors.length >= 2 ? errors : undefined;
     });
     expect([...letters].sort()).toEqual(['features.age: INT expected', 'features: not valid JSON']);
-    expect(await client.exists('fs:v1:user_profile:bad_1', 'fs:v1:user_profile:bad_2')).toBe(0);
+    expect(await existing(client, 'fs:v1:user_profile:bad_1', 'fs:v1:user_profile:bad_2')).toBe(0);
   });
 
   it('keeps the newer values when an older event arrives after a newer one', async () => {
@@ -255,7 +263,7 @@ describe('feature store', () => {
         ?.consumers ?? 0;
     const one = await consumers();
     expect(one).toBeGreaterThan(0);
-    const second = await startTestApp(valkey.url, { ...env, ROLES: 'features' });
+    const second = await startTestApp(store.url, { ...store.env, ...env, ROLES: 'features' });
     try {
       await eventually(async () => (await consumers()) === 2 * one); // the second replica's consumers joined
       // Equal event times: only the tiebreak (the later-written entry wins) makes the result deterministic.
@@ -371,10 +379,10 @@ describe('feature store', () => {
     const rows = Array.from({ length: 30 }, (_, i) => ({ entity_id: `p${i}`, features: { a: i } }));
     expect((await json(`${app.url}/features/push`, { body: { feature_view: 'pruned', rows } })).status).toBe(202);
     await drained(app.url, 'pruned');
-    expect(await client.scard('fs:index:pruned')).toBe(30);
+    expect(await indexed(client, 'pruned', store.clustered)).toHaveLength(30);
     for (let i = 0; i < 20; i++) await client.pexpire(`fs:v1:pruned:p${i}`, 1); // their TTL, elapsed
-    await eventually(async () => (await client.scard('fs:index:pruned')) === 10);
-    expect((await client.smembers('fs:index:pruned')).sort()).toEqual(
+    await eventually(async () => (await indexed(client, 'pruned', store.clustered)).length === 10);
+    expect((await indexed(client, 'pruned', store.clustered)).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `p${i + 20}`).sort(),
     );
   });
@@ -390,15 +398,21 @@ describe('feature store', () => {
     await eventually(() => client.exists('fs:v1:doomed:d1'));
     // Another replica deleted the view; this one has not heard yet and its worker keeps reading the stream.
     await client.hdel('fs:registry:views', 'doomed');
-    await client.unlink('fs:stream:doomed', 'fs:index:doomed', 'fs:v1:doomed:d1');
+    await unlinkAll(
+      client,
+      'fs:stream:doomed',
+      'fs:v1:doomed:d1',
+      ...(await indexKeys(client, 'doomed', store.clustered)),
+    );
     // ... and a stale push lands in the deleted view's stream: the worker materializes it (a row without TTL).
     await client.xadd('fs:stream:doomed', '*', 'entity_id', 'd2', 'features', '{"a": 2}');
     await eventually(() => client.exists('fs:v1:doomed:d2'));
     await client.publish('fs:registry:changed', 'changed'); // the notice arrives
     await eventually(() => !supervisor.views.includes('doomed'));
-    await eventually(async () => (await client.exists('fs:stream:doomed', 'fs:index:doomed', 'fs:v1:doomed:d2')) === 0);
+    const left = () => viewKeys(client, 'doomed', store.clustered);
+    await eventually(async () => (await left()).length === 0);
     await new Promise((resolve) => setTimeout(resolve, 600)); // a few blocked reads (STREAM_BLOCK_MS=200) later
-    expect(await client.exists('fs:stream:doomed', 'fs:index:doomed', 'fs:v1:doomed:d2')).toBe(0);
+    expect(await left()).toEqual([]);
   });
 
   it('reads OUTSIDE_MAX_AGE for a value older than ttl_seconds and NOT_FOUND once expired', async () => {
@@ -428,6 +442,40 @@ describe('feature store', () => {
     expect(expired.body.results[1].statuses).toEqual(['NOT_FOUND']);
   });
 
+  it('reads 40 entities of two views in one request, each value in its row, and DELETE removes all 40 rows', async () => {
+    // On a cluster the rows spread over every node: one script call per slot, each reply put back in its row.
+    const base = { entity: 'user', ttl_seconds: 0 };
+    const views = [
+      { ...base, name: 'wide_a', features: [{ name: 'n', type: 'INT' }] },
+      { ...base, name: 'wide_b', features: [{ name: 's', type: 'STRING' }] },
+    ];
+    for (const view of views) expect((await json(`${app.url}/features/views`, { body: view })).status).toBe(201);
+    const ids = Array.from({ length: 40 }, (_, i) => `w${i}`);
+    const push = (view: string, features: (i: number) => Record<string, unknown>) =>
+      json(`${app.url}/features/push`, {
+        body: { feature_view: view, rows: ids.map((id, i) => ({ entity_id: id, features: features(i) })) },
+      });
+    expect((await push('wide_a', (i) => ({ n: i }))).status).toBe(202);
+    expect((await push('wide_b', (i) => ({ s: `v${i}` }))).status).toBe(202);
+    await drained(app.url, 'wide_a');
+    await drained(app.url, 'wide_b');
+    expect((await indexed(client, 'wide_a', store.clustered)).sort()).toEqual([...ids].sort());
+
+    // Every other entity missing from wide_b: NOT_FOUND lands in its own row, not a neighbour's.
+    await unlinkAll(client, ...ids.filter((_, i) => i % 2 === 1).map((id) => `fs:v1:wide_b:${id}`));
+    const { status, body } = await read({ features: ['wide_a:n', 'wide_b:s'], entities: { user_id: ids } });
+    expect(status).toBe(200);
+    expect(body.results[0].values).toEqual(ids);
+    expect(body.results[1].values).toEqual(ids.map((_, i) => i));
+    expect(body.results[2].values).toEqual(ids.map((_, i) => (i % 2 === 0 ? `v${i}` : null)));
+    expect(body.results[2].statuses).toEqual(ids.map((_, i) => (i % 2 === 0 ? 'PRESENT' : 'NOT_FOUND')));
+
+    const deleted = await json(`${app.url}/features/views/wide_a`, { method: 'DELETE' });
+    expect(deleted).toMatchObject({ status: 200, body: { name: 'wide_a', rows_removed: 40 } });
+    await eventually(() => !app.app.get(FeatureWorkerSupervisor).views.includes('wide_a'));
+    expect(await viewKeys(client, 'wide_a', store.clustered)).toEqual([]);
+  });
+
   it('reads several views with full feature names, a feature service, and NOT_FOUND for a missing entity', async () => {
     const stats = { ...PROFILE, name: 'user_stats', features: [{ name: 'clicks', type: 'INT' }] };
     expect((await json(`${app.url}/features/views`, { body: stats })).status).toBe(201);
@@ -441,7 +489,7 @@ describe('feature store', () => {
     await json(`${app.url}/features/push`, {
       body: { feature_view: 'user_stats', rows: [{ entity_id: 'mv', features: { clicks: 7 }, event_timestamp: at }] },
     });
-    await eventually(async () => (await client.exists('fs:v1:user_profile:mv', 'fs:v1:user_stats:mv')) === 2);
+    await eventually(async () => (await existing(client, 'fs:v1:user_profile:mv', 'fs:v1:user_stats:mv')) === 2);
 
     const { body } = await read({
       features: ['user_profile:tier', 'user_stats:clicks', 'user_profile:age'],
@@ -637,13 +685,14 @@ describe('feature store', () => {
         })
       ).status,
     ).toBe(202);
-    await eventually(async () => (await client.exists('fs:v1:evolving:r1', 'fs:v1:evolving:r2')) === 2);
+    await eventually(async () => (await existing(client, 'fs:v1:evolving:r1', 'fs:v1:evolving:r2')) === 2);
 
     const deleted = await json(`${app.url}/features/views/evolving`, { method: 'DELETE' });
     expect(deleted).toMatchObject({ status: 200, body: { name: 'evolving', rows_removed: 2 } });
-    expect(await client.exists('fs:v1:evolving:r1', 'fs:v1:evolving:r2', 'fs:index:evolving')).toBe(0);
+    expect(await existing(client, 'fs:v1:evolving:r1', 'fs:v1:evolving:r2')).toBe(0);
+    expect(await indexed(client, 'evolving', store.clustered)).toEqual([]);
     await eventually(() => !app.app.get(FeatureWorkerSupervisor).views.includes('evolving'));
-    expect(await client.exists('fs:stream:evolving')).toBe(0);
+    expect(await viewKeys(client, 'evolving', store.clustered)).toEqual([]);
     expect((await json(`${app.url}/features/views/evolving`)).status).toBe(404);
   });
 
@@ -709,7 +758,7 @@ describe('feature store', () => {
       'timestamp: 1795958052599 looks like milliseconds (2026-11-29T13:14:12.599Z); epoch seconds expected',
     );
     expect(await deadLetterReason('ts_far')).toMatch(/^timestamp: 100000000000000000000 is out of range/);
-    expect(await client.exists('fs:v1:user_profile:ts_ms', 'fs:v1:user_profile:ts_far')).toBe(0);
+    expect(await existing(client, 'fs:v1:user_profile:ts_ms', 'fs:v1:user_profile:ts_far')).toBe(0);
   });
 
   it('serves a row whose stored _updated_at is no date as PRESENT at epoch 0 instead of answering 500', async () => {
@@ -966,12 +1015,12 @@ describe('feature store', () => {
   });
 });
 
-describe('feature push backlog', () => {
+describe(`feature push backlog (${TOPOLOGY})`, () => {
   it('answers 503 with Retry-After when unmaterialized entries plus the new rows would exceed FEATURE_STREAM_MAXLEN', async () => {
-    const valkey = await TestValkey.start();
-    const client = valkey.client();
+    const store = await startStore();
+    const client = store.client();
     // ROLES=api: no materializer, so every pushed entry stays unmaterialized.
-    const app = await startTestApp(valkey.url, { ROLES: 'api', FEATURE_STREAM_MAXLEN: '5' });
+    const app = await startTestApp(store.url, { ...store.env, ROLES: 'api', FEATURE_STREAM_MAXLEN: '5' });
     try {
       await setupRegistry(app.url);
       const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ entity_id: `b${i}`, features: { age: i } }));
@@ -988,19 +1037,20 @@ describe('feature push backlog', () => {
       expect((await push(2)).status).toBe(202); // exactly at the cap is accepted
     } finally {
       await app.close();
-      await valkey.stop();
+      await store.stop();
     }
   });
 });
 
-describe('feature materializer under kill -9', () => {
+describe(`feature materializer under kill -9 (${TOPOLOGY})`, () => {
   it('materializes every pushed row as its latest event after a materializer dies mid-batch', async () => {
-    const valkey = await TestValkey.start();
-    const client = valkey.client();
+    const store = await startStore();
+    const client = store.client();
     const prefix = 'k9:';
-    const api = await startTestApp(valkey.url, { ROLES: 'api', KEY_PREFIX: prefix });
+    const api = await startTestApp(store.url, { ...store.env, ROLES: 'api', KEY_PREFIX: prefix });
     const common = {
-      VALKEY_URL: valkey.url,
+      VALKEY_URL: store.url,
+      ...store.env,
       ROLES: 'features',
       KEY_PREFIX: prefix,
       STREAM_CLAIM_IDLE_MS: '500',
@@ -1011,7 +1061,11 @@ describe('feature materializer under kill -9', () => {
       // Every event is written before the materializer starts, so it is killed with most of them still to do.
       const expected = await rawEvents(client, `${prefix}fs:stream:user_profile`, 500, 40);
       const first = await spawnApp(common);
-      await eventually(async () => (await client.scard(`${prefix}fs:index:user_profile`)) > 0, 10000, 10);
+      await eventually(
+        async () => (await indexed(client, 'user_profile', store.clustered, prefix)).length > 0,
+        10000,
+        10,
+      );
       await first.kill9();
       const { body } = await json<{ groups: { pending: number; lag: number }[] }>(
         `${api.url}/features/views/user_profile/stream`,
@@ -1027,7 +1081,7 @@ describe('feature materializer under kill -9', () => {
       }
     } finally {
       await api.close();
-      await valkey.stop();
+      await store.stop();
     }
   });
 });

@@ -3,7 +3,7 @@ import type { Valkey } from 'iovalkey';
 import { FeaturesController } from '../src/modules/features/features.controller.js';
 import { OnlineFeaturesRequestDto } from '../src/modules/features/features.dto.js';
 import { json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 type Refusal = { message: string | string[] };
 const text = (body: unknown): string => [(body as Refusal).message].flat().join('; ');
@@ -18,15 +18,16 @@ const view = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** Caps on what the feature registry holds and on what one online read may ask for, whoever asks. */
-describe('feature store limits', () => {
-  let valkey: TestValkey;
+describe(`feature store limits (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let client: Valkey;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, {
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, {
+      ...store.env,
       ROLES: 'api',
       FEATURE_REGISTRY_MAX_ENTITIES: '2',
       FEATURE_REGISTRY_MAX_VIEWS: '2',
@@ -46,7 +47,7 @@ describe('feature store limits', () => {
 
   afterAll(async () => {
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   it('one entity past FEATURE_REGISTRY_MAX_ENTITIES is a 409 naming the limit; the same definition again stays a no-op', async () => {

@@ -108,6 +108,17 @@ export class Keys {
   featureViewIndex(view: string): string {
     return this.key(`fs:index:${view}`);
   }
+  /**
+   * On a Valkey Cluster a view's index is one set per hash slot, in the slot of the rows it lists (`tag` hashes to that
+   * slot), so a row and its index entry are written in one script: `fs:index:{view}:{tag}`.
+   */
+  featureViewSlotIndex(view: string, tag: string): string {
+    return this.key(`fs:index:${view}:{${tag}}`);
+  }
+  /** On a Valkey Cluster, the tags of the slots that hold a per-slot index of a view (added before the rows). */
+  featureViewIndexSlots(view: string): string {
+    return this.key(`fs:index_slots:${view}`);
+  }
   /** Held by the one `features` replica pruning the views' indexes of expired rows in a round (SET NX PX). */
   get featureIndexPruneLock(): string {
     return this.key('fs:index_prune');

@@ -11,6 +11,7 @@ import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
+import { FeatureRowIndex } from './feature-row-index.js';
 import type { FeatureEntity, FeatureField, FeatureService, FeatureView } from './feature-schema.js';
 
 const DELETE_CHUNK = 500;
@@ -43,6 +44,7 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
+    private readonly index: FeatureRowIndex,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -164,14 +166,27 @@ export class FeatureRegistry implements OnModuleInit, OnApplicationShutdown {
    */
   async purge(name: string): Promise<number> {
     const keys = this.valkey.keys;
-    const purgeKeys = [keys.featureViews, keys.featureViewIndex(name), keys.featureStream(name)];
+    const client = this.valkey.command;
     let removed = 0;
+    if (this.valkey.clustered) {
+      // The registry, the stream and each slot's index are in different slots: the check that the view is not
+      // registered comes before each round instead of inside each call (a view created again between the two loses
+      // the rows written in that one round trip; its worker starts, reads and writes only after hearing of it).
+      for (;;) {
+        if ((await client.hexists(keys.featureViews, name)) === 1) return removed;
+        const round = await this.index.purgeSlots(name, DELETE_CHUNK);
+        removed += round.removed;
+        if (round.done) break;
+      }
+      if ((await client.hexists(keys.featureViews, name)) === 0) await client.unlink(keys.featureStream(name));
+      return removed;
+    }
+    const purgeKeys = [keys.featureViews, keys.featureViewIndex(name), keys.featureStream(name)];
     for (;;) {
-      const [rows, state] = (await PURGE.run(this.valkey.command, purgeKeys, [
-        name,
-        keys.featureRow(name, ''),
-        DELETE_CHUNK,
-      ])) as [number, number];
+      const [rows, state] = (await PURGE.run(client, purgeKeys, [name, keys.featureRow(name, ''), DELETE_CHUNK])) as [
+        number,
+        number,
+      ];
       removed += rows;
       if (state !== 0) return removed;
     }

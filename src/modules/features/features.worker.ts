@@ -9,6 +9,7 @@ import { StreamWorkerHost } from '../../streams/stream-worker.host.js';
 import type { StreamWorker } from '../../streams/stream-worker.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { execIdempotent } from '../../valkey/pipeline.js';
+import { groupBySlot } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import {
   checkEntityId,
@@ -53,6 +54,7 @@ export class FeatureMaterializer {
     private readonly valkey: ValkeyService,
     private readonly registry: FeatureRegistry,
     private readonly metrics: FeatureMetrics,
+    private readonly index: FeatureRowIndex,
   ) {}
 
   /** The engine stage for one view's stream: stage `features`, group `feature_writers`, DLQ `dlq:features`. */
@@ -108,35 +110,60 @@ export class FeatureMaterializer {
     }
     const entity = entityOfView(registry, view);
     const keys = this.valkey.keys;
+    const clustered = this.valkey.clustered;
     const rejected: Rejection[] = [];
-    // Each chunk is written as soon as it is full, so Valkey runs it while Node parses the next one.
     const writes: Promise<number[]>[] = [];
-    let chunk: [string[], (string | number)[]] | undefined;
+    let rows: PackedRow[] = [];
     for (const entry of entries) {
       const row = parseEntry(view, entity, entry);
       if (typeof row === 'string') {
         rejected.push({ entry, reason: row });
         continue;
       }
-      if (!chunk) chunk = [[keys.featureViewIndex(view.name)], [view.ttl_seconds, view.name]];
-      chunk[0].push(keys.featureRow(view.name, row.entityId));
-      chunk[1].push(packRow(row));
-      if (chunk[0].length > ROWS_PER_CALL) {
-        writes.push(this.call(chunk));
-        chunk = undefined;
+      rows.push({ key: keys.featureRow(view.name, row.entityId), packed: packRow(row) });
+      // Standalone, each chunk is written as soon as it is full, so Valkey runs it while Node parses the next one.
+      if (!clustered && rows.length === ROWS_PER_CALL) {
+        writes.push(this.writeRows(view, rows));
+        rows = [];
       }
     }
-    if (chunk) writes.push(this.call(chunk));
+    if (rows.length > 0) writes.push(this.writeRows(view, rows));
     return { rejected, written: (await Promise.all(writes)).flat() };
   }
 
-  /** One script call; if the script cache was flushed (Valkey restart), it is loaded and the call replayed (idempotent). */
-  private async call([keys, args]: [string[], (string | number)[]]): Promise<number[]> {
-    const [flags] = await execIdempotent(this.valkey.command, [MATERIALIZE], (pipeline) =>
-      MATERIALIZE.queue(pipeline, keys, args),
-    );
-    return (flags as number[]).map(Number);
+  /**
+   * Script calls of at most ROWS_PER_CALL rows of one hash slot each (one group when not clustered), in one pipeline.
+   * On a cluster the rows' slots are listed in the view's slot list before the rows are written and again after (see
+   * FeatureRowIndex.purgeSlots); both are idempotent, as the writes are.
+   */
+  private async writeRows(view: FeatureView, rows: PackedRow[]): Promise<number[]> {
+    const calls: [string[], (string | number)[]][] = [];
+    for (const group of groupBySlot(rows, (row) => row.key, this.valkey.clustered)) {
+      const index = this.index.indexFor(view.name, group[0].key);
+      for (let at = 0; at < group.length; at += ROWS_PER_CALL) {
+        const chunk = group.slice(at, at + ROWS_PER_CALL);
+        calls.push([
+          [index, ...chunk.map((row) => row.key)],
+          [view.ttl_seconds, view.name, ...chunk.map((row) => row.packed)],
+        ]);
+      }
+    }
+    const rowKeys = this.valkey.clustered ? rows.map((row) => row.key) : [];
+    await this.index.listSlots(view.name, rowKeys);
+    // If the script cache was flushed (Valkey restart), it is loaded and the pipeline replayed (idempotent).
+    const replies = await execIdempotent(this.valkey.command, [MATERIALIZE], (pipeline) => {
+      for (const [keys, args] of calls) MATERIALIZE.queue(pipeline, keys, args);
+    });
+    await this.index.listSlots(view.name, rowKeys);
+    return (replies as number[][]).flat().map(Number);
   }
+}
+
+interface PackedRow {
+  /** fs:v1:{view}:{entity_id} */
+  key: string;
+  /** The row as materialize.lua's argument (packRow). */
+  packed: string;
 }
 
 interface ParsedRow {

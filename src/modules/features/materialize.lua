@@ -1,7 +1,8 @@
 -- Compare-and-write of a chunk of feature rows of one view: a row never goes back in time, whoever writes. Rows are
 -- ordered by (event time, stream entry id): of two entries with the same event time the later-written one wins, so
 -- racing materializers agree whatever order their calls run in.
--- KEYS[1] fs:index:{view}; KEYS[2..] fs:v1:{view}:{entity_id}, one per row.
+-- KEYS[1] fs:index:{view}; KEYS[2..] fs:v1:{view}:{entity_id}, one per row. On a Valkey Cluster every row of a call is
+-- in one hash slot and KEYS[1] is that slot's index of the view, fs:index:{view}:{tag} (see feature-row-index.ts).
 -- ARGV[1] ttl s (0 = no expiry); ARGV[2] view; then one per row: a JSON array of strings, [event time (epoch s),
 -- stream entry id, entity id, number of null features, null feature, ..., field, value, ...], values already in their
 -- stored text (cjson decodes in C); a null feature's field is deleted. Every row written gets `_enc` = `text`.

@@ -2,6 +2,8 @@ import { BadRequestException, Injectable, NotFoundException } from '@nestjs/comm
 import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
+import { execIdempotent } from '../../valkey/pipeline.js';
+import { groupBySlot } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import {
   decodeValue,
@@ -157,17 +159,17 @@ export class OnlineFeaturesService {
 
     const keys = this.valkey.keys;
     const plan = [...reads.values()];
-    const rowKeys: string[] = [];
-    const args: (string | number)[] = [];
-    for (const read of plan) {
+    const rowReads: RowRead[] = [];
+    plan.forEach((read, r) => {
       const columns = read.joinKeys.map((key) => request.entities[key]);
       for (let row = 0; row < rows; row++) {
-        rowKeys.push(keys.featureRow(read.view.name, entityIdOf(columns.map((column) => column[row]))));
+        rowReads.push({
+          read: r,
+          key: keys.featureRow(read.view.name, entityIdOf(columns.map((column) => column[row]))),
+        });
       }
-      args.push(rows, read.features.length + 2, ...read.features, ENCODING_FIELD, UPDATED_AT_FIELD);
-    }
-    // One script call whatever the number of entities and views: one round trip, one command for the client to parse.
-    const replies = (await ONLINE_READ.run(this.reads, rowKeys, args)) as (string | null)[][];
+    });
+    const replies = await this.fetch(plan, rowReads);
 
     const results: OnlineColumnDto[] = names.map(() => ({ values: [], statuses: [], event_timestamps: [] }));
     joinKeys.forEach((key, c) => {
@@ -212,4 +214,41 @@ export class OnlineFeaturesService {
       if (count > 0) this.metrics.onlineValues.labels(status).inc(count);
     return { metadata: { feature_names: names }, results };
   }
+
+  /**
+   * The HMGET reply of each row, in the order of `cells` (rows grouped by view, as `plan` is). Standalone: one script
+   * call whatever the number of entities and views — one round trip, one command for the client to parse. On a
+   * cluster the rows spread over slots: one call per slot, pipelined (sent to every node at once).
+   */
+  private async fetch(plan: ViewRead[], cells: RowRead[]): Promise<(string | null)[][]> {
+    const groups = groupBySlot(cells, (cell) => cell.key, this.valkey.clustered);
+    const calls = groups.map((group) => {
+      const args: (string | number)[] = [];
+      // Within a group the cells keep their order, so rows of one view are consecutive: one ARGV section per run.
+      for (let at = 0; at < group.length;) {
+        const read = group[at].read;
+        let end = at;
+        while (end < group.length && group[end].read === read) end++;
+        const { features } = plan[read];
+        args.push(end - at, features.length + 2, ...features, ENCODING_FIELD, UPDATED_AT_FIELD);
+        at = end;
+      }
+      return { keys: group.map((cell) => cell.key), args };
+    });
+    if (calls.length === 1) return (await ONLINE_READ.run(this.reads, calls[0].keys, calls[0].args)) as Reply;
+    const replies = (await execIdempotent(this.reads, [ONLINE_READ], (pipeline) => {
+      for (const { keys, args } of calls) ONLINE_READ.queue(pipeline, keys, args);
+    })) as Reply[];
+    const byCell = new Map<RowRead, (string | null)[]>();
+    groups.forEach((group, g) => group.forEach((cell, i) => byCell.set(cell, replies[g][i])));
+    return cells.map((cell) => byCell.get(cell) as (string | null)[]);
+  }
+}
+
+type Reply = (string | null)[][];
+
+/** One row to read: the view's place in the plan, and its key. */
+interface RowRead {
+  read: number;
+  key: string;
 }

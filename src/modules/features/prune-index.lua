@@ -1,6 +1,7 @@
 -- Removes from a view's index the entities whose row is gone (expired by its TTL), in one step with respect to the
 -- materializer's writes: a row written again is in the index again.
--- KEYS[1] fs:index:{view}; ARGV[1] row key head (`fs:v1:{view}:`); ARGV[2..] entity ids from the index.
+-- KEYS[1] fs:index:{view} (on a cluster fs:index:{view}:{tag}, which lists only rows of its own slot, so the row keys
+-- built here are in the script's slot); ARGV[1] row key head (`fs:v1:{view}:`); ARGV[2..] entity ids from the index.
 -- Returns how many were removed.
 local gone = {}
 for i = 2, #ARGV do
