@@ -26,6 +26,7 @@ const SCENARIOS: [string, () => Promise<Scenario>][] = [
   ['tokens', async () => (await import('./tokens.js')).run],
   ['auth', async () => (await import('./auth.js')).run],
   ['metrics-overhead', async () => (await import('./metrics-overhead.js')).run],
+  ['tracing', async () => (await import('./tracing.js')).run],
 ];
 
 /** latest.json's names (issue 7) for the scenarios' own keys. */
