@@ -229,8 +229,18 @@ describe('OpenTelemetry off (no OTLP endpoint set)', () => {
 
   it('serves no exemplar: the latency histograms record without a trace', async () => {
     expect((await json(`${app.url}/articles`, { body: article(5) })).status).toBe(202);
+    expect((await json(`${app.url}/users/obs-1/feed`)).status).toBe(200);
+    expect((await json(`${app.url}/no-such-route`)).status).toBe(404);
     const text = await (await fetch(`${app.url}/metrics`, { headers: { accept: OPENMETRICS_ACCEPT } })).text();
-    expect(text).toMatch(/^skein_http_request_duration_seconds_count\{[^}]*route="\/articles"[^}]*\} [1-9]/m);
+    // Route templates, never the paths asked for.
+    for (const series of [
+      'method="POST",route="/articles",status="202"',
+      'method="GET",route="/users/:uid/feed",status="200"',
+      'method="GET",route="other",status="404"',
+    ]) {
+      expect(text).toContain(`skein_http_request_duration_seconds_count{${series}} `);
+    }
+    expect(text).not.toContain('obs-1');
     expect(exemplars(text)).toEqual([]);
   });
 });

@@ -23,7 +23,8 @@ export function markRoute(req: IncomingMessage, path: string): void {
  */
 function routeOf(req: RoutedRequest): string {
   const path = req[ROUTE] ?? req.route?.path;
-  return typeof path === 'string' ? path : 'other';
+  // A wildcard template (`{/*splat}`) is middleware mounted on every path (the request logger), not a route.
+  return typeof path === 'string' && !path.includes('*') ? path : 'other';
 }
 
 /** Times every request the HTTP server answers into `skein_http_request_duration_seconds`. */
