@@ -6,6 +6,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from './auth/access.decorator.js';
 import { HeaderedExceptionFilter } from './http/headered-exception.filter.js';
+import { HttpMetrics } from './metrics/http-metrics.js';
 import { CORS_EXPOSED_HEADERS, requireJsonBodies, securityHeaders } from './http/hardening.js';
 import { AppValidationPipe } from './http/validation.pipe.js';
 import { AppConfig } from './config/config.js';
@@ -97,6 +98,10 @@ export class ListenError extends Error {
  * installed before, a SIGTERM during a start that waits on Valkey would wait with it instead of ending the process.
  */
 export async function startApp(app: NestExpressApplication, config: AppConfig): Promise<void> {
+  // Initialised first: the fast routes and Socket.IO wrap the server's request listeners as it initialises, and the
+  // HTTP timer goes ahead of them all.
+  await app.init();
+  app.get(HttpMetrics).observe(app.getHttpServer());
   try {
     await app.listen(config.env.PORT, config.env.HOST);
   } catch (error) {

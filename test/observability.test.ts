@@ -59,6 +59,7 @@ const CATALOGUE: { name: string; worked: boolean }[] = [
   { name: 'skein_feed_rebuilds_total', worked: false },
   { name: 'skein_feed_live_items_total', worked: true },
   { name: 'skein_feed_backlog', worked: true },
+  { name: 'skein_http_request_duration_seconds', worked: true },
   { name: 'skein_socket_connections', worked: true },
   { name: 'skein_feed_sockets_dropped_total', worked: false },
   { name: 'skein_connections_refused_total', worked: false },

@@ -7,6 +7,23 @@ import { TestValkey } from './support/valkey.js';
 
 const STAGES = ['skein.ingest', 'skein.classify', 'skein.enrich', 'skein.fanout'];
 
+/** What Prometheus sends when it scrapes. */
+const OPENMETRICS_ACCEPT =
+  'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1';
+
+interface Exemplar {
+  family: string;
+  labels: string;
+  traceId: string;
+}
+
+/** The exemplars of an OpenMetrics exposition's histogram buckets: `name_bucket{labels} n # {trace_id="…"} v ts`. */
+function exemplars(text: string): Exemplar[] {
+  return [...text.matchAll(/^(\w+)_bucket\{([^}]*)\} \S+ # \{trace_id="([0-9a-f]{32})"\} \S+ \S+$/gm)].map(
+    ([, family, labels, traceId]) => ({ family, labels, traceId }),
+  );
+}
+
 function article(i: number): Record<string, string> {
   return {
     id: `traced-${i}-${randomBytes(3).toString('hex')}`,
@@ -133,6 +150,46 @@ describe('OpenTelemetry: one trace per article across the four stages and two pr
     expect(generate.attributes['skein.stream']).toBe('llm:requests');
   });
 
+  it('puts trace ids as exemplars on the HTTP and stage latency histograms, in the OpenMetrics format only', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const res = await json<{ id: string }>(`${api.url}/articles`, {
+      body: article(4),
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    });
+    expect(res.status).toBe(202);
+    await stageSpans(receiver, res.body.id);
+
+    const scrape = await fetch(`${api.url}/metrics`, { headers: { accept: OPENMETRICS_ACCEPT } });
+    expect(scrape.headers.get('content-type')).toMatch(/^application\/openmetrics-text; version=1\.0\.0/);
+    const text = await scrape.text();
+    expect(text.endsWith('# EOF\n')).toBe(true);
+    const found = exemplars(text);
+    const received = new Set(receiver.spans.map((span) => span.traceId));
+
+    const ingest = found.filter((e) => e.family === 'skein_http_request_duration_seconds');
+    // This request's bucket holds its trace unless a later /articles request of the same duration took its place.
+    expect(ingest.filter((e) => e.labels.includes('route="/articles"')).map((e) => e.traceId)).toContain(traceId);
+    for (const stage of ['classify', 'enrich']) {
+      const ofStage = found.filter(
+        (e) => e.family === 'skein_stage_batch_duration_seconds' && e.labels.includes(`stage="${stage}"`),
+      );
+      expect(ofStage.length).toBeGreaterThan(0);
+      // Each points to a trace the receiver got, holding that stage's span.
+      for (const { traceId: id } of ofStage) {
+        expect(received.has(id)).toBe(true);
+        expect(receiver.inTrace(id).map((span) => span.name)).toContain(`skein.${stage}`);
+      }
+    }
+    // Never a label per trace.
+    expect(text).not.toMatch(/^skein_\w+\{[^}]*trace_id=/m);
+
+    const plain = await fetch(`${api.url}/metrics`);
+    expect(plain.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const plainText = await plain.text();
+    expect(plainText).toContain('skein_stage_processed_total{stage="classify"}');
+    expect(plainText).not.toContain('trace_id');
+  });
+
   it('writes the stage span’s traceparent into every stream entry', async () => {
     const client = valkey.client();
     for (const stream of ['news_raw', 'classified_stream', 'enriched_stream']) {
@@ -168,5 +225,22 @@ describe('OpenTelemetry off (no OTLP endpoint set)', () => {
       const [[, flat]] = await client.xrange(stream, '-', '+');
       expect(flat).not.toContain('traceparent');
     }
+  });
+
+  it('serves no exemplar: the latency histograms record without a trace', async () => {
+    expect((await json(`${app.url}/articles`, { body: article(5) })).status).toBe(202);
+    expect((await json(`${app.url}/users/obs-1/feed`)).status).toBe(200);
+    expect((await json(`${app.url}/no-such-route`)).status).toBe(404);
+    const text = await (await fetch(`${app.url}/metrics`, { headers: { accept: OPENMETRICS_ACCEPT } })).text();
+    // Route templates, never the paths asked for.
+    for (const series of [
+      'method="POST",route="/articles",status="202"',
+      'method="GET",route="/users/:uid/feed",status="200"',
+      'method="GET",route="other",status="404"',
+    ]) {
+      expect(text).toContain(`skein_http_request_duration_seconds_count{${series}} `);
+    }
+    expect(text).not.toContain('obs-1');
+    expect(exemplars(text)).toEqual([]);
   });
 });

@@ -7,7 +7,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Prometheus metrics (prefix skein_), served by every replica */
+    /**
+     * Prometheus metrics (prefix skein_), served by every replica
+     * @description The Prometheus text format by default; the OpenMetrics text format, which carries trace ids as exemplars on the latency histograms, when the Accept header prefers application/openmetrics-text (as Prometheus sends it).
+     */
     get: operations['metricsScrape'];
     put?: never;
     post?: never;

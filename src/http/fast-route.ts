@@ -16,6 +16,7 @@ import type { AccessRule } from '../auth/access-rule.js';
 import type { AccessService } from '../auth/access.service.js';
 import type { AppConfig } from '../config/config.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
+import { markRoute } from '../metrics/http-metrics.js';
 import { assertBodyDepth } from './body-depth.js';
 import { dtoInstance } from './dto-instance.js';
 import { corsHeaders, SECURITY_HEADERS, unsupportedBody, unsupportedMediaTypeBody } from './hardening.js';
@@ -89,6 +90,7 @@ export abstract class FastRoute<Dto extends object> implements OnApplicationBoot
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    markRoute(req, this.path);
     // The answers Express would give: its security headers, its CORS headers, its 415.
     const cors = corsHeaders(this.config.corsOrigins, req.headers.origin);
     const unsupported = unsupportedBody(req);

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { HttpMetrics } from './http-metrics.js';
 import { MetricsController } from './metrics.controller.js';
 import { Metrics } from './metrics.service.js';
 
@@ -9,7 +10,7 @@ import { Metrics } from './metrics.service.js';
  * the ESM-only Nest 12 packages, which Jest cannot load on Node 20, so its controller and providers are written here.)
  */
 @Global()
-@Module({ controllers: [MetricsController], providers: [Metrics], exports: [Metrics] })
+@Module({ controllers: [MetricsController], providers: [Metrics, HttpMetrics], exports: [Metrics, HttpMetrics] })
 export class MetricsModule {
   constructor() {
     // Process metrics once per process (heap, event-loop lag, GC), under the same prefix.

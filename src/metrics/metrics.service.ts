@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, register } from 'prom-client';
+import { Counter, Gauge, Histogram, register, type LabelValues } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -20,6 +20,44 @@ export function histogram(name: string, help: string, labelNames: string[] = [],
 }
 
 /**
+ * A latency histogram whose observations can carry the trace they were made in as an exemplar `{trace_id}`, shown in
+ * the OpenMetrics exposition only (src/metrics/exposition.ts). Record into it with `observeLatency`: on a histogram
+ * with exemplars prom-client takes only the object form of `observe`, so `observe(labels, value)` and
+ * `labels(...).startTimer()` throw.
+ */
+export function tracedHistogram(
+  name: string,
+  help: string,
+  labelNames: string[],
+  buckets = LATENCY_BUCKETS,
+): Histogram {
+  const existing = register.getSingleMetric(name) as Histogram | undefined;
+  if (existing) return existing;
+  // prom-client refuses exemplars on a metric of a Prometheus-format registry when it is built, never later: built
+  // with no registry, then registered on the global one, whose default exposition stays the Prometheus text format.
+  const created = new Histogram({ name, help, labelNames, buckets, enableExemplars: true, registers: [] });
+  register.registerMetric(created);
+  return created;
+}
+
+/**
+ * One observation of a `tracedHistogram`, with the sampled trace it belongs to as its exemplar when there is one. The
+ * trace id is an exemplar, never a label: a label per trace would grow the series without bound.
+ */
+export function observeLatency(
+  histogram: Histogram,
+  labels: LabelValues<string>,
+  seconds: number,
+  traceId: string | undefined,
+): void {
+  histogram.observe(
+    traceId === undefined
+      ? { labels, value: seconds }
+      : { labels, value: seconds, exemplarLabels: { trace_id: traceId } },
+  );
+}
+
+/**
  * The shared metric catalogue (prefix `skein_`): the engine's, Valkey's and the families several modules record into;
  * a module's own families are its own injectable catalogue (FeedsMetrics, FeatureMetrics, ...). Labels hold only bounded values — stage, stream family, group,
  * topic, outcome — never a user, article, entity or stream id.
@@ -36,7 +74,10 @@ export class Metrics {
     'stage',
   ]);
   readonly stageFailed = counter('skein_stage_failed_total', 'Entry deliveries whose handling failed', ['stage']);
-  readonly stageDuration = histogram('skein_stage_batch_duration_seconds', 'Stage handler time per batch', ['stage']);
+  /** Exemplar: the trace of one article of the batch (observeLatency). */
+  readonly stageDuration = tracedHistogram('skein_stage_batch_duration_seconds', 'Stage handler time per batch', [
+    'stage',
+  ]);
   readonly stageBatchSize = histogram(
     'skein_stage_batch_size',
     'Entries per batch handed to a stage',
@@ -99,6 +140,14 @@ export class Metrics {
     'kind',
     'provider',
   ]);
+
+  // HTTP (every request the server answers, fast routes included; src/metrics/http-metrics.ts)
+  /** Exemplar: the request's trace (observeLatency). */
+  readonly httpRequestDuration = tracedHistogram(
+    'skein_http_request_duration_seconds',
+    'HTTP requests from arrival to the end of the answer, by route template and status',
+    ['method', 'route', 'status'],
+  );
 
   // Socket.IO (both gateways, labelled by namespace)
   readonly socketConnections = gauge('skein_socket_connections', 'Open Socket.IO connections by namespace', [

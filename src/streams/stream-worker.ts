@@ -2,11 +2,11 @@ import { Logger } from '@nestjs/common';
 import type { Valkey } from 'iovalkey';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Metrics } from '../metrics/metrics.service.js';
+import { observeLatency, type Metrics } from '../metrics/metrics.service.js';
 import type { Keys } from '../valkey/keys.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
-import { StageSpan, TRACEPARENT_FIELD } from '../tracing/stage-span.js';
+import { firstSampledTrace, StageSpan, TRACEPARENT_FIELD } from '../tracing/stage-span.js';
 import { tracingOn } from '../tracing/tracing.js';
 import { appendDeadLetter, deadLetterFields } from './dead-letter.js';
 import { fieldsFromArray, ReplicaStopping, type Fields, type StreamEntry, type StreamStage } from './stream-entry.js';
@@ -363,7 +363,7 @@ export class StreamWorker {
     const failures: Failure[] = [];
     const rejected: Failure[] = [];
     const givenUp: StreamEntry[] = [];
-    const stopTimer = this.metrics.stageDuration.labels(this.name).startTimer();
+    const started = performance.now();
     this.metrics.stageBatchSize.labels(this.name).observe(entries.length);
     // A batch in hand longer than the claim time (a long generation, a slow model) stays ours while we are alive.
     const keepalive = setInterval(
@@ -404,7 +404,9 @@ export class StreamWorker {
     } finally {
       clearInterval(keepalive);
     }
-    stopTimer();
+    // Its exemplar: the trace of the batch's first sampled article.
+    const traceId = spans ? firstSampledTrace(spans.byId.values()) : undefined;
+    observeLatency(this.metrics.stageDuration, { stage: this.name }, (performance.now() - started) / 1000, traceId);
     if (spans) this.endSpans(spans.byId, [...rejected, ...failures], givenUp);
 
     if (done.length > 0) {

@@ -1,4 +1,14 @@
-import { context, propagation, ROOT_CONTEXT, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Context,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api';
 
 /** The stream entry field that carries an article's trace from stage to stage: a W3C traceparent. */
 export const TRACEPARENT_FIELD = 'traceparent';
@@ -39,6 +49,11 @@ export class StageSpan {
     return this.span.spanContext().traceId;
   }
 
+  /** Its trace id when the span is sampled (exported): the id an exemplar may point to; else undefined. */
+  get sampledTraceId(): string | undefined {
+    return sampledTraceId(this.span.spanContext());
+  }
+
   set(name: string, value: string | number | boolean): this {
     this.span.setAttribute(name, value);
     return this;
@@ -59,4 +74,24 @@ export function activeTraceparent(): string | undefined {
   const carrier: Record<string, string> = {};
   propagation.inject(context.active(), carrier);
   return carrier[TRACEPARENT_FIELD];
+}
+
+/** The trace id of the active span when it is sampled (an HTTP request's, with tracing on); else undefined. */
+export function activeTraceId(): string | undefined {
+  const span = trace.getActiveSpan();
+  return span ? sampledTraceId(span.spanContext()) : undefined;
+}
+
+/** The trace id of the first sampled span among `spans` (a batch's): the exemplar of a measure they share. */
+export function firstSampledTrace(spans: Iterable<StageSpan>): string | undefined {
+  for (const span of spans) {
+    const traceId = span.sampledTraceId;
+    if (traceId !== undefined) return traceId;
+  }
+  return undefined;
+}
+
+function sampledTraceId(span: SpanContext): string | undefined {
+  // An unsampled span is never exported: an exemplar pointing to it would lead nowhere.
+  return (span.traceFlags & TraceFlags.SAMPLED) !== 0 ? span.traceId : undefined;
 }
