@@ -2,7 +2,7 @@
  * The end-to-end suites that run a second time on a local 3-primary Valkey Cluster (the `cluster` project: they start
  * their Valkey with `startStore`, test/support/topology.ts). A suite listed here must pass on both topologies.
  */
-const CLUSTER_SUITES = [];
+const CLUSTER_SUITES = ['test/stream-engine.test.ts', 'test/dead-letters.test.ts', 'test/auth.replicas.test.ts'];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
 const base = {
@@ -12,7 +12,6 @@ const base = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  testTimeout: 60000,
 };
 
 export default {
@@ -30,6 +29,8 @@ export default {
       setupFiles: ['<rootDir>/test/support/on-cluster.ts'],
     },
   ],
+  // A global option: jest ignores it inside a project (which left every test at the default 5 s).
+  testTimeout: 60000,
   // Stray handles of a finished test file must not keep the run alive.
   forceExit: true,
 };
