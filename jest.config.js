@@ -2,7 +2,12 @@
  * The end-to-end suites that run a second time on a local 3-primary Valkey Cluster (the `cluster` project: they start
  * their Valkey with `startStore`, test/support/topology.ts). A suite listed here must pass on both topologies.
  */
-const CLUSTER_SUITES = ['test/stream-engine.test.ts', 'test/dead-letters.test.ts', 'test/auth.replicas.test.ts'];
+const CLUSTER_SUITES = [
+  'test/stream-engine.test.ts',
+  'test/dead-letters.test.ts',
+  'test/auth.replicas.test.ts',
+  'test/socket-adapter.test.ts',
+];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
 const base = {
