@@ -6,6 +6,10 @@ const CLUSTER_SUITES = [
   'test/features.test.ts',
   'test/features.seed-reader.test.ts',
   'test/limits.features.test.ts',
+  'test/stream-engine.test.ts',
+  'test/dead-letters.test.ts',
+  'test/auth.replicas.test.ts',
+  'test/socket-adapter.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
@@ -34,6 +38,7 @@ export default {
     },
   ],
   // A global option (ignored inside projects).
+  // A global option: jest ignores it inside a project (which left every test at the default 5 s).
   testTimeout: 60000,
   // Stray handles of a finished test file must not keep the run alive.
   forceExit: true,

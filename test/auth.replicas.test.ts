@@ -5,20 +5,21 @@ import { join } from 'node:path';
 import { configError } from './support/config.js';
 import { eventually, json } from './support/app.js';
 import { spawnApp, type AppProcess } from './support/process.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 const ADMIN_KEY = 'replicas-admin-key-0123456789abcdef';
 const admin = { authorization: `Bearer ${ADMIN_KEY}` };
 
-describe('access across replicas: one key table, one budget', () => {
-  let valkey: TestValkey;
+describe(`access across replicas: one key table, one budget (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let a: AppProcess;
   let b: AppProcess;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     const env = {
       VALKEY_URL: valkey.url,
+      ...valkey.env,
       AUTH_DISABLED: 'false',
       AUTH_ADMIN_KEY: ADMIN_KEY,
       ROLES: 'api,llm',
@@ -113,11 +114,11 @@ describe('access across replicas: one key table, one budget', () => {
   });
 });
 
-describe('access at start', () => {
-  let valkey: TestValkey;
+describe(`access at start (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
   });
 
   afterAll(async () => {
@@ -129,7 +130,7 @@ describe('access at start', () => {
       'AUTH_DISABLED=true is refused with HOST="0.0.0.0"',
     );
     const failed = await spawnApp(
-      { VALKEY_URL: valkey.url, AUTH_DISABLED: 'true', HOST: '0.0.0.0' },
+      { VALKEY_URL: valkey.url, ...valkey.env, AUTH_DISABLED: 'true', HOST: '0.0.0.0' },
       { waitHealthy: false },
     );
     expect(await failed.exited).toBe(2);
@@ -141,6 +142,7 @@ describe('access at start', () => {
     const file = join(dir, 'admin-key');
     const app = await spawnApp({
       VALKEY_URL: valkey.url,
+      ...valkey.env,
       AUTH_DISABLED: 'false',
       AUTH_ADMIN_KEY_FILE: file,
       LOG_LEVEL: 'info',
@@ -161,6 +163,7 @@ describe('access at start', () => {
     const token = 'metrics-token-0123456789';
     const app = await spawnApp({
       VALKEY_URL: valkey.url,
+      ...valkey.env,
       AUTH_DISABLED: 'false',
       AUTH_ADMIN_KEY: ADMIN_KEY,
       METRICS_TOKEN: token,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface DeadLetter {
   id: string;
@@ -20,15 +20,15 @@ interface Page {
 
 const VIEW = { name: 'profile', entity: 'user', ttl_seconds: 3600, features: [{ name: 'age', type: 'INT' }] };
 
-describe('dead letters: read, replay, discard', () => {
-  let valkey: TestValkey;
+describe(`dead letters: read, replay, discard (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
   let client: Valkey;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     client = valkey.client();
-    app = await startTestApp(valkey.url, { ROLES: 'all' });
+    app = await startTestApp(valkey.url, { ...valkey.env, ROLES: 'all' });
     expect(
       (await json(`${app.url}/features/entities`, { body: { name: 'user', join_keys: ['user_id'] } })).status,
     ).toBe(201);
@@ -113,6 +113,38 @@ describe('dead letters: read, replay, discard', () => {
       return body.length === 3 && body.entries[2].id !== first.entries[1].id ? body : undefined;
     });
     expect(again.entries.map((entry) => entry.fields.id)).toEqual(['bad id 1', 'bad id 3', 'bad id 2']);
+  });
+
+  it('appends a dead letter once when two replays of it run at the same time', async () => {
+    const before = await page('classify');
+    const [target] = before.entries;
+    const length = Number(await client.xlen('news_raw'));
+    const replays = await Promise.all(
+      [0, 1].map(() =>
+        json<{ replayed: number; not_replayed: { reason: string }[] }>(`${app.url}/dead-letters/classify/replay`, {
+          body: { ids: [target.id] },
+        }),
+      ),
+    );
+    expect(replays.map((replay) => replay.body.replayed).sort()).toEqual([0, 1]);
+    expect(Number(await client.xlen('news_raw'))).toBe(length + 1);
+    // Still a bad id: dead-lettered again, once.
+    await eventually(async () => (await page('classify')).length === before.length);
+  });
+
+  it('leaves a dead letter whose replay died midway (its mark held) in place, and replays it once the mark lapses', async () => {
+    const [target] = (await page('classify')).entries;
+    // What a replay that appended the entry and died before deleting it leaves: the mark, for REPLAYING_MS.
+    await client.set(`dlq_replaying:{dlq:classify}:${target.id}`, '1', 'PX', 300);
+    const busy = await json(`${app.url}/dead-letters/classify/replay`, { body: { ids: [target.id] } });
+    expect(busy.body).toEqual({
+      replayed: 0,
+      not_replayed: [{ id: target.id, reason: 'being replayed by another request' }],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const replay = await json(`${app.url}/dead-letters/classify/replay`, { body: { ids: [target.id] } });
+    expect(replay.body).toEqual({ replayed: 1, not_replayed: [] });
+    expect(await client.exists(`dlq_replaying:{dlq:classify}:${target.id}`)).toBe(0);
   });
 
   it('deletes one dead letter, then all of them', async () => {
@@ -210,16 +242,17 @@ describe('dead letters: read, replay, discard', () => {
   });
 });
 
-describe('dead letters are never evicted', () => {
-  let valkey: TestValkey;
+describe(`dead letters are never evicted (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
   let client: Valkey;
   const FILLERS = 100000;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     client = valkey.client();
     app = await startTestApp(valkey.url, {
+      ...valkey.env,
       ROLES: 'all',
       DEAD_LETTER_MAXLEN: String(FILLERS + 2),
       STREAM_CLAIM_IDLE_MS: '300',

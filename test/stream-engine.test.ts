@@ -1,9 +1,11 @@
 import { ReplicaStopping, type StageOutcome, type StreamEntry, type StreamStage } from '../src/streams/stream-entry.js';
+import { appendDeadLetter, deadLetterFields } from '../src/streams/dead-letter.js';
 import type { StreamWorkerOptions } from '../src/streams/stream-worker.js';
+import type { Valkey } from 'iovalkey';
 import type { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually } from './support/app.js';
 import { EngineFixture, range } from './support/engine.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 const OPTIONS: StreamWorkerOptions = {
   consumerBase: 'test',
@@ -36,12 +38,14 @@ class RecordingStage implements StreamStage {
   }
 }
 
-describe('stream-worker engine', () => {
-  let server: TestValkey;
+describe(`stream-worker engine (${TOPOLOGY})`, () => {
+  let store: TestStore;
+  let admin: Valkey;
   const engine = new EngineFixture(
-    () => server.url,
-    () => server.client(),
+    () => store.url,
+    () => admin,
     OPTIONS,
+    () => store.env,
   );
   const service = (): ValkeyService => engine.service();
   const worker = engine.worker.bind(engine);
@@ -49,13 +53,14 @@ describe('stream-worker engine', () => {
   const outputs = engine.outputs.bind(engine);
 
   beforeAll(async () => {
-    server = await TestValkey.start();
+    store = await startStore();
+    admin = store.client();
   });
 
   afterEach(() => engine.reset());
 
   afterAll(async () => {
-    await server.stop();
+    await store.stop();
   });
 
   it('processes every entry once and acknowledges it', async () => {
@@ -64,12 +69,12 @@ describe('stream-worker engine', () => {
     await worker(stage, valkey).start();
     await produce('s:basic', 50);
     await eventually(async () => (await outputs('basic')).length === 50);
-    await eventually(async () => Number((await server.client().xpending('s:basic', 'g'))[0]) === 0);
+    await eventually(async () => Number((await admin.xpending('s:basic', 'g'))[0]) === 0);
     expect(stage.handled).toHaveLength(50);
   });
 
   it('hands the entries of a consumer that died before acking to another consumer after the claim idle time', async () => {
-    const client = server.client();
+    const client = admin;
     await produce('s:claim', 20);
     await client.xgroup('CREATE', 's:claim', 'g', '0');
     // A consumer reads everything and dies without acknowledging.
@@ -87,7 +92,7 @@ describe('stream-worker engine', () => {
 
   it('reclaims an idle entry of a dead consumer as soon as it starts, not one reclaim interval later', async () => {
     const claimIdleMs = 10000; // reclaims every 5 s after the first
-    const client = server.client();
+    const client = admin;
     await produce('s:early', 1);
     await client.xgroup('CREATE', 's:early', 'g', '0');
     const read = (await client.xreadgroup('GROUP', 'g', 'gone', 'STREAMS', 's:early', '>')) as [string, [string][]][];
@@ -113,7 +118,7 @@ describe('stream-worker engine', () => {
     expect(await outputs('poison')).toEqual(range(10).filter((n) => n !== 3));
 
     const dead = await eventually(async () => {
-      const entries = await server.client().xrange('dlq:poison', '-', '+');
+      const entries = await admin.xrange('dlq:poison', '-', '+');
       return entries.length === 1 ? entries : undefined;
     }, 15000);
     const fields = Object.fromEntries(
@@ -123,7 +128,7 @@ describe('stream-worker engine', () => {
     expect(fields.dlq_error).toContain('cannot handle 3');
     expect(Number(fields.dlq_deliveries)).toBe(OPTIONS.maxDeliveries);
     expect(fields.dlq_stream).toBe('s:poison');
-    await eventually(async () => Number((await server.client().xpending('s:poison', 'g'))[0]) === 0);
+    await eventually(async () => Number((await admin.xpending('s:poison', 'g'))[0]) === 0);
   });
 
   it('dead-letters at once an entry the stage rejects as unparseable', async () => {
@@ -136,18 +141,38 @@ describe('stream-worker engine', () => {
         }),
     };
     await worker(stage, valkey).start();
-    await server.client().xadd('s:reject', '*', 'n', 'bad');
+    await admin.xadd('s:reject', '*', 'n', 'bad');
     await produce('s:reject', 3);
     const dead = await eventually(async () => {
-      const entries = await server.client().xrange('dlq:reject', '-', '+');
+      const entries = await admin.xrange('dlq:reject', '-', '+');
       return entries.length === 1 ? entries : undefined;
     });
     expect(dead[0][1]).toEqual(expect.arrayContaining(['dlq_error', 'no title', 'n', 'bad']));
-    await eventually(async () => Number((await server.client().xpending('s:reject', 'g'))[0]) === 0);
+    await eventually(async () => Number((await admin.xpending('s:reject', 'g'))[0]) === 0);
+  });
+
+  it('writes a dead letter once when its acknowledgement failed and is retried, then acknowledges it', async () => {
+    const valkey = service();
+    await admin.xgroup('CREATE', 's:once', 'g', '0', 'MKSTREAM');
+    const id = await admin.xadd('s:once', '*', 'n', '7');
+    await admin.xreadgroup('GROUP', 'g', 'c', 'STREAMS', 's:once', '>');
+    const target = { dlq: 'dlq:once', written: valkey.keys.deadLetterWritten('once', 's:once', id!) };
+    const fields = deadLetterFields({ dlq_error: 'bad', dlq_stream: 's:once' }, { n: '7' });
+    // The acknowledgement fails after the dead letter was written (a key of the wrong type stands in for a lost
+    // connection to the stream's node): the entry stays pending, and its next delivery dead-letters it again.
+    await admin.set('s:not-a-stream', 'x');
+    const broken = { stream: 's:not-a-stream', group: 'g', id: id! };
+    await expect(appendDeadLetter(valkey.command, target, broken, fields, 0)).rejects.toThrow('WRONGTYPE');
+    expect(Number((await admin.xpending('s:once', 'g'))[0])).toBe(1);
+    const source = { stream: 's:once', group: 'g', id: id! };
+    expect(await appendDeadLetter(valkey.command, target, source, fields, 0)).toBe(true);
+    expect(await appendDeadLetter(valkey.command, target, source, fields, 0)).toBe(true);
+    expect(await admin.xlen('dlq:once')).toBe(1);
+    expect(Number((await admin.xpending('s:once', 'g'))[0])).toBe(0);
   });
 
   it('trims only entries every group has acknowledged when one group lags', async () => {
-    const client = server.client();
+    const client = admin;
     await produce('s:trim', 10);
     await client.xgroup('CREATE', 's:trim', 'lagging', '0');
     // The lagging group has read 6 entries and acknowledged only the first 2.
@@ -182,17 +207,26 @@ describe('stream-worker engine', () => {
     await w.start();
     await produce('s:shutdown', 5);
     await eventually(
-      () =>
-        stage.holdMs > 0 &&
-        server
-          .client()
-          .xpending('s:shutdown', 'g')
-          .then((p) => Number(p[0]) === 5),
+      () => stage.holdMs > 0 && admin.xpending('s:shutdown', 'g').then((p) => Number((p as [number])[0]) === 5),
     );
     await w.stop();
     expect(await outputs('shutdown')).toEqual(range(5));
-    expect(Number((await server.client().xpending('s:shutdown', 'g'))[0])).toBe(0);
+    expect(Number((await admin.xpending('s:shutdown', 'g'))[0])).toBe(0);
   });
+
+  it('wakes its readers blocked in XREADGROUP when it stops, rather than waiting out the block', async () => {
+    const blockMs = 20000;
+    const valkey = service();
+    const stage = new RecordingStage(valkey, { stage: 'wake', stream: 's:wake', group: 'g' });
+    const w = worker(stage, valkey, { blockMs });
+    await w.start();
+    // Readers blocked: their connections await replies.
+    await eventually(() => w.readerConnections.every((client) => valkey.waitingMs(client) > 0));
+    await new Promise((r) => setTimeout(r, 200));
+    const stoppedAt = Date.now();
+    await w.stop();
+    expect(Date.now() - stoppedAt).toBeLessThan(blockMs / 2);
+  }, 30000);
 
   it('hands an entry its stage gives up at stop (ReplicaStopping) to another consumer at once, not counted as a delivery', async () => {
     const claimIdleMs = 4000; // the other consumer reclaims every 2 s; without a hand-over it waits the full 4 s
@@ -230,8 +264,8 @@ describe('stream-worker engine', () => {
       { consumer: 'a', deliveries: 1 },
       { consumer: 'b', deliveries: 1 },
     ]);
-    await eventually(async () => Number((await server.client().xpending('s:handover', 'g'))[0]) === 0);
-    expect(await server.client().xlen('dlq:handover')).toBe(0);
+    await eventually(async () => Number((await admin.xpending('s:handover', 'g'))[0]) === 0);
+    expect(await admin.xlen('dlq:handover')).toBe(0);
   });
 
   it('splits the work between two consumers of one group, each entry handled once', async () => {
@@ -262,7 +296,7 @@ describe('stream-worker engine', () => {
     slow.holdMs = OPTIONS.claimIdleMs * 4;
     await worker(slow, a).start();
     await produce('s:long', 1);
-    await eventually(async () => Number((await server.client().xpending('s:long', 'g'))[0]) === 1);
+    await eventually(async () => Number((await admin.xpending('s:long', 'g'))[0]) === 1);
     // A second consumer joins while the first is mid-batch; its reclaim loop runs many times meanwhile.
     await worker(idle, b).start();
     await eventually(() => slow.handled.length === 1, 10000);

@@ -5,10 +5,13 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { execOrThrow } from '../valkey/pipeline.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
-import { ownFields } from './dead-letter.js';
+import { originalFields, ownFields } from './dead-letter.js';
 import { fieldsFromArray, LAST_ENTRY_ID, nextId, type Fields } from './stream-entry.js';
 
-const REDRIVE = LuaScript.from(new URL('./redrive.lua', import.meta.url));
+const TAKE = LuaScript.from(new URL('./redrive.lua', import.meta.url));
+/** How long a dead letter taken for a replay stays taken: a replay that died before deleting it is retried after. */
+const REPLAYING_MS = 60000;
+const GONE = 'gone meanwhile (replayed or deleted by another request)';
 /** Entries read and moved per step of a replay of a whole dead-letter stream. */
 const PAGE = 500;
 
@@ -39,6 +42,8 @@ export interface ReplayResult {
 }
 
 type RawEntry = [string, string[] | null];
+/** redrive.lua's answer per id: 0 gone, 1 being replayed by another request, 2 taken (with its fields). */
+type Taken = [0 | 1] | [2, string[]];
 
 /**
  * Reads, replays and discards the entries a stage dead-lettered (`dlq:{stage}`), so that once the cause is fixed (a
@@ -118,35 +123,54 @@ export class DeadLetterService {
   }
 
   /**
-   * One script call per stream of origin: each entry is appended there and deleted here atomically. An entry gone
-   * meanwhile (another request replayed or deleted it) is reported only when its id was asked for.
+   * Appends each entry to the stream it came from, then deletes it here: two steps, as the two streams may live in
+   * different slots of a cluster. The entries are first taken (marked as being replayed, in this stream's slot), so
+   * two requests never append one twice; one that dies between the steps leaves the dead letter to be replayed again
+   * (at least once: the stages are idempotent). An entry gone meanwhile (another request replayed or deleted it) is
+   * reported only when its id was asked for.
    */
   private async move(stage: string, entries: RawEntry[], result: ReplayResult, reportGone: boolean): Promise<void> {
-    const bySource = new Map<string, string[]>();
+    const { keys, command } = this.valkey;
+    const dlq = this.key(stage);
+    const ids: string[] = [];
     for (const [id, flat] of entries) {
-      const source = fieldsFromArray(flat)?.dlq_stream;
-      if (!source) {
-        result.not_replayed.push({ id, reason: 'no dlq_stream field: not dead-lettered by Skein' });
-        continue;
-      }
-      bySource.set(source, [...(bySource.get(source) ?? []), id]);
+      if (fieldsFromArray(flat)?.dlq_stream) ids.push(id);
+      else result.not_replayed.push({ id, reason: 'no dlq_stream field: not dead-lettered by Skein' });
     }
-    for (const [source, ids] of bySource) {
-      const [moved, kept] = (await REDRIVE.run(
-        this.valkey.command,
-        [this.valkey.keys.deadLetter(stage), this.valkey.keys.prefixed(source)],
-        ids,
-      )) as [string[], string[]];
-      for (const id of kept) result.not_replayed.push({ id, reason: 'no original fields' });
-      if (reportGone) {
-        const gone = new Set(ids);
-        for (const id of [...moved, ...kept]) gone.delete(id);
-        for (const id of gone)
-          result.not_replayed.push({ id, reason: 'gone meanwhile (replayed or deleted by another request)' });
+    if (ids.length === 0) return;
+    const marks = ids.map((id) => keys.deadLetterReplaying(stage, id));
+    const taken = (await TAKE.run(command, [dlq, ...marks], [REPLAYING_MS, ...ids])) as Taken[];
+    const appending: { id: string; source: string; fields: string[] }[] = [];
+    const release: string[] = [];
+    taken.forEach(([state, flat], i) => {
+      const id = ids[i];
+      if (state !== 2) {
+        if (reportGone)
+          result.not_replayed.push({ id, reason: state === 0 ? GONE : 'being replayed by another request' });
+        return;
       }
-      result.replayed += moved.length;
-      this.metrics.deadLettersReplayed.labels(stage).inc(moved.length);
-    }
+      release.push(marks[i]);
+      const fields = originalFields(flat ?? []);
+      const source = fieldsFromArray(flat ?? [])?.dlq_stream;
+      if (fields.length === 0 || !source) result.not_replayed.push({ id, reason: 'no original fields' });
+      else appending.push({ id, source, fields });
+    });
+    if (release.length === 0) return;
+    const pipeline = command.pipeline();
+    for (const { source, fields } of appending) pipeline.xadd(keys.prefixed(source), '*', ...fields);
+    const appended = appending.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+    const moved: string[] = [];
+    appending.forEach(({ id, source }, i) => {
+      const error = appended[i]?.[0];
+      if (error) result.not_replayed.push({ id, reason: `not appended to ${source}: ${error.message}` });
+      else moved.push(id);
+    });
+    // One slot (the dead-letter stream's): deleted with their marks, atomically.
+    const done = command.multi();
+    if (moved.length > 0) done.xdel(dlq, ...moved);
+    await execOrThrow(done.del(...release).exec());
+    result.replayed += moved.length;
+    this.metrics.deadLettersReplayed.labels(stage).inc(moved.length);
   }
 }
 

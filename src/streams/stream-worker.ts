@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { observeLatency, type Metrics } from '../metrics/metrics.service.js';
 import type { Keys } from '../valkey/keys.js';
 import { LuaScript } from '../valkey/lua-script.js';
+import { nodeOf } from '../valkey/slots.js';
 import type { ValkeyService } from '../valkey/valkey.service.js';
 import { firstSampledTrace, StageSpan, TRACEPARENT_FIELD } from '../tracing/stage-span.js';
 import { tracingOn } from '../tracing/tracing.js';
@@ -138,11 +139,15 @@ export class StreamWorker {
     this.running = false;
     for (const timer of this.timers) clearInterval(timer);
     // Wake readers blocked in XREADGROUP; CLIENT UNBLOCK returns an empty reply, so no entry is lost in flight.
-    await Promise.all(
-      this.readers
-        .filter((reader) => reader.id !== undefined)
-        .map((reader) => this.command.client('UNBLOCK', reader.id!).catch(() => undefined)),
-    );
+    // On a cluster, CLIENT UNBLOCK goes to the node the reader's id is from: the one that owns the stream's slot.
+    const node = nodeOf(this.command, this.stream);
+    if (node) {
+      await Promise.all(
+        this.readers
+          .filter((reader) => reader.id !== undefined)
+          .map((reader) => node.client('UNBLOCK', reader.id!).catch(() => undefined)),
+      );
+    }
     await Promise.allSettled(this.loops);
     await this.reclaiming;
     await Promise.all(
@@ -173,7 +178,13 @@ export class StreamWorker {
     const acks: Acks = { ids: [], runId: '' };
     while (this.running && !this.handingOver) {
       try {
-        reader.id ??= Number(await client.client('ID'));
+        // The id of the connection XREADGROUP blocks on (on a cluster, the one to the stream's node, once known).
+        if (reader.id === undefined) {
+          // A cluster client knows its slot map once connected.
+          if (!nodeOf(client, this.stream)) await client.ping();
+          const node = nodeOf(client, this.stream);
+          if (node) reader.id = Number(await node.client('ID'));
+        }
         if (this.redrain.delete(consumer)) drainAfter = '-';
         if (drainAfter !== undefined) {
           // Our own pending entries first: a restart under the same consumer name resumes where it stopped.
@@ -198,6 +209,8 @@ export class StreamWorker {
         // pending entries again instead of resending its acknowledgement.
         acks.ids.length = 0;
         drainAfter = '-';
+        // A new connection (a reconnect, a failover) has another id.
+        reader.id = undefined;
         await this.recover(error as Error);
       }
     }
@@ -485,10 +498,10 @@ export class StreamWorker {
   }
 
   /**
-   * Moves an entry to `dlq:{stage}` with the error and its original fields, and acknowledges it, atomically. The
-   * engine's `dlq_*` fields always win (an entry's own `dlq_*` field is kept as `dlq_field:{name}`). Nothing is ever
-   * evicted: with `dlq:{stage}` at DEAD_LETTER_MAXLEN the entry stays pending, counted and logged, and is offered
-   * again at its next reclaim.
+   * Moves an entry to `dlq:{stage}` with the error and its original fields, then acknowledges it (written once, see
+   * `appendDeadLetter`). The engine's `dlq_*` fields always win (an entry's own `dlq_*` field is kept as
+   * `dlq_field:{name}`). Nothing is ever evicted: with `dlq:{stage}` at DEAD_LETTER_MAXLEN the entry stays pending,
+   * counted and logged, and is offered again at its next reclaim.
    */
   private async deadLetter(failure: Failure, kind: 'rejected' | 'max_deliveries'): Promise<void> {
     const { entry, reason } = failure;
@@ -511,7 +524,8 @@ export class StreamWorker {
     const own = this.stage.replayFields?.(entry) ?? entry.fields;
     const cap = this.options.deadLetterMaxLen ?? 0;
     const source = { stream: this.stream, group: this.group, id: entry.id };
-    if (!(await appendDeadLetter(this.command, dlq, source, deadLetterFields(engine, own), cap))) {
+    const target = { dlq, written: this.keys.deadLetterWritten(this.name, this.stream, entry.id) };
+    if (!(await appendDeadLetter(this.command, target, source, deadLetterFields(engine, own), cap))) {
       this.metrics.deadLettersRefused.labels(this.name).inc();
       this.logger.error(
         `entry ${entry.id} NOT dead-lettered: ${dlq} holds DEAD_LETTER_MAXLEN=${cap} entries; it stays pending in ` +

@@ -1,3 +1,5 @@
+import { sameSlot } from './slots.js';
+
 /**
  * Every Valkey key name Skein uses, built in one place. Per-user keys keep literal braces around the user id
  * (`feed:{42}`) so that the keys of one user share a hash slot on a Valkey Cluster.
@@ -76,6 +78,17 @@ export class Keys {
   // Stream engine
   deadLetter(stage: string): string {
     return this.key(`dlq:${stage}`);
+  }
+  /**
+   * Set (expiring) once entry `id` of `stream` (prefixed) was written to `dlq:{stage}`: in the dead-letter stream's slot
+   * (its hash tag is that key, prefix included), so a retry after a failed acknowledgement does not write it twice.
+   */
+  deadLetterWritten(stage: string, stream: string, id: string): string {
+    return this.key(`${sameSlot(this.deadLetter(stage), 'dlq_written:')}:${this.unprefixed(stream)}:${id}`);
+  }
+  /** Held (expiring) while dead letter `id` of `dlq:{stage}` is being replayed; in that stream's slot. */
+  deadLetterReplaying(stage: string, id: string): string {
+    return this.key(`${sameSlot(this.deadLetter(stage), 'dlq_replaying:')}:${id}`);
   }
   /** `stream` is the prefixed stream key; the prefix is not repeated inside the lease key. */
   consumerLease(stream: string, group: string, consumer: string): string {

@@ -1,4 +1,5 @@
 import calculateSlot from 'cluster-key-slot';
+import type { Valkey } from 'iovalkey';
 
 /** The hash slot of a key on a Valkey Cluster (CRC16 of its hash tag, or of the whole key, mod 16384). */
 export function slotOf(key: string): number {
@@ -40,4 +41,23 @@ export function hashTag(key: string): string {
     if (close > open + 1) return key.slice(open + 1, close);
   }
   return key;
+}
+
+/**
+ * The connection that serves `key` now: the client itself on a single server; on a cluster, the cluster client's
+ * connection to the node that owns `key`'s slot, or undefined while the slot map is not known. For commands that act
+ * on a connection rather than a key (CLIENT ID of a blocking reader, then CLIENT UNBLOCK on that same node).
+ */
+export function nodeOf(client: Valkey, key: string): Valkey | undefined {
+  const cluster = client as unknown as ClusterInternals;
+  if (!cluster.isCluster) return client;
+  const owner = cluster.slots?.[slotOf(key)]?.[0];
+  return owner === undefined ? undefined : (cluster.connectionPool?.getInstanceByKey(owner) ?? undefined);
+}
+
+/** What `nodeOf` reads of iovalkey's Cluster: its slot map and per-node connections (not in its typings). */
+interface ClusterInternals {
+  isCluster?: boolean;
+  slots?: (string[] | undefined)[];
+  connectionPool?: { getInstanceByKey(key: string): Valkey | undefined };
 }

@@ -1,13 +1,14 @@
-import type { Valkey } from 'iovalkey';
+import type { Cluster, Valkey } from 'iovalkey';
 import { loadConfig } from '../../src/config/config.js';
 import { Metrics } from '../../src/metrics/metrics.service.js';
 import type { StreamStage } from '../../src/streams/stream-entry.js';
 import { StreamWorker, type StreamWorkerOptions } from '../../src/streams/stream-worker.js';
-import { ValkeyConnection, ValkeyService } from '../../src/valkey/valkey.service.js';
+import { clusterNodeUrls, ValkeyConnection, ValkeyService } from '../../src/valkey/valkey.service.js';
 
 /**
  * Stream workers over a real Valkey for the engine's tests: each worker with its own ValkeyService (as in its own
- * replica), entries produced as `n` = 0, 1, …, and stages whose output is the set `out:{stage}`.
+ * replica), entries produced as `n` = 0, 1, …, and stages whose output is the set `out:{stage}`. `env` is the store's
+ * (test/support/topology.ts): with VALKEY_CLUSTER_NODES in it the services are cluster clients.
  */
 export class EngineFixture {
   private readonly services: ValkeyService[] = [];
@@ -17,11 +18,21 @@ export class EngineFixture {
     private readonly url: () => string,
     private readonly admin: () => Valkey,
     private readonly defaults: StreamWorkerOptions,
+    private readonly storeEnv: () => Record<string, string> = () => ({}),
   ) {}
 
   service(url = this.url(), env: Record<string, string> = {}): ValkeyService {
-    const config = loadConfig({ VALKEY_URL: url, ...env });
-    const valkey = new ValkeyService(config, new ValkeyConnection(url), new Metrics());
+    const nodes = this.storeEnv().VALKEY_CLUSTER_NODES;
+    const config = loadConfig(nodes ? { ...this.storeEnv(), ...env } : { VALKEY_URL: url, ...env });
+    const connection = nodes
+      ? new ValkeyConnection('', undefined, undefined, {
+          nodes: clusterNodeUrls(nodes).map((node) => ({
+            host: new URL(node).hostname,
+            port: Number(new URL(node).port),
+          })),
+        })
+      : new ValkeyConnection(url);
+    const valkey = new ValkeyService(config, connection, new Metrics());
     this.services.push(valkey);
     return valkey;
   }
@@ -51,7 +62,8 @@ export class EngineFixture {
   async reset(): Promise<void> {
     await Promise.all(this.workers.splice(0).map((w) => w.stop()));
     await Promise.all(this.services.splice(0).map((s) => s.onApplicationShutdown()));
-    await this.admin().flushall();
+    const admin = this.admin() as unknown as Partial<Cluster> & Valkey;
+    await Promise.all((admin.isCluster ? admin.nodes!('master') : [admin]).map((node) => node.flushall()));
   }
 }
 

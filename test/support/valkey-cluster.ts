@@ -20,7 +20,14 @@ export class TestValkeyCluster {
   static async start(options: { primaries?: number; replicasPerPrimary?: number; appendOnly?: boolean } = {}) {
     const primaryCount = options.primaries ?? 3;
     const replicaCount = primaryCount * (options.replicasPerPrimary ?? 0);
-    const args = ['--cluster-enabled', 'yes', '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'];
+    const args = [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-node-timeout',
+      '1000',
+      '--cluster-replica-validity-factor',
+      '0',
+    ];
     const servers = await Promise.all(
       Array.from({ length: primaryCount + replicaCount }, () =>
         TestValkey.start({ appendOnly: options.appendOnly, args }),
@@ -129,7 +136,9 @@ export class TestValkeyCluster {
     await this.until(async () => {
       for (const server of this.servers) {
         const client = this.node(server);
-        const known = String(await client.call('CLUSTER', 'NODES').catch(() => '')).trim().split('\n').length;
+        const known = String(await client.call('CLUSTER', 'NODES').catch(() => ''))
+          .trim()
+          .split('\n').length;
         client.disconnect();
         if (known < this.servers.length) return false;
       }
