@@ -2,7 +2,11 @@
  * The end-to-end suites that run a second time on a local 3-primary Valkey Cluster (the `cluster` project: they start
  * their Valkey with `startStore`, test/support/topology.ts). A suite listed here must pass on both topologies.
  */
-const CLUSTER_SUITES = [];
+const CLUSTER_SUITES = [
+  'test/llm-stream.test.ts',
+  'test/llm-stream.seed-subscriber.test.ts',
+  'test/llm-ui-message-stream.test.ts',
+];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
 const base = {
@@ -30,6 +34,8 @@ export default {
       setupFiles: ['<rootDir>/test/support/on-cluster.ts'],
     },
   ],
+  // Jest reads testTimeout from the root config only once there are projects (a project's own is ignored).
+  testTimeout: base.testTimeout,
   // Stray handles of a finished test file must not keep the run alive.
   forceExit: true,
 };

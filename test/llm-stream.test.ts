@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createParser } from 'eventsource-parser';
 import { io, type Socket } from 'socket.io-client';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface Token {
   index: number;
@@ -60,13 +60,17 @@ function expectInOrder(tokens: Token[], count: number): void {
   expect(tokens.map((t) => t.index)).toEqual(Array.from({ length: count }, (_, i) => i));
 }
 
-describe('llm token streams', () => {
-  let valkey: TestValkey;
+describe(`llm token streams (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '5', LLM_MAX_TOKENS: '500' });
+    valkey = await startStore();
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_SIMULATED_TOKEN_DELAY_MS: '5',
+      LLM_MAX_TOKENS: '500',
+    });
   });
 
   afterAll(async () => {
@@ -285,13 +289,17 @@ function events(packets: string[]): { tokens: Token[]; end?: Record<string, unkn
   return { tokens, end };
 }
 
-describe('llm token streams: slow viewers', () => {
-  let valkey: TestValkey;
+describe(`llm token streams: slow viewers (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '10', LLM_VIEWER_BUFFER: '20' });
+    valkey = await startStore();
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_SIMULATED_TOKEN_DELAY_MS: '10',
+      LLM_VIEWER_BUFFER: '20',
+    });
   });
 
   afterAll(async () => {
