@@ -205,6 +205,64 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     expect(viewer.error).toMatchObject({ message: 'stream nope not found' });
   });
 
+  /** What a replica that failed right after the start's first step leaves: the stream's meta, never queued. */
+  const halfStarted = async (id: string, prompt: string, maxTokens: number, queueBy: number): Promise<void> => {
+    const client = valkey.client();
+    await client.hset(`llm:meta:{${id}}`, {
+      attempt: 'lost-attempt',
+      queue_by: String(queueBy),
+      id,
+      provider: 'simulated',
+      model: 'simulated-1',
+      prompt,
+      max_tokens: String(maxTokens),
+      status: 'running',
+      created_at: new Date().toISOString(),
+    });
+  };
+
+  it('a start that failed before queueing its generation is finished by the same request again, and generated once', async () => {
+    await halfStarted('half-1', 'Finish me', 12, Date.now() + 60000);
+    // Another request under that id is still a conflict.
+    const other = await json(`${app.url}/llm/streams`, { body: { id: 'half-1', prompt: 'Something else' } });
+    expect(other.status).toBe(409);
+    const retried = await json(`${app.url}/llm/streams`, {
+      body: { id: 'half-1', prompt: 'Finish me', max_tokens: 12 },
+    });
+    expect(retried.status).toBe(201);
+    await done('half-1');
+    const viewer = await Viewer.join(app.url, 'half-1');
+    await viewer.done;
+    viewer.close();
+    expectInOrder(viewer.tokens, 12);
+    expect(viewer.end).toEqual({ id: 'half-1', total_tokens: 12 });
+    expect((await status('half-1')).body).toMatchObject({ status: 'done', tokens: 12 });
+    // Once queued it is an ordinary stream: the same request again is a conflict.
+    const again = await json(`${app.url}/llm/streams`, { body: { id: 'half-1', prompt: 'Finish me', max_tokens: 12 } });
+    expect(again.status).toBe(409);
+  });
+
+  it('a start that failed before queueing and is never retried ends with an error at its deadline, for viewers and status', async () => {
+    // Due in a moment: a viewer that joins before then gets the error's end when it comes.
+    await halfStarted('half-2', 'Never queued', 5, Date.now() + 500);
+    const viewer = await Viewer.join(app.url, 'half-2');
+    await viewer.done;
+    viewer.close();
+    expect(viewer.tokens).toEqual([]);
+    expect(viewer.end).toMatchObject({ id: 'half-2', total_tokens: 0, reason: 'error' });
+    const read = await status('half-2');
+    expect(read.body).toMatchObject({ status: 'error', tokens: 0, error: expect.stringContaining('never queued') });
+
+    // Past due already: the status read itself ends it.
+    await halfStarted('half-3', 'Never queued either', 5, Date.now() - 1);
+    expect((await status('half-3')).body).toMatchObject({ status: 'error', tokens: 0 });
+    // Ended: the same request again is a conflict, not a second life.
+    const retried = await json(`${app.url}/llm/streams`, {
+      body: { id: 'half-3', prompt: 'Never queued either', max_tokens: 5 },
+    });
+    expect(retried.status).toBe(409);
+  });
+
   it.each([
     ['no id', { from: 0 }, 'id must be a stream id'],
     ['a malformed id', { id: 'bad id!' }, 'id must be a stream id'],
