@@ -30,7 +30,7 @@ describe('llm generation when an append is refused', () => {
   });
 
   async function logIndexes(id: string): Promise<number[]> {
-    const entries = (await client.xrange(`llm:log:${id}`, '-', '+')) as [string, string[]][];
+    const entries = (await client.xrange(`llm:log:{${id}}`, '-', '+')) as [string, string[]][];
     return entries
       .map(([entryId]) => entryId)
       .filter(LogId.isToken)
@@ -49,7 +49,7 @@ describe('llm generation when an append is refused', () => {
     const start: LlmMessage = { type: 'start', request_id: 'resent-1', model: 'm', timestamp: 1 };
     expect(await log.append('resent-1', '', LogId.start, start)).toEqual({ appended: true });
     expect(await log.append('resent-1', '', LogId.start, start)).toEqual({ appended: true });
-    expect(await client.xlen('llm:log:resent-1')).toBe(1);
+    expect(await client.xlen('llm:log:{resent-1}')).toBe(1);
     // Another message at that place is not ours.
     const other: LlmMessage = { ...start, timestamp: 2 };
     expect(await log.append('resent-1', '', LogId.start, other)).toEqual({ appended: false, lastId: LogId.start });
@@ -63,7 +63,7 @@ describe('llm generation when an append is refused', () => {
     await eventually(async () => (await logIndexes(body.id)).length >= 10);
     // What a restart on an AOF that had not reached the disk leaves: the log without its last tokens (and without
     // their ids: XDEL would keep the stream's last id).
-    const key = `llm:log:${body.id}`;
+    const key = `llm:log:{${body.id}}`;
     await eventually(async () => {
       await client.watch(key);
       const kept = (await client.xrange(key, '-', '+')).slice(0, -3);
