@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createParser } from 'eventsource-parser';
+import type { Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
@@ -54,6 +55,28 @@ async function readSse(url: string, headers: Record<string, string> = {}) {
   const decoder = new TextDecoder();
   for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
   return { status: res.status, events };
+}
+
+/**
+ * Drops the app's Pub/Sub connection for token streams, as a network blip would: `skein:llm` on a single server, the
+ * Cluster client's subscriber connection (one node's) on a cluster. Returns how many connections were killed.
+ */
+async function killStreamSubscriber(store: TestStore): Promise<number> {
+  const client = store.client();
+  await client.ping();
+  const servers = store.clustered ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master') : [client];
+  const name = store.clustered ? 'ioredis-cluster(subscriber):skein:llm' : 'skein:llm';
+  let killed = 0;
+  for (const server of servers) {
+    for (const line of String(await server.client('LIST')).split('\n')) {
+      const id = /\bid=(\d+)/.exec(line)?.[1];
+      if (id && /\bname=(\S*)/.exec(line)?.[1] === name) {
+        await server.client('KILL', 'ID', id);
+        killed++;
+      }
+    }
+  }
+  return killed;
 }
 
 function expectInOrder(tokens: Token[], count: number): void {
@@ -261,6 +284,18 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
       body: { id: 'half-3', prompt: 'Never queued either', max_tokens: 5 },
     });
     expect(retried.status).toBe(409);
+  });
+
+  it('a viewer whose replica lost its Pub/Sub connection re-reads the log once it is back: it gets an end it was never sent', async () => {
+    await halfStarted('resub-1', 'Not generated here', 5, Date.now() + 600000);
+    const viewer = await Viewer.join(app.url, 'resub-1');
+    // The end is logged, and its publish is lost (here: never sent); only a re-read of the log can find it.
+    const end = { type: 'end', request_id: 'resub-1', total_tokens: 0, timestamp: Math.floor(Date.now() / 1000) };
+    await valkey.client().xadd('llm:log:{resub-1}', '2-0', 'm', JSON.stringify(end));
+    expect(await killStreamSubscriber(valkey)).toBe(1);
+    await Promise.race([viewer.done, new Promise((r) => setTimeout(r, 10000))]);
+    viewer.close();
+    expect(viewer.end).toEqual({ id: 'resub-1', total_tokens: 0 });
   });
 
   it.each([
