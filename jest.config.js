@@ -7,6 +7,7 @@ const CLUSTER_SUITES = [
   'test/llm-stream.seed-subscriber.test.ts',
   'test/llm-ui-message-stream.test.ts',
   'test/llm-stream.capture.test.ts',
+  'test/llm-stream.faults.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */

@@ -4,7 +4,7 @@ import { LogId, type LlmMessage } from '../src/modules/llm-stream/llm-message.js
 import { simulatedAnswer } from '../src/modules/llm-stream/providers/simulated.provider.js';
 import { TokenLogRepository } from '../src/modules/llm-stream/token-log.repository.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface Status {
   status: string;
@@ -13,15 +13,19 @@ interface Status {
 }
 
 /** A compare-and-set append that fails is not always "superseded": each cause gets its own answer. */
-describe('llm generation when an append is refused', () => {
-  let valkey: TestValkey;
+describe(`llm generation when an append is refused (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
   let client: Valkey;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     client = valkey.client();
-    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '30', STREAM_CLAIM_IDLE_MS: '500' });
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_SIMULATED_TOKEN_DELAY_MS: '30',
+      STREAM_CLAIM_IDLE_MS: '500',
+    });
   });
 
   afterAll(async () => {
