@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createParser } from 'eventsource-parser';
 import type { Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
+import { TokenLogRepository } from '../src/modules/llm-stream/token-log.repository.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
@@ -263,6 +264,24 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     // Once queued it is an ordinary stream: the same request again is a conflict.
     const again = await json(`${app.url}/llm/streams`, { body: { id: 'half-1', prompt: 'Finish me', max_tokens: 12 } });
     expect(again.status).toBe(409);
+  });
+
+  it('a start whose queueing fails is a 503 with Retry-After, and the same request again starts the stream', async () => {
+    const log = app.app.get(TokenLogRepository);
+    const queue = log.queue.bind(log);
+    // The request queue's node is unreachable for this one call (the stream's own node answered).
+    log.queue = () => Promise.reject(new Error('connection lost'));
+    const body = { id: 'half-503', prompt: 'Queue me', max_tokens: 7 };
+    const refused = await json<{ message: string }>(`${app.url}/llm/streams`, { body });
+    log.queue = queue;
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body.message).toContain('send the same request again');
+    expect((await status('half-503')).body).toMatchObject({ status: 'running', tokens: 0 });
+
+    expect((await json(`${app.url}/llm/streams`, { body })).status).toBe(201);
+    await done('half-503');
+    expect((await status('half-503')).body).toMatchObject({ status: 'done', tokens: 7 });
   });
 
   it('a start that failed before queueing and is never retried ends with an error at its deadline, for viewers and status', async () => {
