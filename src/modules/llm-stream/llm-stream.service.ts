@@ -2,6 +2,7 @@ import {
   BadRequestException,
   ConflictException,
   Injectable,
+  Logger,
   NotFoundException,
   ServiceUnavailableException,
   type OnModuleInit,
@@ -65,6 +66,7 @@ export class LlmQueueUnavailableError extends ServiceUnavailableException implem
 /** Starts, reads and cancels token streams, and attaches viewers to them. */
 @Injectable()
 export class LlmStreamService implements OnModuleInit {
+  private readonly logger = new Logger(LlmStreamService.name);
   /** LLM_MODELS: the models a caller may name beside a provider's default. */
   private readonly models: readonly string[];
   /** Unqueued streams with a viewer here, each checked once at its queue_by. */
@@ -133,10 +135,13 @@ export class LlmStreamService implements OnModuleInit {
     try {
       // The generation's span (skein.llm.generate) joins the request's trace.
       await this.log.queue(id, created.attempt, activeTraceparent());
-      await this.log.queued(id, created.attempt);
     } catch (error) {
       throw new LlmQueueUnavailableError(id, error as Error);
     }
+    // The generator confirms it too when it takes the request: the stream is queued whether or not this lands.
+    await this.log
+      .queued(id, created.attempt)
+      .catch((error: Error) => this.logger.warn(`stream ${id} is queued but not yet marked so: ${error.message}`));
     // The viewer token lives as long as the stream's log.
     const viewer = await this.signer.sign('viewer', id, env.LLM_LOG_TTL_SECONDS);
     return { id, channel: this.valkey.keys.llmChannel(id), viewer_token: viewer.token };
@@ -274,16 +279,17 @@ export class LlmStreamService implements OnModuleInit {
     return viewer;
   }
 
-  /**
-   * A viewer of a stream whose generation is not (yet) known to be queued: at its queue_by, the stream is ended with an
-   * error unless it was queued meanwhile, so the viewer does not wait for good on a start that failed halfway.
-   */
+  /** Ends a stream that was never queued, past its queue_by (see TokenLogRepository.endUnqueued). */
   private async endUnqueued(id: string): Promise<boolean> {
     const ended = await this.log.endUnqueued(id);
     if (ended) this.metrics.ended.labels('error').inc();
     return ended;
   }
 
+  /**
+   * A viewer of a stream whose generation is not (yet) known to be queued: at its queue_by, the stream is ended with an
+   * error unless it was queued meanwhile, so the viewer does not wait for good on a start that failed halfway.
+   */
   private endIfNeverQueued(id: string, queueBy: number): void {
     const end = (): void => void this.endUnqueued(id).catch(() => undefined);
     const wait = queueBy - Date.now();
