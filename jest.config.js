@@ -10,6 +10,11 @@ const CLUSTER_SUITES = [
   'test/dead-letters.test.ts',
   'test/auth.replicas.test.ts',
   'test/socket-adapter.test.ts',
+  'test/llm-stream.test.ts',
+  'test/llm-stream.seed-subscriber.test.ts',
+  'test/llm-ui-message-stream.test.ts',
+  'test/llm-stream.capture.test.ts',
+  'test/llm-stream.faults.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
@@ -37,7 +42,6 @@ export default {
       setupFiles: ['<rootDir>/test/support/on-cluster.ts'],
     },
   ],
-  // A global option (ignored inside projects).
   // A global option: jest ignores it inside a project (which left every test at the default 5 s).
   testTimeout: 60000,
   // Stray handles of a finished test file must not keep the run alive.

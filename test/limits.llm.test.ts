@@ -43,12 +43,12 @@ describe('llm limits (api replica, no generator)', () => {
     expect(text(res.body)).toContain('model');
     expect(text(res.body)).toContain('LLM_MODELS');
     for (const allowed of ['gpt-4o-mini', 'gpt-4.1-mini', 'simulated-2']) expect(text(res.body)).toContain(allowed);
-    expect(await client.exists('llm:meta:model-x')).toBe(0);
+    expect(await client.exists('llm:meta:{model-x}')).toBe(0);
   });
 
   it('a model listed in LLM_MODELS, or the provider default, is accepted', async () => {
     expect((await start({ id: 'model-listed', model: 'gpt-4.1-mini', provider: 'openai' })).status).toBe(201);
-    expect(await client.hget('llm:meta:model-listed', 'model')).toBe('gpt-4.1-mini');
+    expect(await client.hget('llm:meta:{model-listed}', 'model')).toBe('gpt-4.1-mini');
     expect((await start({ id: 'model-default', model: 'simulated-1' })).status).toBe(201);
   });
 
@@ -57,13 +57,13 @@ describe('llm limits (api replica, no generator)', () => {
     const res = await start({ id: 'input-1', prompt: 'p'.repeat(60), system: 's'.repeat(60) });
     expect(res.status).toBe(400);
     for (const word of ['prompt', 'system', 'LLM_MAX_INPUT_CHARS', '100']) expect(text(res.body)).toContain(word);
-    expect(await client.exists('llm:meta:input-1')).toBe(0);
+    expect(await client.exists('llm:meta:{input-1}')).toBe(0);
     expect((await start({ id: 'input-2', prompt: 'p'.repeat(50), system: 's'.repeat(50) })).status).toBe(201);
   });
 
   it('without max_tokens a paid provider gets the small LLM_DEFAULT_MAX_TOKENS, not LLM_MAX_TOKENS', async () => {
     expect((await start({ id: 'default-tokens', provider: 'openai' })).status).toBe(201);
-    expect(await client.hget('llm:meta:default-tokens', 'max_tokens')).toBe('256');
+    expect(await client.hget('llm:meta:{default-tokens}', 'max_tokens')).toBe('256');
   });
 
   it('with LLM_MAX_BACKLOG requests waiting, POST is a 503 with Retry-After naming the limit and writes nothing', async () => {
@@ -77,7 +77,7 @@ describe('llm limits (api replica, no generator)', () => {
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(text(res.body)).toContain('LLM_MAX_BACKLOG');
     expect(await client.xlen('llm:requests')).toBe(length);
-    expect(await client.exists('llm:meta:over-backlog')).toBe(0);
+    expect(await client.exists('llm:meta:{over-backlog}')).toBe(0);
   });
 });
 

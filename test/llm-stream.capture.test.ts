@@ -3,7 +3,7 @@ import { createParser } from 'eventsource-parser';
 import type { Valkey } from 'iovalkey';
 import { io } from 'socket.io-client';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 /** Reads an SSE response to its end: its status and events. */
 async function readSse(url: string) {
@@ -41,15 +41,26 @@ async function streamLlmResponse(client: Valkey, requestId: string, tokens = TOK
   }
 }
 
-describe('watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS)', () => {
-  let valkey: TestValkey;
+describe(`watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS) (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
   let client: Valkey;
+  /**
+   * The tutorial's publisher holds one connection. On a cluster that is one node's: a Cluster client sends each PUBLISH
+   * (no key) to a random node, and messages sent through different nodes can reach a subscriber out of order.
+   */
+  let publisher: Valkey;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     client = valkey.client();
-    app = await startTestApp(valkey.url, { LLM_CAPTURE_WAIT_MS: '3000', LLM_UPSTREAM_TIMEOUT_MS: '1000' });
+    await client.ping();
+    publisher = valkey.clustered ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master')[0] : client;
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_CAPTURE_WAIT_MS: '3000',
+      LLM_UPSTREAM_TIMEOUT_MS: '1000',
+    });
   });
 
   afterAll(async () => {
@@ -57,17 +68,27 @@ describe('watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS)', () => {
     await valkey?.stop();
   });
 
-  /** Resolves once Skein listens on the stream's channel (the viewer asked for it and its capture subscribed). */
+  /**
+   * Resolves once Skein listens on the stream's channel (the viewer asked for it and its capture subscribed). On a
+   * cluster NUMSUB counts one node's subscribers: every primary is asked.
+   */
   const captureListening = (id: string) =>
     eventually(async () => {
-      const [, subscribers] = (await client.call('PUBSUB', 'NUMSUB', `llm:stream:${id}`)) as [string, number];
+      await client.ping();
+      const servers = valkey.clustered
+        ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master')
+        : [client];
+      let subscribers = 0;
+      for (const server of servers) {
+        subscribers += ((await server.call('PUBSUB', 'NUMSUB', `llm:stream:${id}`)) as [string, number])[1];
+      }
       return subscribers > 0;
     });
 
   it("serves the tutorial publisher's stream to an SSE viewer that asked first, and keeps it in the log", async () => {
     const viewing = readSse(`${app.url}/llm/streams/ext-1/events`);
     await captureListening('ext-1');
-    await streamLlmResponse(client, 'ext-1');
+    await streamLlmResponse(publisher, 'ext-1');
     const { status, events } = await viewing;
     expect(status).toBe(200);
     const tokens = events.filter((e) => e.event === 'token').map((e) => JSON.parse(e.data) as { index: number });
@@ -92,7 +113,7 @@ describe('watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS)', () => {
   it('ends a captured stream with an error when its publisher goes quiet', async () => {
     const viewing = readSse(`${app.url}/llm/streams/ext-quiet/events`);
     await captureListening('ext-quiet');
-    await streamLlmResponse(client, 'ext-quiet', ['Hello', ' there'], false);
+    await streamLlmResponse(publisher, 'ext-quiet', ['Hello', ' there'], false);
     const { events } = await viewing;
     expect(events.filter((e) => e.event === 'token').length).toBe(2);
     const end = JSON.parse(events[events.length - 1].data) as Record<string, unknown>;
@@ -114,7 +135,7 @@ describe('watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS)', () => {
       const joined = socket.emitWithAck('join', { id: 'ext-socket' });
       await captureListening('ext-socket');
       // The publisher starts and goes on; the stream is cancelled after its first tokens.
-      const publishing = streamLlmResponse(client, 'ext-socket', [...TOKENS, ...TOKENS], false);
+      const publishing = streamLlmResponse(publisher, 'ext-socket', [...TOKENS, ...TOKENS], false);
       expect(await joined).toEqual({ id: 'ext-socket', from: 0 });
       await eventually(() => tokens.length >= 2);
       expect((await json(`${app.url}/llm/streams/ext-socket`, { method: 'DELETE' })).body).toEqual({

@@ -4,7 +4,7 @@ import { LogId, type LlmMessage } from '../src/modules/llm-stream/llm-message.js
 import { simulatedAnswer } from '../src/modules/llm-stream/providers/simulated.provider.js';
 import { TokenLogRepository } from '../src/modules/llm-stream/token-log.repository.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface Status {
   status: string;
@@ -13,15 +13,19 @@ interface Status {
 }
 
 /** A compare-and-set append that fails is not always "superseded": each cause gets its own answer. */
-describe('llm generation when an append is refused', () => {
-  let valkey: TestValkey;
+describe(`llm generation when an append is refused (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
   let client: Valkey;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     client = valkey.client();
-    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '30', STREAM_CLAIM_IDLE_MS: '500' });
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_SIMULATED_TOKEN_DELAY_MS: '30',
+      STREAM_CLAIM_IDLE_MS: '500',
+    });
   });
 
   afterAll(async () => {
@@ -30,7 +34,7 @@ describe('llm generation when an append is refused', () => {
   });
 
   async function logIndexes(id: string): Promise<number[]> {
-    const entries = (await client.xrange(`llm:log:${id}`, '-', '+')) as [string, string[]][];
+    const entries = (await client.xrange(`llm:log:{${id}}`, '-', '+')) as [string, string[]][];
     return entries
       .map(([entryId]) => entryId)
       .filter(LogId.isToken)
@@ -49,7 +53,7 @@ describe('llm generation when an append is refused', () => {
     const start: LlmMessage = { type: 'start', request_id: 'resent-1', model: 'm', timestamp: 1 };
     expect(await log.append('resent-1', '', LogId.start, start)).toEqual({ appended: true });
     expect(await log.append('resent-1', '', LogId.start, start)).toEqual({ appended: true });
-    expect(await client.xlen('llm:log:resent-1')).toBe(1);
+    expect(await client.xlen('llm:log:{resent-1}')).toBe(1);
     // Another message at that place is not ours.
     const other: LlmMessage = { ...start, timestamp: 2 };
     expect(await log.append('resent-1', '', LogId.start, other)).toEqual({ appended: false, lastId: LogId.start });
@@ -63,7 +67,7 @@ describe('llm generation when an append is refused', () => {
     await eventually(async () => (await logIndexes(body.id)).length >= 10);
     // What a restart on an AOF that had not reached the disk leaves: the log without its last tokens (and without
     // their ids: XDEL would keep the stream's last id).
-    const key = `llm:log:${body.id}`;
+    const key = `llm:log:{${body.id}}`;
     await eventually(async () => {
       await client.watch(key);
       const kept = (await client.xrange(key, '-', '+')).slice(0, -3);

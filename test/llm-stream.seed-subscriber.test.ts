@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { freePort } from '../src/valkey/embedded-valkey.js';
 import { json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 type Message = Record<string, unknown> & { type: string; timestamp?: number };
 
@@ -64,15 +64,16 @@ function expectEpochSeconds(messages: Message[], before: number): void {
   }
 }
 
-describe("the LLM-token tutorial's subscriber loop against Skein's streams", () => {
-  let valkey: TestValkey;
+describe(`the LLM-token tutorial's subscriber loop against Skein's streams (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     // Nothing listens on this port: every openai request fails at once (connection refused).
     const closed = await freePort();
     app = await startTestApp(valkey.url, {
+      ...valkey.env,
       LLM_SIMULATED_TOKEN_DELAY_MS: '20',
       LLM_OPENAI_BASE_URL: `http://127.0.0.1:${closed}/v1`,
       LLM_OPENAI_API_KEY: 'sk-test',

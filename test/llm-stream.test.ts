@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createParser } from 'eventsource-parser';
+import type { Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
+import { TokenLogRepository } from '../src/modules/llm-stream/token-log.repository.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface Token {
   index: number;
@@ -56,17 +58,43 @@ async function readSse(url: string, headers: Record<string, string> = {}) {
   return { status: res.status, events };
 }
 
+/**
+ * Drops the app's Pub/Sub connection for token streams, as a network blip would: `skein:llm` on a single server, the
+ * Cluster client's subscriber connection (one node's) on a cluster. Returns how many connections were killed.
+ */
+async function killStreamSubscriber(store: TestStore): Promise<number> {
+  const client = store.client();
+  await client.ping();
+  const servers = store.clustered ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master') : [client];
+  const name = store.clustered ? 'ioredis-cluster(subscriber):skein:llm' : 'skein:llm';
+  let killed = 0;
+  for (const server of servers) {
+    for (const line of String(await server.client('LIST')).split('\n')) {
+      const id = /\bid=(\d+)/.exec(line)?.[1];
+      if (id && /\bname=(\S*)/.exec(line)?.[1] === name) {
+        await server.client('KILL', 'ID', id);
+        killed++;
+      }
+    }
+  }
+  return killed;
+}
+
 function expectInOrder(tokens: Token[], count: number): void {
   expect(tokens.map((t) => t.index)).toEqual(Array.from({ length: count }, (_, i) => i));
 }
 
-describe('llm token streams', () => {
-  let valkey: TestValkey;
+describe(`llm token streams (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '5', LLM_MAX_TOKENS: '500' });
+    valkey = await startStore();
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_SIMULATED_TOKEN_DELAY_MS: '5',
+      LLM_MAX_TOKENS: '500',
+    });
   });
 
   afterAll(async () => {
@@ -201,6 +229,94 @@ describe('llm token streams', () => {
     expect(viewer.error).toMatchObject({ message: 'stream nope not found' });
   });
 
+  /** What a replica that failed right after the start's first step leaves: the stream's meta, never queued. */
+  const halfStarted = async (id: string, prompt: string, maxTokens: number, queueBy: number): Promise<void> => {
+    const client = valkey.client();
+    await client.hset(`llm:meta:{${id}}`, {
+      attempt: 'lost-attempt',
+      queue_by: String(queueBy),
+      id,
+      provider: 'simulated',
+      model: 'simulated-1',
+      prompt,
+      max_tokens: String(maxTokens),
+      status: 'running',
+      created_at: new Date().toISOString(),
+    });
+  };
+
+  it('a start that failed before queueing its generation is finished by the same request again, and generated once', async () => {
+    await halfStarted('half-1', 'Finish me', 12, Date.now() + 60000);
+    // Another request under that id is still a conflict.
+    const other = await json(`${app.url}/llm/streams`, { body: { id: 'half-1', prompt: 'Something else' } });
+    expect(other.status).toBe(409);
+    const retried = await json(`${app.url}/llm/streams`, {
+      body: { id: 'half-1', prompt: 'Finish me', max_tokens: 12 },
+    });
+    expect(retried.status).toBe(201);
+    await done('half-1');
+    const viewer = await Viewer.join(app.url, 'half-1');
+    await viewer.done;
+    viewer.close();
+    expectInOrder(viewer.tokens, 12);
+    expect(viewer.end).toEqual({ id: 'half-1', total_tokens: 12 });
+    expect((await status('half-1')).body).toMatchObject({ status: 'done', tokens: 12 });
+    // Once queued it is an ordinary stream: the same request again is a conflict.
+    const again = await json(`${app.url}/llm/streams`, { body: { id: 'half-1', prompt: 'Finish me', max_tokens: 12 } });
+    expect(again.status).toBe(409);
+  });
+
+  it('a start whose queueing fails is a 503 with Retry-After, and the same request again starts the stream', async () => {
+    const log = app.app.get(TokenLogRepository);
+    const queue = log.queue.bind(log);
+    // The request queue's node is unreachable for this one call (the stream's own node answered).
+    log.queue = () => Promise.reject(new Error('connection lost'));
+    const body = { id: 'half-503', prompt: 'Queue me', max_tokens: 7 };
+    const refused = await json<{ message: string }>(`${app.url}/llm/streams`, { body });
+    log.queue = queue;
+    expect(refused.status).toBe(503);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body.message).toContain('send the same request again');
+    expect((await status('half-503')).body).toMatchObject({ status: 'running', tokens: 0 });
+
+    expect((await json(`${app.url}/llm/streams`, { body })).status).toBe(201);
+    await done('half-503');
+    expect((await status('half-503')).body).toMatchObject({ status: 'done', tokens: 7 });
+  });
+
+  it('a start that failed before queueing and is never retried ends with an error at its deadline, for viewers and status', async () => {
+    // Due in a moment: a viewer that joins before then gets the error's end when it comes.
+    await halfStarted('half-2', 'Never queued', 5, Date.now() + 500);
+    const viewer = await Viewer.join(app.url, 'half-2');
+    await viewer.done;
+    viewer.close();
+    expect(viewer.tokens).toEqual([]);
+    expect(viewer.end).toMatchObject({ id: 'half-2', total_tokens: 0, reason: 'error' });
+    const read = await status('half-2');
+    expect(read.body).toMatchObject({ status: 'error', tokens: 0, error: expect.stringContaining('never queued') });
+
+    // Past due already: the status read itself ends it.
+    await halfStarted('half-3', 'Never queued either', 5, Date.now() - 1);
+    expect((await status('half-3')).body).toMatchObject({ status: 'error', tokens: 0 });
+    // Ended: the same request again is a conflict, not a second life.
+    const retried = await json(`${app.url}/llm/streams`, {
+      body: { id: 'half-3', prompt: 'Never queued either', max_tokens: 5 },
+    });
+    expect(retried.status).toBe(409);
+  });
+
+  it('a viewer whose replica lost its Pub/Sub connection re-reads the log once it is back: it gets an end it was never sent', async () => {
+    await halfStarted('resub-1', 'Not generated here', 5, Date.now() + 600000);
+    const viewer = await Viewer.join(app.url, 'resub-1');
+    // The end is logged, and its publish is lost (here: never sent); only a re-read of the log can find it.
+    const end = { type: 'end', request_id: 'resub-1', total_tokens: 0, timestamp: Math.floor(Date.now() / 1000) };
+    await valkey.client().xadd('llm:log:{resub-1}', '2-0', 'm', JSON.stringify(end));
+    expect(await killStreamSubscriber(valkey)).toBe(1);
+    await Promise.race([viewer.done, new Promise((r) => setTimeout(r, 10000))]);
+    viewer.close();
+    expect(viewer.end).toEqual({ id: 'resub-1', total_tokens: 0 });
+  });
+
   it.each([
     ['no id', { from: 0 }, 'id must be a stream id'],
     ['a malformed id', { id: 'bad id!' }, 'id must be a stream id'],
@@ -285,13 +401,17 @@ function events(packets: string[]): { tokens: Token[]; end?: Record<string, unkn
   return { tokens, end };
 }
 
-describe('llm token streams: slow viewers', () => {
-  let valkey: TestValkey;
+describe(`llm token streams: slow viewers (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    app = await startTestApp(valkey.url, { LLM_SIMULATED_TOKEN_DELAY_MS: '10', LLM_VIEWER_BUFFER: '20' });
+    valkey = await startStore();
+    app = await startTestApp(valkey.url, {
+      ...valkey.env,
+      LLM_SIMULATED_TOKEN_DELAY_MS: '10',
+      LLM_VIEWER_BUFFER: '20',
+    });
   });
 
   afterAll(async () => {

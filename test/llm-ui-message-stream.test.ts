@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DefaultChatTransport, readUIMessageStream, type UIMessage, type UIMessageChunk } from 'ai';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { StandIn } from './support/stand-in.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface Status {
   status: string;
@@ -47,13 +47,13 @@ function textOf(message: UIMessage | undefined): string {
   return (message?.parts ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');
 }
 
-describe('AI SDK UI message stream of an LLM stream', () => {
-  let valkey: TestValkey;
+describe(`AI SDK UI message stream of an LLM stream (${TOPOLOGY})`, () => {
+  let valkey: TestStore;
   let upstream: StandIn;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     // An OpenAI-compatible upstream that says two pieces, then fails mid-stream.
     upstream = await StandIn.start((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -62,6 +62,7 @@ describe('AI SDK UI message stream of an LLM stream', () => {
       res.end(`data: ${JSON.stringify({ error: { message: 'model overloaded' } })}\n\n`);
     });
     app = await startTestApp(valkey.url, {
+      ...valkey.env,
       LLM_SIMULATED_TOKEN_DELAY_MS: '5',
       LLM_MAX_TOKENS: '500',
       LLM_OPENAI_BASE_URL: `${upstream.url}/v1`,
@@ -171,14 +172,15 @@ describe('AI SDK UI message stream of an LLM stream', () => {
   });
 });
 
-describe('AI SDK UI message stream with access on', () => {
+describe(`AI SDK UI message stream with access on (${TOPOLOGY})`, () => {
   const ADMIN_KEY = 'ui-message-stream-admin-key-0123456789';
-  let valkey: TestValkey;
+  let valkey: TestStore;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
+    valkey = await startStore();
     app = await startTestApp(valkey.url, {
+      ...valkey.env,
       AUTH_DISABLED: 'false',
       AUTH_ADMIN_KEY: ADMIN_KEY,
       LLM_SIMULATED_TOKEN_DELAY_MS: '5',

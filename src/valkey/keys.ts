@@ -140,15 +140,16 @@ export class Keys {
     return this.key('fs:registry:changed');
   }
 
-  // LLM token streams
+  // LLM token streams (one stream's log and meta share the hash tag `{id}`: one slot for its scripts)
+  /** Pub/Sub channel of a stream (the contract: id substituted, no braces), published cluster-wide by PUBLISH. */
   llmChannel(id: string): string {
     return this.key(`llm:stream:${id}`);
   }
   llmLog(id: string): string {
-    return this.key(`llm:log:${id}`);
+    return this.key(`llm:log:{${id}}`);
   }
   llmMeta(id: string): string {
-    return this.key(`llm:meta:${id}`);
+    return this.key(`llm:meta:{${id}}`);
   }
   /** Where a captured stream (an outside publisher's, see StreamCapture) is republished, numbered as its log. */
   llmCaptureChannel(id: string): string {

@@ -81,7 +81,49 @@ export class LlmChannels implements OnApplicationShutdown {
     });
     client.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
     this.client = client;
+    if (this.valkey.clustered) this.followClusterSubscriber(client);
     return client;
+  }
+
+  /**
+   * On a cluster, iovalkey's Cluster subscribes through one connection to one node, and when that connection drops it
+   * opens another (to any node; PUBLISH reaches every node) and subscribes again, with no event on the client: what was
+   * published in between is lost. Each new connection, once ready, gets this replica's channels confirmed, then the
+   * listeners re-read their logs, as after a reconnect on a single server.
+   */
+  private followClusterSubscriber(client: Valkey): void {
+    const holder = (client as unknown as { subscriber?: { getInstance?(): Valkey | null } }).subscriber;
+    if (typeof holder?.getInstance !== 'function') {
+      this.logger.warn(
+        'the cluster client does not expose its subscriber: a lost subscriber connection goes unnoticed',
+      );
+      return;
+    }
+    let current: Valkey | null = null;
+    const check = (): void => {
+      const instance = holder.getInstance!();
+      if (!instance || instance === current) return;
+      const replaced = current !== null;
+      current = instance;
+      instance.once('end', () => setImmediate(check));
+      if (replaced) instance.once('ready', () => void this.resubscribed(client));
+    };
+    // The cluster opens its first subscriber connection as it becomes ready (and another on each reconnect).
+    client.on('ready', check);
+    // A replacement made on a topology change (its node left the cluster) ends no connection of ours: polled.
+    const timer = setInterval(check, 1000);
+    timer.unref();
+    client.once('end', () => clearInterval(timer));
+  }
+
+  private async resubscribed(client: Valkey): Promise<void> {
+    const channels = [...this.subscriptions.keys()];
+    try {
+      if (channels.length > 0) await client.subscribe(...channels);
+    } catch (error) {
+      this.logger.warn(`resubscribing ${channels.length} channels failed: ${(error as Error).message}`);
+    }
+    for (const listener of this.resyncListeners) listener();
   }
 
   private dispatch(channel: string, raw: string): void {

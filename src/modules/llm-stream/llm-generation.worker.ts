@@ -102,6 +102,11 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
         continue;
       }
       if (meta.status !== 'running') continue;
+      // A request queued by an attempt the stream no longer names: a retry of the start queued its own.
+      const attempt = entry.fields.attempt;
+      if (attempt !== undefined && meta.attempt !== undefined && attempt !== meta.attempt) continue;
+      // The start's last step, in case its replica failed before it (the stream must not end as never queued).
+      if (attempt !== undefined && meta.queue_by !== undefined) await this.log.queued(id, attempt);
       if ((await this.generateToEnd(meta)) === 'released') released.push(entry);
     }
     return { rejected, released };

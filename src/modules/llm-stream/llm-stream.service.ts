@@ -2,6 +2,7 @@ import {
   BadRequestException,
   ConflictException,
   Injectable,
+  Logger,
   NotFoundException,
   ServiceUnavailableException,
   type OnModuleInit,
@@ -50,11 +51,26 @@ export class LlmBacklogFullError extends ServiceUnavailableException implements 
   }
 }
 
+/** 503: the stream was created but its generation could not be queued; the same request again finishes the start. */
+export class LlmQueueUnavailableError extends ServiceUnavailableException implements HeaderedException {
+  readonly headers = { 'Retry-After': '1' };
+
+  constructor(id: string, cause: Error) {
+    super(
+      `stream ${id} was created but its generation could not be queued on llm:requests (${cause.message}); ` +
+        'send the same request again to finish starting it',
+    );
+  }
+}
+
 /** Starts, reads and cancels token streams, and attaches viewers to them. */
 @Injectable()
 export class LlmStreamService implements OnModuleInit {
+  private readonly logger = new Logger(LlmStreamService.name);
   /** LLM_MODELS: the models a caller may name beside a provider's default. */
   private readonly models: readonly string[];
+  /** Unqueued streams with a viewer here, each checked once at its queue_by. */
+  private readonly awaitingQueue = new Set<string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -103,21 +119,29 @@ export class LlmStreamService implements OnModuleInit {
     await this.assertBacklog();
     await this.access.spendStreamStart(caller);
     const id = request.id ?? randomBytes(8).toString('hex');
-    const created = await this.log.create(
-      {
-        id,
-        status: 'running',
-        provider: provider.name,
-        model,
-        prompt: request.prompt,
-        system: request.system,
-        max_tokens: request.max_tokens ?? this.defaultMaxTokens(provider),
-        created_at: new Date().toISOString(),
-      },
-      // The generation's span (skein.llm.generate) joins the request's trace.
-      activeTraceparent(),
-    );
+    const created = await this.log.create({
+      id,
+      status: 'running',
+      provider: provider.name,
+      model,
+      prompt: request.prompt,
+      system: request.system,
+      max_tokens: request.max_tokens ?? this.defaultMaxTokens(provider),
+      created_at: new Date().toISOString(),
+    });
     if (!created) throw new ConflictException(`id: stream ${id} already exists`);
+    // `llm:requests` is in another slot than the stream on a cluster: queued in steps of their own. A failure here
+    // leaves the stream unqueued: the same request again finishes the start, else it ends with an error at its queue_by.
+    try {
+      // The generation's span (skein.llm.generate) joins the request's trace.
+      await this.log.queue(id, created.attempt, activeTraceparent());
+    } catch (error) {
+      throw new LlmQueueUnavailableError(id, error as Error);
+    }
+    // The generator confirms it too when it takes the request: the stream is queued whether or not this lands.
+    await this.log
+      .queued(id, created.attempt)
+      .catch((error: Error) => this.logger.warn(`stream ${id} is queued but not yet marked so: ${error.message}`));
     // The viewer token lives as long as the stream's log.
     const viewer = await this.signer.sign('viewer', id, env.LLM_LOG_TTL_SECONDS);
     return { id, channel: this.valkey.keys.llmChannel(id), viewer_token: viewer.token };
@@ -151,7 +175,10 @@ export class LlmStreamService implements OnModuleInit {
   }
 
   async status(id: string): Promise<StreamStatusDto> {
-    const [meta, snapshot] = await Promise.all([this.log.meta(id), this.log.snapshot(id)]);
+    let [meta, snapshot] = await Promise.all([this.log.meta(id), this.log.snapshot(id)]);
+    if (meta && overdue(meta.status, meta.queue_by) && (await this.endUnqueued(id))) {
+      [meta, snapshot] = await Promise.all([this.log.meta(id), this.log.snapshot(id)]);
+    }
     if (!meta) throw new NotFoundException(`stream ${id} not found`);
     return {
       id,
@@ -229,9 +256,11 @@ export class LlmStreamService implements OnModuleInit {
     sink: ViewerSink,
     onClose?: (viewer: StreamViewer) => void,
   ): Promise<StreamViewer | undefined> {
-    let channel = await this.log.viewerChannel(id);
-    if (channel === undefined && (await this.capture.capture(id))) channel = await this.log.viewerChannel(id);
-    if (channel === undefined) return undefined;
+    let found = await this.log.viewerChannel(id);
+    if (found === undefined && (await this.capture.capture(id))) found = await this.log.viewerChannel(id);
+    if (found === undefined) return undefined;
+    const { channel, queueBy } = found;
+    if (queueBy !== undefined) this.endIfNeverQueued(id, queueBy);
     const viewer = new StreamViewer(
       id,
       from,
@@ -249,4 +278,32 @@ export class LlmStreamService implements OnModuleInit {
     await viewer.open();
     return viewer;
   }
+
+  /** Ends a stream that was never queued, past its queue_by (see TokenLogRepository.endUnqueued). */
+  private async endUnqueued(id: string): Promise<boolean> {
+    const ended = await this.log.endUnqueued(id);
+    if (ended) this.metrics.ended.labels('error').inc();
+    return ended;
+  }
+
+  /**
+   * A viewer of a stream whose generation is not (yet) known to be queued: at its queue_by, the stream is ended with an
+   * error unless it was queued meanwhile, so the viewer does not wait for good on a start that failed halfway.
+   */
+  private endIfNeverQueued(id: string, queueBy: number): void {
+    const end = (): void => void this.endUnqueued(id).catch(() => undefined);
+    const wait = queueBy - Date.now();
+    if (wait <= 0) return end();
+    if (this.awaitingQueue.has(id)) return;
+    this.awaitingQueue.add(id);
+    setTimeout(() => {
+      this.awaitingQueue.delete(id);
+      end();
+    }, wait + 1).unref();
+  }
+}
+
+/** A running stream whose generation was never confirmed queued, past the time it had to be. */
+function overdue(status: string, queueBy: number | undefined): boolean {
+  return status === 'running' && queueBy !== undefined && queueBy <= Date.now();
 }

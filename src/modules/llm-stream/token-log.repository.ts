@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
@@ -13,10 +14,21 @@ import {
 } from './llm-message.js';
 
 const START = LuaScript.from(new URL('./start.lua', import.meta.url));
+const QUEUED = LuaScript.from(new URL('./queued.lua', import.meta.url));
+const UNQUEUED = LuaScript.from(new URL('./unqueued.lua', import.meta.url));
 const APPEND = LuaScript.from(new URL('./append.lua', import.meta.url));
 const CANCEL = LuaScript.from(new URL('./cancel.lua', import.meta.url));
 const ADOPT = LuaScript.from(new URL('./adopt.lua', import.meta.url));
 const PAGE = 1000;
+
+/** The fields of a stream's meta that name its request: a retry that repeats them takes over an unqueued stream. */
+const REQUEST_FIELDS = ['id', 'provider', 'model', 'prompt', 'system', 'max_tokens'] as const;
+
+/**
+ * How long a created stream may stay unqueued (its generation not yet on `llm:requests`) before a read ends it with an
+ * error: far longer than queueing takes, client retries through a failover included.
+ */
+export const QUEUE_GRACE_MS = 60000;
 
 /** What `llm:meta:{id}` holds about a stream. */
 export interface StreamMeta {
@@ -31,7 +43,14 @@ export interface StreamMeta {
   error?: string;
   /** Set on a captured stream (an outside publisher's): the channel its viewers follow, numbered as its log. */
   channel?: string;
+  /** The attempt that queued (or is queueing) the generation: `llm:requests` entries of another attempt are stale. */
+  attempt?: string;
+  /** Set until the generation is known to be queued: when (ms) an unqueued stream is ended with an error. */
+  queue_by?: number;
 }
+
+/** How `create` went: a new stream, the same request's stream taken over (it was never queued), or the id is taken. */
+export type Created = { attempt: string } | undefined;
 
 /** What the log says so far: whether it started, the tokens in order, and how it ended. */
 export interface LogSnapshot {
@@ -43,8 +62,9 @@ export interface LogSnapshot {
 export type AppendResult = { appended: true } | { appended: false; lastId: string };
 
 /**
- * The durable side of a token stream: its meta hash and its log `llm:log:{id}`. Every message is logged before it
- * is published, in one script, so a late reader that reads the log after subscribing misses nothing.
+ * The durable side of a token stream: its meta hash `llm:meta:{id}` and its log `llm:log:{id}` (literal braces: one
+ * slot). Every message is logged before it is published, in one script, so a late reader that reads the log after
+ * subscribing misses nothing.
  */
 @Injectable()
 export class TokenLogRepository {
@@ -57,18 +77,55 @@ export class TokenLogRepository {
     return this.config.env.LLM_LOG_TTL_SECONDS;
   }
 
-  /** Creates the stream and queues its generation; false when the id is taken. */
-  /** Creates the stream and queues its generation; `traceparent` (tracing on) puts the generation in that trace. */
-  async create(meta: StreamMeta, traceparent = ''): Promise<boolean> {
+  /**
+   * Creates the stream, not yet queued (`queue`, then `queued`, finish the start); undefined when the id is taken. The
+   * same request again while its stream is still unqueued (a retry after a failure between the steps) takes it over.
+   */
+  async create(meta: StreamMeta): Promise<Created> {
     const keys = this.valkey.keys;
-    const fields: string[] = [];
-    for (const [field, value] of Object.entries(meta)) if (value !== undefined) fields.push(field, String(value));
+    const named = REQUEST_FIELDS.flatMap((field) => [field, String(meta[field] ?? '')]);
+    const other: string[] = [];
+    for (const [field, value] of Object.entries(meta)) {
+      if (value === undefined || field === 'attempt' || field === 'queue_by') continue;
+      if (!(REQUEST_FIELDS as readonly string[]).includes(field)) other.push(field, String(value));
+    }
+    const attempt = randomBytes(8).toString('hex');
     const created = await START.run(
       this.valkey.command,
-      [keys.llmMeta(meta.id), keys.llmLog(meta.id), keys.llmRequests],
-      [this.ttl, meta.id, traceparent, ...fields],
+      [keys.llmMeta(meta.id), keys.llmLog(meta.id)],
+      [this.ttl, attempt, Date.now() + QUEUE_GRACE_MS, named.length / 2, ...named, ...other],
     );
-    return Number(created) === 1;
+    return Number(created) === 0 ? undefined : { attempt };
+  }
+
+  /**
+   * Queues a created stream's generation on `llm:requests` (another slot than the stream's on a cluster: a step of its
+   * own). At least once: an entry of an attempt the stream no longer names is skipped by the generator.
+   */
+  async queue(id: string, attempt: string, traceparent = ''): Promise<void> {
+    const trace = traceparent === '' ? [] : ['traceparent', traceparent];
+    await this.valkey.command.xadd(this.valkey.keys.llmRequests, '*', 'id', id, 'attempt', attempt, ...trace);
+  }
+
+  /** Records that `attempt` is queued (idempotent): the stream no longer ends for want of a generation. */
+  async queued(id: string, attempt: string): Promise<void> {
+    await QUEUED.run(this.valkey.command, [this.valkey.keys.llmMeta(id)], [attempt]);
+  }
+
+  /**
+   * Ends with an error a stream that was created but never queued and whose `queue_by` has passed (its replica failed
+   * between the steps and no retry came); true when this call ended it. A no-op for any other stream.
+   */
+  async endUnqueued(id: string): Promise<boolean> {
+    const keys = this.valkey.keys;
+    const message = 'generation was never queued: the start of this stream failed; start it again';
+    const error: LlmMessage = { type: 'error', message, request_id: id, total_tokens: 0, timestamp: epochSeconds() };
+    const reply = await UNQUEUED.run(
+      this.valkey.command,
+      [keys.llmMeta(id), keys.llmLog(id)],
+      [Date.now(), keys.llmChannel(id), this.ttl, JSON.stringify(error), JSON.stringify(endAfter(error)), message],
+    );
+    return Number(reply) === 1;
   }
 
   async meta(id: string): Promise<StreamMeta | undefined> {
@@ -85,6 +142,8 @@ export class TokenLogRepository {
       created_at: raw.created_at,
       error: raw.error,
       channel: raw.channel,
+      attempt: raw.attempt,
+      queue_by: raw.queue_by === undefined ? undefined : Number(raw.queue_by),
     };
   }
 
@@ -101,11 +160,22 @@ export class TokenLogRepository {
     return Number(created) === 1;
   }
 
-  /** The channel a stream's viewers follow (its own, or a captured stream's), or undefined for an unknown id. */
-  async viewerChannel(id: string): Promise<string | undefined> {
-    const [status, channel] = await this.valkey.command.hmget(this.valkey.keys.llmMeta(id), 'status', 'channel');
+  /**
+   * The channel a stream's viewers follow (its own, or a captured stream's) and, while it is unqueued, its `queue_by`;
+   * undefined for an unknown id.
+   */
+  async viewerChannel(id: string): Promise<{ channel: string; queueBy?: number } | undefined> {
+    const [status, channel, queueBy] = await this.valkey.command.hmget(
+      this.valkey.keys.llmMeta(id),
+      'status',
+      'channel',
+      'queue_by',
+    );
     if (status === null) return undefined;
-    return channel ?? this.valkey.keys.llmChannel(id);
+    return {
+      channel: channel ?? this.valkey.keys.llmChannel(id),
+      ...(status === 'running' && queueBy !== null ? { queueBy: Number(queueBy) } : {}),
+    };
   }
 
   async exists(id: string): Promise<boolean> {
