@@ -4,6 +4,7 @@ import { AppConfig } from '../config/config.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import { execIdempotent, execOrThrow } from '../valkey/pipeline.js';
+import { groupBySlot } from '../valkey/slots.js';
 
 /**
  * Deliveries (users × short ids) per fanout.lua call: one call for many users keeps the per-command cost (on both
@@ -154,8 +155,11 @@ export class FeedRepository {
     const calls: { shorts: string[]; users: string[] }[] = [];
     for (const { shorts, users } of groups.values()) {
       const width = Math.max(1, Math.floor(DELIVERIES_PER_CALL / shorts.length));
-      for (let from = 0; from < users.length; from += width)
-        calls.push({ shorts, users: users.slice(from, from + width) });
+      // A call's users share a hash slot on a cluster (its script touches their keys); one group when standalone.
+      for (const slot of groupBySlot(users, (uid) => keys.feed(uid), this.valkey.clustered)) {
+        for (let from = 0; from < slot.length; from += width)
+          calls.push({ shorts, users: slot.slice(from, from + width) });
+      }
     }
     const head = [this.config.env.FEED_MAX, this.ttlSeconds, ...keys.userKeyHeads];
     // Each call is sent as soon as it is built, so Valkey runs one while Node encodes the next (one pipeline for the
@@ -170,7 +174,8 @@ export class FeedRepository {
     const replies = await Promise.all(
       calls.map(
         async ({ shorts, users }) =>
-          (await FANOUT.run(client, [], [...head, users.join(','), ...argv(shorts)])) as number[],
+          // The first user's feed key routes the call to its slot's node (the script builds the others' keys).
+          (await FANOUT.run(client, [keys.feed(users[0])], [...head, users.join(','), ...argv(shorts)])) as number[],
       ),
     );
     const report: DeliveryReport = { delivered: new Map(), duplicates: 0 };
