@@ -2,7 +2,11 @@
  * The end-to-end suites that run a second time on a local 3-primary Valkey Cluster (the `cluster` project: they start
  * their Valkey with `startStore`, test/support/topology.ts). A suite listed here must pass on both topologies.
  */
-const CLUSTER_SUITES = [];
+const CLUSTER_SUITES = [
+  'test/pipeline.e2e.test.ts',
+  'test/pipeline.fanout.test.ts',
+  'test/ingest.feeds.test.ts',
+];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
 const base = {
