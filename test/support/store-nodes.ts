@@ -9,7 +9,7 @@ export async function primaries(client: Valkey): Promise<Valkey[]> {
   if (!cluster.isCluster) return [client];
   // The node list is known once the client has loaded the slot map.
   if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
-  return cluster.nodes('master') as unknown as Valkey[];
+  return cluster.nodes('master');
 }
 
 /** FLUSHALL on every primary. */
