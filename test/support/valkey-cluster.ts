@@ -1,4 +1,5 @@
 import { Cluster, Valkey } from 'iovalkey';
+import type { EmbeddedValkeyOptions } from '../../src/valkey/embedded-valkey.js';
 import { TestValkey } from './valkey.js';
 
 const SLOTS = 16384;
@@ -17,13 +18,27 @@ export class TestValkeyCluster {
     readonly replicas: TestValkey[],
   ) {}
 
-  static async start(options: { primaries?: number; replicasPerPrimary?: number; appendOnly?: boolean } = {}) {
+  static async start(
+    options: {
+      primaries?: number;
+      replicasPerPrimary?: number;
+      appendOnly?: boolean;
+      appendFsync?: EmbeddedValkeyOptions['appendFsync'];
+    } = {},
+  ) {
     const primaryCount = options.primaries ?? 3;
     const replicaCount = primaryCount * (options.replicasPerPrimary ?? 0);
-    const args = ['--cluster-enabled', 'yes', '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0'];
+    const args = [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-node-timeout',
+      '1000',
+      '--cluster-replica-validity-factor',
+      '0',
+    ];
     const servers = await Promise.all(
       Array.from({ length: primaryCount + replicaCount }, () =>
-        TestValkey.start({ appendOnly: options.appendOnly, args }),
+        TestValkey.start({ appendOnly: options.appendOnly, appendFsync: options.appendFsync, args }),
       ),
     );
     const cluster = new TestValkeyCluster(servers.slice(0, primaryCount), servers.slice(primaryCount));
@@ -129,7 +144,9 @@ export class TestValkeyCluster {
     await this.until(async () => {
       for (const server of this.servers) {
         const client = this.node(server);
-        const known = String(await client.call('CLUSTER', 'NODES').catch(() => '')).trim().split('\n').length;
+        const known = String(await client.call('CLUSTER', 'NODES').catch(() => ''))
+          .trim()
+          .split('\n').length;
         client.disconnect();
         if (known < this.servers.length) return false;
       }
