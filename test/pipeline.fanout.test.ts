@@ -210,6 +210,20 @@ describe(`fanout to per-user feeds (${TOPOLOGY})`, () => {
     expect(await raw('gina')).toEqual([feed.length, feed.length, feed.length]);
   });
 
+  it('fans out to the active followers of a topic that 120,000 users follow', async () => {
+    // Fan-out asks users_active about every follower it does not know yet: in bounded calls, not one of 120,000 ids.
+    const crowd = Array.from({ length: 120000 }, (_, i) => `crowd-${i}`);
+    for (let i = 0; i < crowd.length; i += 10000)
+      await client.sadd('topic_subscribers:climate', ...crowd.slice(i, i + 10000));
+    await json(`${app.url}/users/ivy/topics`, { method: 'PUT', body: { topics: ['climate'] } });
+    expect(await feedIds('ivy')).toEqual([]);
+    const climate = { ...JSON.parse(enriched(400).data), id: 'art-climate', topic: 'climate' };
+    await app.app.get(FanoutWorker).handle([{ id: '4-0', fields: { data: JSON.stringify(climate) }, deliveries: 1 }]);
+    expect(await feedIds('ivy')).toEqual(['art-climate']);
+    for (let i = 0; i < crowd.length; i += 10000)
+      await client.srem('topic_subscribers:climate', ...crowd.slice(i, i + 10000));
+  });
+
   it('delivers a batch of several script calls, once per feed, after the server lost its scripts (SCRIPT FLUSH)', async () => {
     const [tech, sports] = [enriched(300), enriched(301)]; // technology, sports: several calls (technology only, bob, carol; per slot on a cluster)
     const before = await Promise.all(['alice', 'bob', 'carol', 'dave'].map(raw));

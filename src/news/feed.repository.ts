@@ -23,6 +23,9 @@ const REFILL = LuaScript.from(new URL('./feed-refill.lua', import.meta.url));
  */
 const ACTIVITY_REFRESH_MS = 3600000;
 
+/** User ids per ZMSCORE of `users_active` (fan-out learning who of a topic's followers is active). */
+const SCORES_PER_CALL = 10000;
+
 /** Marks a redelivered article's short id in fanout.lua's arguments. */
 const AGAIN = 'r';
 
@@ -126,10 +129,19 @@ export class FeedRepository {
     const members = topics.map((topic) => cache.members.get(topic) ?? []);
     const everyone = [...new Set(members.flat())];
     const unknown = everyone.filter((uid) => !cache.active.has(uid));
-    if (unknown.length > 0) {
-      const scores = await client.zmscore(keys.activeUsers, ...unknown);
-      unknown.forEach((uid, i) => cache.active.set(uid, scores[i] === null ? null : Number(scores[i])));
+    // In bounded calls: one ZMSCORE with the ids of a topic's 100,000 followers overflows the stack (spread arguments).
+    const asks: Promise<void>[] = [];
+    for (let from = 0; from < unknown.length; from += SCORES_PER_CALL) {
+      const ids = unknown.slice(from, from + SCORES_PER_CALL);
+      asks.push(
+        client
+          .zmscore(keys.activeUsers, ...ids)
+          .then((scores) =>
+            ids.forEach((uid, i) => cache.active.set(uid, scores[i] === null ? null : Number(scores[i]))),
+          ),
+      );
     }
+    await Promise.all(asks);
     const graceNow = now - ACTIVITY_REFRESH_MS;
     const active = new Set(everyone.filter((uid) => this.isActive(cache.active.get(uid), graceNow)));
     const byTopic = new Map(topics.map((topic, i) => [topic, members[i].filter((uid) => active.has(uid))]));
