@@ -15,6 +15,10 @@ const CLUSTER_SUITES = [
   'test/llm-ui-message-stream.test.ts',
   'test/llm-stream.capture.test.ts',
   'test/llm-stream.faults.test.ts',
+  'test/pipeline.e2e.test.ts',
+  'test/pipeline.fanout.test.ts',
+  'test/ingest.feeds.test.ts',
+  'test/ingest.durability.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */

@@ -6,6 +6,12 @@ import { ValkeyService } from '../valkey/valkey.service.js';
 import type { FeedArticle } from './feed-article.js';
 
 const STORE = LuaScript.from(new URL('./article.lua', import.meta.url));
+const APPEND = LuaScript.from(new URL('./topic-append.lua', import.meta.url));
+/**
+ * Short ids per topic remembered as appended (topic_appended:{topic:<topic>}): a batch redelivered after a failure
+ * between the append and the article's `t` mark comes back long before this many more articles reach one topic.
+ */
+const APPENDED_KEPT = 1000;
 /** Short ids per `article_ref:{block}` hash: small enough for listpack encoding. */
 const REF_BLOCK = 64;
 const REF_CACHE_MAX = 100000;
@@ -48,28 +54,29 @@ export class ArticleRepository {
     const stored = (await execIdempotent(client, [STORE], (pipeline) =>
       articles.forEach((article, i) => STORE.queue(pipeline, [keys.article(article.id)], [first + i, json[i], ttl])),
     )) as [number, number][];
-    const pipeline = client.pipeline();
-    articles.forEach((article, i) => {
-      const [short, onTopic] = stored[i];
-      const block = keys.articleRef(Math.floor(short / REF_BLOCK));
-      pipeline.hset(block, String(short), article.id).expire(block, ttl);
-      if (!onTopic) {
-        pipeline
-          .xadd(
-            keys.topicStream(article.topic),
-            'MAXLEN',
-            '~',
-            env.TOPIC_STREAM_MAXLEN,
-            '*',
-            'data',
-            json[i],
-            'n',
-            String(short),
-          )
-          .hset(keys.article(article.id), 't', '1');
+    // The refs and the topic appends touch other slots than the articles: separate steps, each idempotent (a ref is
+    // set to the same value again; an append is made once per short id, see topic-append.lua), and `t` is marked only
+    // after the append succeeded, so a failure in between redelivers the batch and loses nothing.
+    const fresh = articles.flatMap((article, i) => (stored[i][1] ? [] : [i]));
+    await execIdempotent(client, [APPEND], (pipeline) => {
+      articles.forEach((article, i) => {
+        const block = keys.articleRef(Math.floor(stored[i][0] / REF_BLOCK));
+        pipeline.hset(block, String(stored[i][0]), article.id).expire(block, ttl);
+      });
+      for (const i of fresh) {
+        const topic = articles[i].topic;
+        APPEND.queue(
+          pipeline,
+          [keys.topicStream(topic), keys.topicAppended(topic)],
+          [env.TOPIC_STREAM_MAXLEN, stored[i][0], json[i], APPENDED_KEPT],
+        );
       }
     });
-    await execOrThrow(pipeline.exec());
+    if (fresh.length > 0) {
+      const pipeline = client.pipeline();
+      for (const i of fresh) pipeline.hset(keys.article(articles[i].id), 't', '1');
+      await execOrThrow(pipeline.exec());
+    }
     return articles.map((article, i) => {
       this.remember(String(stored[i][0]), article.id);
       return { article, short: String(stored[i][0]), again: stored[i][1] === 1 };

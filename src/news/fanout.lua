@@ -1,9 +1,11 @@
--- Delivers the same article short ids to the feeds of several users, at most once each. ARGV[1] feed cap, ARGV[2]
+-- Delivers the same article short ids to the feeds of several users, at most once each. KEYS[1] the feed:{uid} of the
+-- first user (routes the call: on a cluster every user of a call is in that key's slot). ARGV[1] feed cap, ARGV[2]
 -- ttl (s), ARGV[3..5] the heads of the feed:{uid}, feed_seen:{uid} and feed_stream:{uid} names (Keys.userKeyHeads),
 -- ARGV[6] the user ids joined by ',' (a user id has no ','), ARGV[7..] short ids, oldest first; 'r' before one marks
 -- a redelivery (its article was stored and fanned out before).
 -- The users travel as one argument and their key names are built here: three key arguments per delivery were most of
--- fan-out's Node time (encoding) and no cheaper for Valkey. Each user's three keys share one hash slot.
+-- fan-out's Node time (encoding) and no cheaper for Valkey. Each user's three keys share one hash slot, and on a
+-- cluster the caller groups users by slot (one call per slot), so every key built here is in KEYS[1]'s slot.
 -- Invariant: feed_seen holds exactly the ids in feed (trimmed together), so the set stays small and intset-encoded.
 -- Dedupe past the feed window compares against the oldest kept item instead of remembering trimmed ids: short ids
 -- grow in fan-out order, a feed is never below the cap once trimmed, so a redelivered id that is not in a full feed

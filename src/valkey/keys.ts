@@ -24,6 +24,13 @@ export class Keys {
   topicStream(topic: string): string {
     return this.key(`topic:${topic}`);
   }
+  /**
+   * Sorted set of the short ids appended to a topic stream lately, in its slot (`topic_appended:{topic:<topic>}`):
+   * makes the append idempotent although the article's own record is in another slot.
+   */
+  topicAppended(topic: string): string {
+    return sameSlot(this.topicStream(topic), this.key('topic_appended:'));
+  }
   article(id: string): string {
     return this.key(`article:${id}`);
   }
@@ -35,8 +42,15 @@ export class Keys {
   articleRef(block: number): string {
     return this.key(`article_ref:${block}`);
   }
-  /** Ids of articles accepted over REST (dedupe of the same id posted twice). */
+  /**
+   * Ids of articles accepted over REST or from a feed (dedupe of the same id offered twice): in `news_raw`'s slot
+   * (`article_accepted:{news_raw}:{id}`), since ingest.lua sets the mark and appends to the stream in one script.
+   */
   articleAccepted(id: string): string {
+    return `${sameSlot(this.newsRaw, this.key('article_accepted:'))}:${id}`;
+  }
+  /** The mark's name before it shared `news_raw`'s slot; read (standalone only) until ARTICLE_TTL_DAYS have passed. */
+  legacyArticleAccepted(id: string): string {
     return this.key(`article_accepted:${id}`);
   }
 

@@ -1,4 +1,5 @@
 import { Cluster, Valkey } from 'iovalkey';
+import type { EmbeddedValkeyOptions } from '../../src/valkey/embedded-valkey.js';
 import { TestValkey } from './valkey.js';
 
 const SLOTS = 16384;
@@ -17,7 +18,14 @@ export class TestValkeyCluster {
     readonly replicas: TestValkey[],
   ) {}
 
-  static async start(options: { primaries?: number; replicasPerPrimary?: number; appendOnly?: boolean } = {}) {
+  static async start(
+    options: {
+      primaries?: number;
+      replicasPerPrimary?: number;
+      appendOnly?: boolean;
+      appendFsync?: EmbeddedValkeyOptions['appendFsync'];
+    } = {},
+  ) {
     const primaryCount = options.primaries ?? 3;
     const replicaCount = primaryCount * (options.replicasPerPrimary ?? 0);
     const args = [
@@ -30,7 +38,7 @@ export class TestValkeyCluster {
     ];
     const servers = await Promise.all(
       Array.from({ length: primaryCount + replicaCount }, () =>
-        TestValkey.start({ appendOnly: options.appendOnly, args }),
+        TestValkey.start({ appendOnly: options.appendOnly, appendFsync: options.appendFsync, args }),
       ),
     );
     const cluster = new TestValkeyCluster(servers.slice(0, primaryCount), servers.slice(primaryCount));

@@ -5,13 +5,14 @@ import {
   ServiceUnavailableException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Valkey } from 'iovalkey';
+import type { Cluster, Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { HeaderedException } from '../../http/headered-exception.filter.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
+import { slotOf } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleIdFor } from '../../news/article-id.js';
 import { StageSpan, TRACEPARENT_FIELD } from '../../tracing/stage-span.js';
@@ -119,7 +120,10 @@ export class IngestService implements OnApplicationBootstrap {
     // Tracing on: a `skein.ingest` span per article, under the request's (its `traceparent`, or a new trace).
     const spans = tracingOn() ? ids.map((id) => StageSpan.inActive('skein.ingest', id)) : undefined;
     const now = String(Date.now());
-    const args: (string | number)[] = [this.config.env.ARTICLE_TTL_DAYS * 86400];
+    // Standalone also checks each mark's name from before it shared news_raw's slot (one EXISTS per new article); a
+    // cluster cannot (another slot), and holds no marks from before the rename.
+    const legacy = !this.valkey.clustered;
+    const args: (string | number)[] = [this.config.env.ARTICLE_TTL_DAYS * 86400, legacy ? 2 : 1];
     const streamKeys: string[] = [keys.newsRaw];
     articles.forEach((article, i) => {
       const fields: string[] = ['id', ids[i], 'title', article.title, 'body', article.body];
@@ -130,6 +134,7 @@ export class IngestService implements OnApplicationBootstrap {
       if (spans) fields.push(TRACEPARENT_FIELD, spans[i].traceparent);
       args.push(fields.length, ...fields);
       streamKeys.push(keys.articleAccepted(ids[i]));
+      if (legacy) streamKeys.push(keys.legacyArticleAccepted(ids[i]));
     });
     let appended: number[];
     try {
@@ -169,11 +174,24 @@ export class IngestService implements OnApplicationBootstrap {
     const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
     let local: number;
     try {
-      [local] = (await this.appends.call('WAITAOF', 1, 0, timeout)) as number[];
+      [local] = (await this.writer().call('WAITAOF', 1, 0, timeout)) as number[];
     } catch (error) {
       throw new NotDurableError(`WAITAOF failed: ${(error as Error).message}`);
     }
     if (Number(local) < 1) throw new NotDurableError(`no fsync within ${timeout} ms (INGEST_WAITAOF_TIMEOUT_MS)`);
+  }
+
+  /**
+   * Where WAITAOF goes: the connection that wrote. On a cluster that is the appends client's connection to the primary
+   * of news_raw's slot (a command without a key would go to any node, which saw none of these writes).
+   */
+  private writer(): Valkey {
+    if (!this.valkey.clustered) return this.appends;
+    const cluster = this.appends as unknown as Cluster;
+    const owner = cluster.slots[slotOf(this.valkey.keys.newsRaw)]?.[0];
+    const node = cluster.nodes('master').find(({ options }) => `${options.host}:${options.port}` === owner);
+    if (!node) throw new Error(`no known primary for news_raw's slot (${owner ?? 'slots not loaded'})`);
+    return node;
   }
 
   private async assertCapacity(source: string): Promise<void> {
