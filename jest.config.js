@@ -10,6 +10,7 @@ const CLUSTER_SUITES = [
   'test/dead-letters.test.ts',
   'test/auth.replicas.test.ts',
   'test/socket-adapter.test.ts',
+  'test/feeds.socket.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */

@@ -3,6 +3,7 @@ import type { Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../../config/config.js';
+import { groupBySlot } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FeedRepository } from '../../news/feed.repository.js';
 import { FeedsMetrics } from './feeds.metrics.js';
@@ -20,10 +21,21 @@ interface EngineConnection {
   writeBuffer: unknown[];
 }
 
+/** What one read asked for: feed stream key → the user and the cursor read after. */
+type Watched = Map<string, { uid: string; cursor: string }>;
+type XReadReply = [string, [string, string[]][]][] | null;
+
 /**
- * Live delivery on an api replica: reads `feed_stream:{uid}` of the users connected here (one XREAD BLOCK on a
- * dedicated connection) and emits `feed:item` to their rooms on this replica only. The feed stream is the single
- * source of live and resumed items, so the fanout worker may run anywhere and a pushed cursor is always resumable.
+ * Live delivery on an api replica: reads `feed_stream:{uid}` of the users connected here and emits `feed:item` to
+ * their rooms on this replica only. The feed stream is the single source of live and resumed items, so the fanout
+ * worker may run anywhere and a pushed cursor is always resumable.
+ *
+ * On one server: one XREAD BLOCK over every watched stream, on a dedicated connection (idle cost: none). On a Valkey
+ * Cluster one XREAD may only name streams of one slot, and a blocked read holds its connection, so blocking would need
+ * a connection per slot group (up to one per watched user). There the relay polls instead: every
+ * FEED_RELAY_POLL_MS, one non-blocking XREAD per slot group of watched users, all sent at once on its own
+ * slot-routed connection. Cost: about one stream lookup per watched user per poll (users rarely share a slot), i.e.
+ * 1000 / FEED_RELAY_POLL_MS commands a second per watched user; push latency: up to FEED_RELAY_POLL_MS more.
  */
 @Injectable()
 export class FeedRelay implements BeforeApplicationShutdown {
@@ -32,6 +44,8 @@ export class FeedRelay implements BeforeApplicationShutdown {
   private readonly cursors = new Map<string, string>();
   private namespace?: Namespace;
   private reader?: Valkey;
+  /** Polls (cluster) instead of blocking (one server). */
+  private polling = false;
   private readerId?: number;
   private running = false;
   private loop?: Promise<void>;
@@ -53,7 +67,8 @@ export class FeedRelay implements BeforeApplicationShutdown {
     this.namespace = namespace;
     if (this.running) return;
     this.running = true;
-    this.reader = this.valkey.blocking('feeds-relay');
+    this.polling = this.valkey.clustered;
+    this.reader = this.polling ? this.valkey.direct('feeds-relay') : this.valkey.blocking('feeds-relay');
     this.loop = this.run();
   }
 
@@ -95,12 +110,15 @@ export class FeedRelay implements BeforeApplicationShutdown {
     if (!this.running) return;
     this.running = false;
     this.wake?.();
-    if (this.readerId !== undefined) await this.valkey.command.client('UNBLOCK', this.readerId).catch(() => undefined);
+    if (!this.polling && this.readerId !== undefined)
+      await this.valkey.command.client('UNBLOCK', this.readerId).catch(() => undefined);
     await this.loop;
   }
 
   private changed(): void {
     this.version++;
+    // A poll reads the watched set afresh each time: nothing to interrupt.
+    if (this.polling) return;
     this.wake?.();
     this.interrupting ??= this.interrupt().finally(() => (this.interrupting = undefined));
   }
@@ -118,14 +136,12 @@ export class FeedRelay implements BeforeApplicationShutdown {
     while (this.running) {
       try {
         if (this.cursors.size === 0) {
-          await new Promise<void>((resolve) => {
-            this.wake = resolve;
-            setTimeout(resolve, 1000).unref();
-          });
-          this.wake = undefined;
+          await this.pause(1000);
           continue;
         }
-        await this.readOnce();
+        if (!this.polling) await this.readOnce();
+        // A stream read up to READ_COUNT may hold more: read again at once.
+        else if (!(await this.pollOnce())) await this.pause(this.config.env.FEED_RELAY_POLL_MS);
       } catch (error) {
         this.readingVersion = undefined;
         this.readerId = undefined;
@@ -136,11 +152,20 @@ export class FeedRelay implements BeforeApplicationShutdown {
     }
   }
 
+  /** Waits `ms`, or until shutdown (or, unclustered, a change of the watched set). */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.wake = resolve;
+      setTimeout(resolve, ms).unref();
+    });
+    this.wake = undefined;
+  }
+
+  /** One blocking XREAD over every watched stream (one server). */
   private async readOnce(): Promise<void> {
     const reader = this.reader!;
     this.readerId ??= Number(await reader.client('ID'));
-    const keys = this.valkey.keys;
-    const read = new Map([...this.cursors].map(([uid, cursor]) => [keys.feedStream(uid), { uid, cursor }]));
+    const read = this.watched();
     // Everyone left while the reader's id was asked for: XREAD needs at least one stream.
     if (read.size === 0) return;
     this.readingVersion = this.version;
@@ -154,6 +179,47 @@ export class FeedRelay implements BeforeApplicationShutdown {
       ...[...read.values()].map((r) => r.cursor),
     );
     this.readingVersion = undefined;
+    await this.deliver(read, reply);
+  }
+
+  /**
+   * One non-blocking XREAD per slot group of the watched streams, sent together (a cluster). Answers whether a stream
+   * gave READ_COUNT entries (more may be waiting). A group whose read fails is read again on the next poll.
+   */
+  private async pollOnce(): Promise<boolean> {
+    const read = this.watched();
+    const groups = groupBySlot([...read.keys()], (key) => key, true);
+    const replies = await Promise.allSettled(
+      groups.map(
+        (streams) =>
+          this.reader!.xread(
+            'COUNT',
+            READ_COUNT,
+            'STREAMS',
+            ...streams,
+            ...streams.map((key) => read.get(key)!.cursor),
+          ) as Promise<XReadReply>,
+      ),
+    );
+    let full = false;
+    for (const reply of replies) {
+      if (reply.status === 'rejected') {
+        this.logger.warn(`feed relay poll failed, retrying: ${(reply.reason as Error).message}`);
+        continue;
+      }
+      full ||= (reply.value ?? []).some(([, entries]) => entries.length >= READ_COUNT);
+      await this.deliver(read, reply.value);
+    }
+    return full;
+  }
+
+  private watched(): Watched {
+    const keys = this.valkey.keys;
+    return new Map([...this.cursors].map(([uid, cursor]) => [keys.feedStream(uid), { uid, cursor }]));
+  }
+
+  /** Emits what a read answered to the rooms of the users still watched from the cursors read after. */
+  private async deliver(read: Watched, reply: XReadReply): Promise<void> {
     if (!reply) return;
     for (const [key, entries] of reply) {
       const watched = read.get(key);
