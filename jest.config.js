@@ -11,6 +11,8 @@ const CLUSTER_SUITES = [
   'test/auth.replicas.test.ts',
   'test/socket-adapter.test.ts',
   'test/feeds.socket.test.ts',
+  'test/feeds.turnover.test.ts',
+  'test/feeds.bounded.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */
