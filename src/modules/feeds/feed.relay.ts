@@ -1,9 +1,9 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Valkey } from 'iovalkey';
+import type { Cluster, Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../../config/config.js';
-import { groupBySlot } from '../../valkey/slots.js';
+import { groupBySlot, slotOf } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { FeedRepository } from '../../news/feed.repository.js';
 import { FeedsMetrics } from './feeds.metrics.js';
@@ -33,9 +33,11 @@ type XReadReply = [string, [string, string[]][]][] | null;
  * On one server: one XREAD BLOCK over every watched stream, on a dedicated connection (idle cost: none). On a Valkey
  * Cluster one XREAD may only name streams of one slot, and a blocked read holds its connection, so blocking would need
  * a connection per slot group (up to one per watched user). There the relay polls instead: every
- * FEED_RELAY_POLL_MS, one non-blocking XREAD per slot group of watched users, all sent at once on its own
- * slot-routed connection. Cost: about one stream lookup per watched user per poll (users rarely share a slot), i.e.
- * 1000 / FEED_RELAY_POLL_MS commands a second per watched user; push latency: up to FEED_RELAY_POLL_MS more.
+ * FEED_RELAY_POLL_MS, one non-blocking XREAD per slot group of watched users (users rarely share a slot, so about one
+ * per user), pipelined to each primary on its own connection. Cost per watched user: 1000 / FEED_RELAY_POLL_MS
+ * reads a second, each ~3.5 µs of Valkey CPU and ~13 µs of Node CPU (measured, 1000 users, local 3-primary cluster):
+ * at the default 200 ms ~18 µs of Valkey and ~65 µs of Node CPU a second per watched user. Push latency: up to
+ * FEED_RELAY_POLL_MS more than on one server.
  */
 @Injectable()
 export class FeedRelay implements BeforeApplicationShutdown {
@@ -188,19 +190,11 @@ export class FeedRelay implements BeforeApplicationShutdown {
    */
   private async pollOnce(): Promise<boolean> {
     const read = this.watched();
-    const groups = groupBySlot([...read.keys()], (key) => key, true);
-    const replies = await Promise.allSettled(
-      groups.map(
-        (streams) =>
-          this.reader!.xread(
-            'COUNT',
-            READ_COUNT,
-            'STREAMS',
-            ...streams,
-            ...streams.map((key) => read.get(key)!.cursor),
-          ) as Promise<XReadReply>,
-      ),
-    );
+    const groups = groupBySlot([...read.keys()], (key) => key, true).map((streams) => ({
+      slot: slotOf(streams[0]),
+      args: ['COUNT', READ_COUNT, 'STREAMS', ...streams, ...streams.map((key) => read.get(key)!.cursor)],
+    }));
+    const replies = await xreadByNode(this.reader as unknown as Cluster, groups);
     let full = false;
     for (const reply of replies) {
       if (reply.status === 'rejected') {
@@ -260,4 +254,43 @@ export class FeedRelay implements BeforeApplicationShutdown {
       socket.disconnect(true);
     }
   }
+}
+
+/** A reply that means the slot map was out of date (a slot moving or moved, a failover under way). */
+const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/;
+
+/**
+ * Sends XREADs (each of one slot) in one pipeline per primary that owns their slots, as the cluster's slot map has
+ * it: an XREAD written alone costs Valkey about four times the CPU of one in a pipeline (measured on a local
+ * 3-primary cluster, 1000 watched streams: ~14 vs ~3.5 µs a read). One the map placed wrong (or no node for) is sent
+ * again through the cluster client, which follows the redirect and refreshes the map. Replies in order.
+ */
+async function xreadByNode(
+  cluster: Cluster,
+  reads: { slot: number; args: (string | number)[] }[],
+): Promise<PromiseSettledResult<XReadReply>[]> {
+  const viaCluster = (args: (string | number)[]): Promise<XReadReply> =>
+    cluster.call('XREAD', ...args) as Promise<XReadReply>;
+  const nodes = new Map(cluster.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const byNode = new Map<Valkey, number[]>();
+  const results: Promise<XReadReply>[] = [];
+  reads.forEach(({ slot, args }, i) => {
+    const node = nodes.get(cluster.slots[slot]?.[0] ?? '');
+    if (!node) results[i] = viaCluster(args);
+    else byNode.set(node, [...(byNode.get(node) ?? []), i]);
+  });
+  for (const [node, indexes] of byNode) {
+    const pipeline = node.pipeline();
+    for (const i of indexes) pipeline.call('XREAD', ...reads[i].args);
+    const sent = pipeline.exec();
+    indexes.forEach((i, k) => {
+      results[i] = sent.then((replies) => {
+        const [error, value] = replies?.[k] ?? [new Error('no reply'), null];
+        if (!error) return value as XReadReply;
+        if (REDIRECTED.test(error.message)) return viaCluster(reads[i].args);
+        throw error;
+      });
+    });
+  }
+  return Promise.allSettled(results);
 }
