@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import { ActivityPruner } from '../src/modules/feeds/activity-pruner.js';
 import { FeedRelay } from '../src/modules/feeds/feed.relay.js';
+import { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
@@ -225,6 +226,30 @@ describe(`users and subscriber sets over time (${TOPOLOGY})`, () => {
     await publish('s2');
     expect(await feedIds('dormant')).toEqual(['s2', 's1']); // ... and fanned out to again
     expect(await feedIds('active')).toEqual(['s2', 's1']);
+  });
+
+  it('a user who returns while the prune runs stays in the subscriber sets', async () => {
+    await json(`${app.url}/users/returner/topics`, { method: 'PUT', body: { topics: ['politics'] } });
+    await client.zadd('users_active', Date.now() - 30 * DAY, 'returner');
+    // The return lands between the prune's activity read of politics' members and its removal of the inactive.
+    const command = app.app.get(ValkeyService).command;
+    const zmscore = command.zmscore.bind(command) as (...args: unknown[]) => Promise<(string | null)[]>;
+    let returned = false;
+    command.zmscore = (async (...args: unknown[]) => {
+      const scores = await zmscore(...args);
+      if (!returned && args.includes('returner')) {
+        returned = true;
+        await feedIds('returner');
+      }
+      return scores;
+    }) as typeof command.zmscore;
+    try {
+      await app.app.get(ActivityPruner).prune();
+    } finally {
+      command.zmscore = zmscore as typeof command.zmscore;
+    }
+    expect(returned).toBe(true);
+    expect(await client.sismember('topic_subscribers:politics', 'returner')).toBe(1);
   });
 
   it('a user who follows no topic any more leaves no user record', async () => {
