@@ -119,8 +119,11 @@ export class FeedRelay implements BeforeApplicationShutdown {
 
   private changed(): void {
     this.version++;
-    // A poll reads the watched set afresh each time: nothing to interrupt.
-    if (this.polling) return;
+    if (this.polling) {
+      // A poll reads the watched set afresh each time: nothing to interrupt; a first watcher ends the idle wait.
+      if (this.cursors.size === 1) this.wake?.();
+      return;
+    }
     this.wake?.();
     this.interrupting ??= this.interrupt().finally(() => (this.interrupting = undefined));
   }
