@@ -235,18 +235,18 @@ describe(`users and subscriber sets over time (${TOPOLOGY})`, () => {
     const command = app.app.get(ValkeyService).command;
     const zmscore = command.zmscore.bind(command) as (...args: unknown[]) => Promise<(string | null)[]>;
     let returned = false;
-    command.zmscore = (async (...args: unknown[]) => {
+    command.zmscore = async (...args: unknown[]) => {
       const scores = await zmscore(...args);
       if (!returned && args.includes('returner')) {
         returned = true;
         await feedIds('returner');
       }
       return scores;
-    }) as typeof command.zmscore;
+    };
     try {
       await app.app.get(ActivityPruner).prune();
     } finally {
-      command.zmscore = zmscore as typeof command.zmscore;
+      command.zmscore = zmscore;
     }
     expect(returned).toBe(true);
     expect(await client.sismember('topic_subscribers:politics', 'returner')).toBe(1);
