@@ -189,7 +189,8 @@ export class FeedRelay implements BeforeApplicationShutdown {
 
   /**
    * One non-blocking XREAD per slot group of the watched streams, sent together (a cluster). Answers whether a stream
-   * gave READ_COUNT entries (more may be waiting). A group whose read fails is read again on the next poll.
+   * gave READ_COUNT entries (more may be waiting). What was read is delivered; a group whose read failed is read again
+   * on the next poll, after the loop's back-off.
    */
   private async pollOnce(): Promise<boolean> {
     const read = this.watched();
@@ -199,14 +200,17 @@ export class FeedRelay implements BeforeApplicationShutdown {
     }));
     const replies = await xreadByNode(this.reader as unknown as Cluster, groups);
     let full = false;
+    const failed: Error[] = [];
     for (const reply of replies) {
       if (reply.status === 'rejected') {
-        this.logger.warn(`feed relay poll failed, retrying: ${(reply.reason as Error).message}`);
+        failed.push(reply.reason as Error);
         continue;
       }
       full ||= (reply.value ?? []).some(([, entries]) => entries.length >= READ_COUNT);
       await this.deliver(read, reply.value);
     }
+    // One line for the poll (a node down fails the reads of every group it owns), and the loop's back-off.
+    if (failed.length > 0) throw new Error(`${failed.length} of ${groups.length} reads failed: ${failed[0].message}`);
     return full;
   }
 
