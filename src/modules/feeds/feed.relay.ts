@@ -35,8 +35,9 @@ type XReadReply = [string, [string, string[]][]][] | null;
  * a connection per slot group (up to one per watched user). There the relay polls instead: every
  * FEED_RELAY_POLL_MS, one non-blocking XREAD per slot group of watched users (users rarely share a slot, so about one
  * per user), pipelined to each primary on its own connection. Cost per watched user: 1000 / FEED_RELAY_POLL_MS
- * reads a second, each ~3.5 µs of Valkey CPU and ~13 µs of Node CPU (measured, 1000 users, local 3-primary cluster):
- * at the default 200 ms ~18 µs of Valkey and ~65 µs of Node CPU a second per watched user. Push latency: up to
+ * reads a second, each ~4-6 µs of Valkey CPU and ~15-25 µs of Node CPU (bench/relay-poll.ts, 1000 users, local
+ * 3-primary cluster on a busy 2-core box): at the default 200 ms ~25 µs of Valkey and ~0.1 ms of Node CPU a second
+ * per watched user (1000 sockets on a replica: ~10% of a core for it). Push latency: up to
  * FEED_RELAY_POLL_MS more than on one server.
  */
 @Injectable()
@@ -268,11 +269,11 @@ const REDIRECTED = /^(MOVED|ASK|TRYAGAIN|CLUSTERDOWN)\b/;
 
 /**
  * Sends XREADs (each of one slot) in one pipeline per primary that owns their slots, as the cluster's slot map has
- * it: an XREAD written alone costs Valkey about four times the CPU of one in a pipeline (measured on a local
- * 3-primary cluster, 1000 watched streams: ~14 vs ~3.5 µs a read). One the map placed wrong (or no node for) is sent
+ * it: an XREAD written alone costs Valkey four to eight times the CPU of one in a pipeline (bench/relay-poll.ts,
+ * 1000 watched streams: ~15-40 vs ~4-6 µs a read). One the map placed wrong (or no node for) is sent
  * again through the cluster client, which follows the redirect and refreshes the map. Replies in order.
  */
-async function xreadByNode(
+export async function xreadByNode(
   cluster: Cluster,
   reads: { slot: number; args: (string | number)[] }[],
 ): Promise<PromiseSettledResult<XReadReply>[]> {
