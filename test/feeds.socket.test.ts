@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Valkey } from 'iovalkey';
+import type { Cluster, Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
 import { eventually, json } from './support/app.js';
 import { spawnApp, type AppProcess } from './support/process.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 import { enrichedArticle } from './support/enriched.js';
 import { deliverThroughKeys } from './support/feed-writer.js';
+import { xreadByNode } from '../src/modules/feeds/feed.relay.js';
+import { slotOf } from '../src/valkey/slots.js';
 
 interface FeedItem {
   id: string;
@@ -141,4 +143,20 @@ describe(`/feeds socket across replicas (api and fanout in different processes) 
       for (const s of sockets) s.disconnect();
     }
   });
+
+  (TOPOLOGY === 'cluster' ? it : it.skip)(
+    'a poll read sent to a primary that does not own its slot (a slot moved) is answered through the redirect',
+    async () => {
+      const cluster = client as unknown as Cluster;
+      const key = 'feed_stream:{u1}';
+      const owner = cluster.slots[slotOf(key)][0];
+      // A slot the cluster's map gives to another primary: the relay's pipeline for it goes to the wrong node.
+      const elsewhere = cluster.slots.findIndex((nodes) => nodes?.[0] !== undefined && nodes[0] !== owner);
+      const [reply] = await xreadByNode(cluster, [{ slot: elsewhere, args: ['COUNT', 1, 'STREAMS', key, '0-0'] }]);
+      expect(reply.status).toBe('fulfilled');
+      const value = (reply as PromiseFulfilledResult<[string, [string, string[]][]][]>).value;
+      expect(value[0][0]).toBe(key);
+      expect(value[0][1]).toHaveLength(1);
+    },
+  );
 });
