@@ -19,6 +19,9 @@ const CLUSTER_SUITES = [
   'test/pipeline.fanout.test.ts',
   'test/ingest.feeds.test.ts',
   'test/ingest.durability.test.ts',
+  'test/feeds.socket.test.ts',
+  'test/feeds.turnover.test.ts',
+  'test/feeds.bounded.test.ts',
 ];
 
 /** Jest in native ESM mode (NestJS 12 ships ES modules only); ts-jest transpiles, `tsc --noEmit` type-checks. */

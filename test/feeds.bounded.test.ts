@@ -1,33 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Valkey } from 'iovalkey';
+import type { Cluster, Valkey } from 'iovalkey';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import { ActivityPruner } from '../src/modules/feeds/activity-pruner.js';
 import { FeedRelay } from '../src/modules/feeds/feed.relay.js';
+import { ValkeyService } from '../src/valkey/valkey.service.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
-describe('a /feeds socket that leaves during admission', () => {
-  let valkey: TestValkey;
+describe(`a /feeds socket that leaves during admission (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let client: Valkey;
   let app: TestApp;
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, { ROLES: 'api' });
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, { ...store.env, ROLES: 'api' });
   });
 
   afterAll(async () => {
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   it('leaves the relay watching nobody once its admission completes', async () => {
     const relay = app.app.get(FeedRelay);
     expect(relay.watching).toBe(0);
     // Writes wait 500 ms: admission (which marks the user active first) is held while the client leaves.
-    await client.call('CLIENT', 'PAUSE', '500', 'WRITE');
+    const servers = store.clustered ? (client as unknown as Cluster).nodes('master') : [client];
+    await Promise.all(servers.map((server) => server.call('CLIENT', 'PAUSE', '500', 'WRITE')));
     const socket = io(`${app.url}/feeds`, {
       auth: { userId: 'leaver' },
       transports: ['websocket'],
@@ -52,8 +54,8 @@ describe('a /feeds socket that leaves during admission', () => {
   });
 });
 
-describe('list routes bound their responses (articles with 100 KB bodies)', () => {
-  let valkey: TestValkey;
+describe(`list routes bound their responses (articles with 100 KB bodies) (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let client: Valkey;
   let app: TestApp;
   const COUNT = 30;
@@ -93,9 +95,9 @@ describe('list routes bound their responses (articles with 100 KB bodies)', () =
   };
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, { ROLES: 'api,fanout' });
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, { ...store.env, ROLES: 'api,fanout' });
     await json(`${app.url}/users/reader/topics`, { method: 'PUT', body: { topics: ['technology'] } });
     await json(`${app.url}/users/reader/feed`); // active
     const now = Date.now();
@@ -113,7 +115,7 @@ describe('list routes bound their responses (articles with 100 KB bodies)', () =
 
   afterAll(async () => {
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   it('GET /topics/{topic}/articles?limit=1000 answers at most 1 MiB a page, and paging with before walks every article once', async () => {
@@ -170,8 +172,8 @@ describe('list routes bound their responses (articles with 100 KB bodies)', () =
   });
 });
 
-describe('users and subscriber sets over time', () => {
-  let valkey: TestValkey;
+describe(`users and subscriber sets over time (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let client: Valkey;
   let app: TestApp;
   const DAY = 86400000;
@@ -193,14 +195,14 @@ describe('users and subscriber sets over time', () => {
   };
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, { ROLES: 'api,fanout', USER_ACTIVE_DAYS: '7' });
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, { ...store.env, ROLES: 'api,fanout', USER_ACTIVE_DAYS: '7' });
   });
 
   afterAll(async () => {
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   it('the hourly prune keeps only active users in the topic subscriber sets, and a returning user is back in them', async () => {
@@ -224,6 +226,30 @@ describe('users and subscriber sets over time', () => {
     await publish('s2');
     expect(await feedIds('dormant')).toEqual(['s2', 's1']); // ... and fanned out to again
     expect(await feedIds('active')).toEqual(['s2', 's1']);
+  });
+
+  it('a user who returns while the prune runs stays in the subscriber sets', async () => {
+    await json(`${app.url}/users/returner/topics`, { method: 'PUT', body: { topics: ['politics'] } });
+    await client.zadd('users_active', Date.now() - 30 * DAY, 'returner');
+    // The return lands between the prune's activity read of politics' members and its removal of the inactive.
+    const command = app.app.get(ValkeyService).command;
+    const zmscore = command.zmscore.bind(command) as (...args: unknown[]) => Promise<(string | null)[]>;
+    let returned = false;
+    command.zmscore = async (...args: unknown[]) => {
+      const scores = await zmscore(...args);
+      if (!returned && args.includes('returner')) {
+        returned = true;
+        await feedIds('returner');
+      }
+      return scores;
+    };
+    try {
+      await app.app.get(ActivityPruner).prune();
+    } finally {
+      command.zmscore = zmscore;
+    }
+    expect(returned).toBe(true);
+    expect(await client.sismember('topic_subscribers:politics', 'returner')).toBe(1);
   });
 
   it('a user who follows no topic any more leaves no user record', async () => {

@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ArticleRepository } from '../src/news/article.repository.js';
 import { parseEnriched, type FeedArticle } from '../src/news/feed-article.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
-import { TestValkey } from './support/valkey.js';
+import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 interface FeedItem {
   id: string;
@@ -27,8 +27,8 @@ function enriched(id: string): string {
   });
 }
 
-describe('dedupe outlives the feed window (FEED_MAX small, a real fanout worker)', () => {
-  let valkey: TestValkey;
+describe(`dedupe outlives the feed window (FEED_MAX small, a real fanout worker) (${TOPOLOGY})`, () => {
+  let store: TestStore;
   let client: Valkey;
   let app: TestApp;
   let socket: Socket;
@@ -49,9 +49,9 @@ describe('dedupe outlives the feed window (FEED_MAX small, a real fanout worker)
   };
 
   beforeAll(async () => {
-    valkey = await TestValkey.start();
-    client = valkey.client();
-    app = await startTestApp(valkey.url, { ROLES: 'api,fanout', FEED_MAX: String(CAP) });
+    store = await startStore();
+    client = store.client();
+    app = await startTestApp(store.url, { ...store.env, ROLES: 'api,fanout', FEED_MAX: String(CAP) });
     for (const uid of ['u1', 'u2']) {
       const put = await json(`${app.url}/users/${uid}/topics`, { method: 'PUT', body: { topics: ['technology'] } });
       expect(put.status).toBe(200);
@@ -69,7 +69,7 @@ describe('dedupe outlives the feed window (FEED_MAX small, a real fanout worker)
   afterAll(async () => {
     socket?.disconnect();
     await app?.close();
-    await valkey?.stop();
+    await store?.stop();
   });
 
   it('a redelivered article already trimmed off a feed is not put back on it, nor pushed again', async () => {

@@ -163,6 +163,8 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) @Max(100000) FEED_MAX = 200;
   /** Packets a `/feeds` socket may have waiting to be written before it is dropped (it reconnects and syncs). */
   @IsInt() @Min(1) FEED_SOCKET_BUFFER = 1000;
+  /** On a Valkey Cluster, how often the feed relay polls the feed streams of the users connected here (ms). */
+  @IsInt() @Min(10) @Max(10000) FEED_RELAY_POLL_MS = 200;
   @IsInt() @Min(1) ARTICLE_TTL_DAYS = 7;
   @IsInt() @Min(1) USER_ACTIVE_DAYS = 7;
   @IsInt() @Min(1) TOPIC_STREAM_MAXLEN = 10000;

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { periodic, type Periodic } from '../../common/periodic.js';
 import { LuaScript } from '../../valkey/lua-script.js';
+import { execOrThrow } from '../../valkey/pipeline.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { TOPICS } from '../../news/topics.js';
 import { FeedRepository } from '../../news/feed.repository.js';
@@ -57,14 +58,41 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
     for (const topic of TOPICS) {
       let cursor = '0';
       do {
-        const reply = (await PRUNE_SUBSCRIBERS.run(
-          client,
-          [keys.topicSubscribers(topic), keys.activeUsers],
-          [cursor, before, PRUNE_BATCH],
-        )) as [string, number];
-        cursor = String(reply[0]);
+        const [next, members] = await client.sscan(keys.topicSubscribers(topic), cursor, 'COUNT', PRUNE_BATCH);
+        cursor = next;
+        await this.pruneSubscribers(topic, members, before);
       } while (cursor !== '0');
     }
     return removed;
+  }
+
+  /**
+   * Takes the inactive among `members` out of a topic's subscriber set. The set and `users_active` are in different
+   * slots on a cluster, so this is not one script: the activity read, the removal and a second activity read of those
+   * removed are steps, and a user who returned meanwhile is put back (then fan-out's cache is invalidated). A return
+   * adds to `users_active` before it adds to the sets: if its add to the sets came before the removal, so did its
+   * activity, which the second read sees; if after, the user is in the set anyway.
+   */
+  private async pruneSubscribers(topic: string, members: string[], before: number): Promise<void> {
+    if (members.length === 0) return;
+    const { command: client, keys } = this.valkey;
+    const isActive = (score: string | null): boolean => score !== null && Number(score) >= before;
+    const scores = await client.zmscore(keys.activeUsers, ...members);
+    const inactive = members.filter((_, i) => !isActive(scores[i]));
+    if (inactive.length === 0) return;
+    const set = keys.topicSubscribers(topic);
+    const gone = (await PRUNE_SUBSCRIBERS.run(client, [set], inactive)) as string[];
+    if (gone.length === 0) return;
+    const now = await client.zmscore(keys.activeUsers, ...gone);
+    const returned = gone.filter((_, i) => isActive(now[i]));
+    if (returned.length === 0) return;
+    // Put back only those who still follow the topic (their own record says).
+    const pipeline = client.pipeline();
+    for (const uid of returned) pipeline.hget(keys.user(uid), 'topics');
+    const fields = (await execOrThrow(pipeline.exec())) as (string | null)[];
+    const back = returned.filter((_, i) => (fields[i] ?? '').split(',').includes(topic));
+    if (back.length === 0) return;
+    await client.sadd(set, ...back);
+    await client.incr(keys.subscribersVersion);
   }
 }

@@ -68,9 +68,12 @@ export class FeedService implements OnModuleInit {
     else pipeline.del(keys.user(uid));
     for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
     for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
-    pipeline.incr(keys.subscribersVersion); // fan-out's cached topic members are out of date
     pipeline.zscore(keys.activeUsers, uid);
     const replies = await execOrThrow(pipeline.exec());
+    // Fan-out's cached topic members are out of date. Bumped once the sets are written, in a step of its own: on a
+    // cluster a pipeline's commands for other slots (nodes) land in no set order, and fan-out reads the sets after
+    // the version, so a bump seen before the sets changed would keep the old members cached.
+    await this.valkey.command.incr(keys.subscribersVersion);
     // An active user who follows a new topic gets its recent articles now (after the bump: none is missed); an
     // inactive one gets them with the rebuild on their next read.
     const activeAt = replies[replies.length - 1] as string | null;
@@ -107,12 +110,16 @@ export class FeedService implements OnModuleInit {
     if (topics.length === 0) return;
     const returning = !this.feeds.isActive(previous, now);
     if (returning || this.feeds.activityChanges(previous, now)) {
-      const bump = client.pipeline();
       // The activity prune took an inactive user out of the subscriber sets: back in, before the bump (fan-out reads
-      // the sets after the version).
-      if (returning) for (const topic of topics) bump.sadd(keys.topicSubscribers(topic), uid);
+      // the sets after the version). A step of its own: on a cluster the sets and the version are on other nodes, and
+      // one pipeline would not keep that order.
+      if (returning) {
+        const readd = client.pipeline();
+        for (const topic of topics) readd.sadd(keys.topicSubscribers(topic), uid);
+        await execOrThrow(readd.exec());
+      }
       // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
-      await execOrThrow(bump.incr(keys.subscribersVersion).exec());
+      await client.incr(keys.subscribersVersion);
     }
     if (returning) await this.refill(uid, topics);
   }
