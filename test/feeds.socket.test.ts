@@ -5,7 +5,6 @@ import { eventually, json } from './support/app.js';
 import { spawnApp, type AppProcess } from './support/process.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 import { enrichedArticle } from './support/enriched.js';
-import { deliverThroughKeys } from './support/feed-writer.js';
 import { xreadByNode } from '../src/modules/feeds/feed.relay.js';
 import { slotOf } from '../src/valkey/slots.js';
 
@@ -16,23 +15,15 @@ interface FeedItem {
   summary: string;
 }
 
-/**
- * Fan-out runs on a cluster once the fanout stage is made cluster-ready (issue 18, the news helper's branch); until
- * then the cluster run delivers to feeds through the keys, as fan-out does, from this process (another "replica").
- */
-const FANOUT_ON_CLUSTER = false;
-
 describe(`/feeds socket across replicas (api and fanout in different processes) (${TOPOLOGY})`, () => {
   let store: TestStore;
   let client: Valkey;
   let api: AppProcess;
-  let fanout: AppProcess | undefined;
+  let fanout: AppProcess;
   let socket: Socket;
-  const viaFanout = (): boolean => !store.clustered || FANOUT_ON_CLUSTER;
-  /** Publishes a technology article: through the pipeline's fanout worker, or straight into the users' feeds. */
-  const publish = async (id: string, users = ['u1']): Promise<void> => {
-    if (viaFanout()) await client.xadd('enriched_stream', '*', 'data', enrichedArticle(id));
-    else await deliverThroughKeys(client, users, enrichedArticle(id));
+  /** Publishes a technology article through the pipeline's fanout worker (another process). */
+  const publish = async (id: string): Promise<void> => {
+    await client.xadd('enriched_stream', '*', 'data', enrichedArticle(id));
   };
   const connect = async (uid: string, live: FeedItem[]): Promise<Socket> => {
     const s = io(`${api.url}/feeds`, { auth: { userId: uid }, transports: ['websocket'], reconnection: false });
@@ -52,7 +43,7 @@ describe(`/feeds socket across replicas (api and fanout in different processes) 
     const env = { VALKEY_URL: store.url, ...store.env, STREAM_BLOCK_MS: '200' };
     [api, fanout] = await Promise.all([
       spawnApp({ ...env, ROLES: 'api' }),
-      viaFanout() ? spawnApp({ ...env, ROLES: 'fanout' }) : undefined,
+      spawnApp({ ...env, ROLES: 'fanout' }),
     ]);
     for (const uid of ['u1', 'u2', 'u3']) {
       const put = await json(`${api.url}/users/${uid}/topics`, { method: 'PUT', body: { topics: ['technology'] } });
@@ -133,8 +124,8 @@ describe(`/feeds socket across replicas (api and fanout in different processes) 
     const live = new Map(users.map((uid) => [uid, [] as FeedItem[]]));
     const sockets = await Promise.all(users.map((uid) => connect(uid, live.get(uid)!)));
     try {
-      await publish('both-1', users);
-      await publish('both-2', users);
+      await publish('both-1');
+      await publish('both-2');
       for (const uid of users) {
         await eventually(() => live.get(uid)!.length >= 2, 15000);
         expect(live.get(uid)!.map((item) => item.id)).toEqual(['both-1', 'both-2']);

@@ -161,9 +161,7 @@ describe(`fanout to per-user feeds (${TOPOLOGY})`, () => {
     expect(Number(await client.get('subscribers_version'))).toBe(Number(version) + 1);
   });
 
-  // On a cluster the pruner's scripts (src/modules/feeds, another branch's work) still span slots: run it there once
-  // that branch is in.
-  (TOPOLOGY === 'cluster' ? it.skip : it)(
+  it(
     'prunes users_active of users inactive past the window, in bounded calls, keeping the active ones',
     async () => {
       const ghosts = Array.from({ length: 2500 }, (_, i) => `ghost-${i}`);

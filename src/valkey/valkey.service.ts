@@ -4,7 +4,6 @@ import type { ConnectionOptions } from 'node:tls';
 import { AppConfig } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.service.js';
 import { clusterPipeline } from './cluster-pipeline.js';
-import { slotOf } from './slots.js';
 import { checkValkeyCluster, checkValkeyConnection } from './connection-check.js';
 import { EmbeddedValkey } from './embedded-valkey.js';
 import { Keys } from './keys.js';
@@ -218,20 +217,6 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       known.catch(() => byKey.delete(slot));
     }
     return known;
-  }
-
-  /**
-   * The connection `client` uses for the server that holds `key`: the client itself on a single server, the primary of
-   * the key's slot on a cluster (the very connection the cluster client wrote `key` through, so WAIT and WAITAOF on it
-   * count those writes). Undefined while a cluster does not know the slot's primary (a failover under way).
-   */
-  nodeFor(client: Valkey, key: string): Valkey | undefined {
-    const cluster = client as unknown as Partial<Cluster> & {
-      connectionPool?: { getInstanceByKey(key: string): Valkey | undefined };
-    };
-    if (!cluster.isCluster) return client;
-    const primary = cluster.slots?.[slotOf(key)]?.[0];
-    return primary ? cluster.connectionPool?.getInstanceByKey(primary) : undefined;
   }
 
   /**

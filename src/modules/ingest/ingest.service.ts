@@ -5,14 +5,14 @@ import {
   ServiceUnavailableException,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { Cluster, Valkey } from 'iovalkey';
+import type { Valkey } from 'iovalkey';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import type { HeaderedException } from '../../http/headered-exception.filter.js';
 import { Metrics } from '../../metrics/metrics.service.js';
 import { StreamStatsService, unprocessed } from '../../streams/stream-stats.service.js';
 import { LuaScript } from '../../valkey/lua-script.js';
-import { slotOf } from '../../valkey/slots.js';
+import { nodeOf } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleIdFor } from '../../news/article-id.js';
 import { StageSpan, TRACEPARENT_FIELD } from '../../tracing/stage-span.js';
@@ -35,10 +35,14 @@ export class BacklogFullError extends ServiceUnavailableException implements Hea
   }
 }
 
-/** INGEST_WAITAOF: the write was not confirmed fsynced to the append-only file in time (or cannot be). */
+/**
+ * INGEST_WAITAOF: the write was not confirmed fsynced to the append-only file in time (or cannot be); or
+ * INGEST_MIN_REPLICAS: not confirmed held by that many replicas.
+ */
 export class NotDurableError extends ServiceUnavailableException implements HeaderedException {
-  constructor(reason: string) {
-    super(`the article is not confirmed on disk (INGEST_WAITAOF): ${reason}; retry (the same id is one article)`);
+  constructor(reason: string, setting: 'INGEST_WAITAOF' | 'INGEST_MIN_REPLICAS' = 'INGEST_WAITAOF') {
+    const what = setting === 'INGEST_WAITAOF' ? 'on disk' : 'on replicas';
+    super(`the article is not confirmed ${what} (${setting}): ${reason}; retry (the same id is one article)`);
   }
 
   get headers(): Record<string, string> {
@@ -139,6 +143,7 @@ export class IngestService implements OnApplicationBootstrap {
     let appended: number[];
     try {
       appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
+      if (this.config.env.INGEST_MIN_REPLICAS > 0) await this.confirmReplicated();
       if (this.config.env.INGEST_WAITAOF) await this.confirmFsynced();
     } catch (error) {
       for (const span of spans ?? []) span.fail((error as Error).message).end();
@@ -170,6 +175,27 @@ export class IngestService implements OnApplicationBootstrap {
    * WAITAOF on the connection that wrote: returns once everything this connection wrote (these articles, or the
    * earlier accept of a duplicate id) is fsynced to the local append-only file; else a 503 with Retry-After.
    */
+  /**
+   * INGEST_MIN_REPLICAS: WAIT on the connection that wrote until that many replicas hold these articles (or an earlier
+   * accept of a duplicate id), else a 503 with Retry-After. A write only the primary holds is lost if it fails over.
+   */
+  private async confirmReplicated(): Promise<void> {
+    const wanted = this.config.env.INGEST_MIN_REPLICAS;
+    const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
+    let acked: number;
+    try {
+      acked = Number(await this.writer().wait(wanted, timeout));
+    } catch (error) {
+      throw new NotDurableError(`WAIT failed: ${(error as Error).message}`, 'INGEST_MIN_REPLICAS');
+    }
+    if (acked < wanted) {
+      throw new NotDurableError(
+        `${acked} of ${wanted} replicas acknowledged it within ${timeout} ms (INGEST_MIN_REPLICAS)`,
+        'INGEST_MIN_REPLICAS',
+      );
+    }
+  }
+
   private async confirmFsynced(): Promise<void> {
     const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
     let local: number;
@@ -186,11 +212,8 @@ export class IngestService implements OnApplicationBootstrap {
    * of news_raw's slot (a command without a key would go to any node, which saw none of these writes).
    */
   private writer(): Valkey {
-    if (!this.valkey.clustered) return this.appends;
-    const cluster = this.appends as unknown as Cluster;
-    const owner = cluster.slots[slotOf(this.valkey.keys.newsRaw)]?.[0];
-    const node = cluster.nodes('master').find(({ options }) => `${options.host}:${options.port}` === owner);
-    if (!node) throw new Error(`no known primary for news_raw's slot (${owner ?? 'slots not loaded'})`);
+    const node = nodeOf(this.appends, this.valkey.keys.newsRaw);
+    if (!node) throw new Error("no known primary for news_raw's slot (a failover under way)");
     return node;
   }
 
