@@ -21,7 +21,6 @@ describe('Skein on a Valkey Cluster through a failover', () => {
       ROLES: 'all',
       STREAM_CLAIM_IDLE_MS: '2000',
       VALKEY_SOCKET_TIMEOUT_MS: '2000',
-      INGEST_MIN_REPLICAS: '1',
     });
     expect((await json(`${app.url}/users/${UID}/topics`, { method: 'PUT', body: { topics: TOPICS } })).status).toBe(
       200,

@@ -142,11 +142,6 @@ export class EnvironmentVariables {
   /** How long ingest waits for that fsync before answering 503 with Retry-After. */
   @IsInt() @Min(1) @Max(60000) INGEST_WAITAOF_TIMEOUT_MS = 2000;
   /**
-   * Answer ingest 202 only once this many replicas hold the write (WAIT, within INGEST_WAITAOF_TIMEOUT_MS; else 503):
-   * a write only a primary holds is lost if it fails over. 0: do not wait.
-   */
-  @IsInt() @Min(0) @Max(16) INGEST_MIN_REPLICAS = 0;
-  /**
    * Comma list of article id prefixes that POST /articles may not use (400): the feed poller's ids (`rss-…`), and
    * those of producers that write `news_raw` directly, so that no REST caller claims their ids ahead of them.
    */

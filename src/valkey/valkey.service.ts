@@ -219,18 +219,6 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
     return known;
   }
 
-  /**
-   * Waits until `replicas` replicas acknowledged everything written through `client` (to every primary it wrote to,
-   * on a cluster), at most `timeoutMs`; answers the fewest acknowledgements any primary got. A write a primary took
-   * but no replica holds is lost if that primary fails over: a caller that must not lose it waits here first.
-   */
-  async waitReplicas(client: Valkey, replicas: number, timeoutMs: number): Promise<number> {
-    const cluster = client as unknown as Partial<Cluster>;
-    const servers: Valkey[] = cluster.isCluster ? (cluster.nodes!('master')) : [client];
-    const acked = await Promise.all(servers.map((server) => server.wait(replicas, timeoutMs)));
-    return Math.min(...acked);
-  }
-
   /** Forgets the run ids known for `client` (an acknowledgement was refused: the server changed). */
   forgetRunIds(client: Valkey): void {
     this.runIds.delete(client);
@@ -299,6 +287,9 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
       retryDelayOnClusterDown: 200,
       retryDelayOnTryAgain: 100,
       slotsRefreshTimeout: 2000,
+      // The slot map and the nodes' roles are read again this often, not only after an error: a failover that no command
+      // trips over (a MOVED answered by the new primary updates one slot, not which node is a primary) is learned too.
+      slotsRefreshInterval: 2000,
       enableAutoPipelining,
       // Auto-pipelining groups a command by the slot of its first argument: right for most, wrong where that is not a
       // key (a script's sha, XREADGROUP's GROUP…), which then fails the pipeline's same-node check. Those go alone.

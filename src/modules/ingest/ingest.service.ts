@@ -35,14 +35,10 @@ export class BacklogFullError extends ServiceUnavailableException implements Hea
   }
 }
 
-/**
- * INGEST_WAITAOF: the write was not confirmed fsynced to the append-only file in time (or cannot be); or
- * INGEST_MIN_REPLICAS: not confirmed held by that many replicas.
- */
+/** INGEST_WAITAOF: the write was not confirmed fsynced to the append-only file in time (or cannot be). */
 export class NotDurableError extends ServiceUnavailableException implements HeaderedException {
-  constructor(reason: string, setting: 'INGEST_WAITAOF' | 'INGEST_MIN_REPLICAS' = 'INGEST_WAITAOF') {
-    const what = setting === 'INGEST_WAITAOF' ? 'on disk' : 'on replicas';
-    super(`the article is not confirmed ${what} (${setting}): ${reason}; retry (the same id is one article)`);
+  constructor(reason: string) {
+    super(`the article is not confirmed on disk (INGEST_WAITAOF): ${reason}; retry (the same id is one article)`);
   }
 
   get headers(): Record<string, string> {
@@ -143,7 +139,6 @@ export class IngestService implements OnApplicationBootstrap {
     let appended: number[];
     try {
       appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
-      if (this.config.env.INGEST_MIN_REPLICAS > 0) await this.confirmReplicated();
       if (this.config.env.INGEST_WAITAOF) await this.confirmFsynced();
     } catch (error) {
       for (const span of spans ?? []) span.fail((error as Error).message).end();
@@ -175,27 +170,6 @@ export class IngestService implements OnApplicationBootstrap {
    * WAITAOF on the connection that wrote: returns once everything this connection wrote (these articles, or the
    * earlier accept of a duplicate id) is fsynced to the local append-only file; else a 503 with Retry-After.
    */
-  /**
-   * INGEST_MIN_REPLICAS: WAIT on the connection that wrote until that many replicas hold these articles (or an earlier
-   * accept of a duplicate id), else a 503 with Retry-After. A write only the primary holds is lost if it fails over.
-   */
-  private async confirmReplicated(): Promise<void> {
-    const wanted = this.config.env.INGEST_MIN_REPLICAS;
-    const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
-    let acked: number;
-    try {
-      acked = Number(await this.writer().wait(wanted, timeout));
-    } catch (error) {
-      throw new NotDurableError(`WAIT failed: ${(error as Error).message}`, 'INGEST_MIN_REPLICAS');
-    }
-    if (acked < wanted) {
-      throw new NotDurableError(
-        `${acked} of ${wanted} replicas acknowledged it within ${timeout} ms (INGEST_MIN_REPLICAS)`,
-        'INGEST_MIN_REPLICAS',
-      );
-    }
-  }
-
   private async confirmFsynced(): Promise<void> {
     const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
     let local: number;
