@@ -76,20 +76,19 @@ describe(`the news pipeline end to end (${TOPOLOGY})`, () => {
     await store?.stop();
   });
 
+  /** Until every article is stored and the pipeline has nothing pending. */
+  const stored = async (ids: string[]): Promise<void> => {
+    const keys = ids.map((id) => `article:${id}`);
+    await eventually(async () => (await existing(client, keys)) === ids.length, 30000);
+    await eventually(() => settled(client), 30000);
+  };
+
   it('puts every article posted over REST in exactly the feeds of its topic, once, and a second post changes nothing', async () => {
     const batch = sample.slice(0, 40);
     const posted = await json<{ ids: string[] }>(`${app.url}/articles/batch`, { body: { articles: batch } });
     expect(posted.status).toBe(202);
     const ids = posted.body.ids;
-    await eventually(
-      async () =>
-        (await existing(
-          client,
-          ids.map((id) => `article:${id}`),
-        )) === ids.length,
-      30000,
-    );
-    await eventually(() => settled(client), 30000);
+    await stored(ids);
 
     const expected = expectedFeeds(await topicOf(app, ids));
     expect(Object.values(expected).flat().length).toBeGreaterThan(0);
@@ -121,15 +120,7 @@ describe(`the news pipeline end to end (${TOPOLOGY})`, () => {
     await pipeline.exec();
     const ids = rows.map((_, i) => `raw-${i}`);
 
-    await eventually(
-      async () =>
-        (await existing(
-          client,
-          ids.map((id) => `article:${id}`),
-        )) === ids.length,
-      30000,
-    );
-    await eventually(() => settled(client), 30000);
+    await stored(ids);
     const expected = expectedFeeds(await topicOf(app, ids));
     for (const uid of Object.keys(USERS)) expect([...(await feedIds(app, uid))].sort()).toEqual(expected[uid]);
   });
