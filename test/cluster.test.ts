@@ -64,7 +64,10 @@ describe('Skein on a Valkey Cluster with a node down', () => {
   });
 
   it('answers POST /articles, then a 503 with Retry-After while the node holding news_raw is down, never a 500', async () => {
-    const article = (id: string) => ({ method: 'POST', body: { id, title: `Title ${id}`, body: 'Markets rose today.' } });
+    const article = (id: string) => ({
+      method: 'POST',
+      body: { id, title: `Title ${id}`, body: 'Markets rose today.' },
+    });
     expect((await json(`${app.url}/articles`, article('before-down'))).status).toBe(202);
     const owner = await cluster.ownerOf(calculateSlot(app.config.env.KEY_PREFIX + 'news_raw'));
     await owner.kill9();

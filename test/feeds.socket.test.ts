@@ -41,10 +41,7 @@ describe(`/feeds socket across replicas (api and fanout in different processes) 
     store = await startStore();
     client = store.client();
     const env = { VALKEY_URL: store.url, ...store.env, STREAM_BLOCK_MS: '200' };
-    [api, fanout] = await Promise.all([
-      spawnApp({ ...env, ROLES: 'api' }),
-      spawnApp({ ...env, ROLES: 'fanout' }),
-    ]);
+    [api, fanout] = await Promise.all([spawnApp({ ...env, ROLES: 'api' }), spawnApp({ ...env, ROLES: 'fanout' })]);
     for (const uid of ['u1', 'u2', 'u3']) {
       const put = await json(`${api.url}/users/${uid}/topics`, { method: 'PUT', body: { topics: ['technology'] } });
       expect(put.status).toBe(200);

@@ -125,38 +125,35 @@ describe(`the news pipeline end to end (${TOPOLOGY})`, () => {
     for (const uid of Object.keys(USERS)) expect([...(await feedIds(app, uid))].sort()).toEqual(expected[uid]);
   });
 
-  it(
-    'dead-letters malformed entries (no title; an id that cannot be a key) at intake without blocking the rest',
-    async () => {
-      const pipeline = client.pipeline();
-      pipeline.xadd('news_raw', '*', 'id', 'no-title', 'body', 'An entry without a title cannot be classified.');
-      pipeline.xadd(
-        'news_raw',
-        '*',
-        'id',
-        'has space',
-        'title',
-        'An id that cannot be a key',
-        'body',
-        'Refused at intake.',
-      );
-      pipeline.xadd('news_raw', '*', 'id', 'after-bad', 'title', sample[0].title, 'body', sample[0].body);
-      await pipeline.exec();
+  it('dead-letters malformed entries (no title; an id that cannot be a key) at intake without blocking the rest', async () => {
+    const pipeline = client.pipeline();
+    pipeline.xadd('news_raw', '*', 'id', 'no-title', 'body', 'An entry without a title cannot be classified.');
+    pipeline.xadd(
+      'news_raw',
+      '*',
+      'id',
+      'has space',
+      'title',
+      'An id that cannot be a key',
+      'body',
+      'Refused at intake.',
+    );
+    pipeline.xadd('news_raw', '*', 'id', 'after-bad', 'title', sample[0].title, 'body', sample[0].body);
+    await pipeline.exec();
 
-      await eventually(async () => (await client.exists('article:after-bad')) === 1, 30000);
-      await eventually(() => settled(client), 30000);
-      const dead = await client.xrange('dlq:classify', '-', '+');
-      expect(dead).toHaveLength(2);
-      expect(dead[0][1]).toEqual(expect.arrayContaining(['dlq_error', 'missing field "title"', 'id', 'no-title']));
-      expect(dead[1][1]).toEqual(
-        expect.arrayContaining([
-          'dlq_error',
-          'id must be 1-128 characters of letters, digits, . _ : - (and not . or ..), got "has space"',
-        ]),
-      );
-      expect(await existing(client, ['dlq:enrich', 'dlq:fanout'])).toBe(0);
-    },
-  );
+    await eventually(async () => (await client.exists('article:after-bad')) === 1, 30000);
+    await eventually(() => settled(client), 30000);
+    const dead = await client.xrange('dlq:classify', '-', '+');
+    expect(dead).toHaveLength(2);
+    expect(dead[0][1]).toEqual(expect.arrayContaining(['dlq_error', 'missing field "title"', 'id', 'no-title']));
+    expect(dead[1][1]).toEqual(
+      expect.arrayContaining([
+        'dlq_error',
+        'id must be 1-128 characters of letters, digits, . _ : - (and not . or ..), got "has space"',
+      ]),
+    );
+    expect(await existing(client, ['dlq:enrich', 'dlq:fanout'])).toBe(0);
+  });
 
   it('records when each stage saw an article', async () => {
     const res = await json<{ id: string }>(`${app.url}/articles`, {

@@ -112,6 +112,10 @@ describe('OpenTelemetry: one trace per article across the four stages and two pr
     expect(receiver.contentTypes).toEqual(
       expect.arrayContaining([expect.stringMatching(/json/), expect.stringMatching(/protobuf/)]),
     );
+    // Its Valkey call: a client span under the same HTTP server span.
+    const script = receiver.inTrace(traceId).find((span) => span.name === 'EVALSHA ingest.lua');
+    expect(script?.parentSpanId).toBe(server?.spanId);
+    expect(script?.attributes['db.system.name']).toBe('valkey');
   });
 
   it('starts a new trace for a malformed traceparent, carried through every stage all the same', async () => {

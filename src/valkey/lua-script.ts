@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { ChainableCommander, Cluster, Valkey } from 'iovalkey';
+import { tracingOn } from '../tracing/tracing.js';
 
 type Reply = unknown;
+
+const tracer = trace.getTracer('skein');
 
 /**
  * A Lua script read once from its `.lua` file; runs by EVALSHA and loads itself on NOSCRIPT. Each runs with a `#!lua`
@@ -30,7 +34,37 @@ export class LuaScript {
     return script;
   }
 
+  /**
+   * Runs the script. With tracing on and a span active (an HTTP request's), the call is a client span of its own
+   * (`EVALSHA <script>`, `db.system.name` valkey), a child of that span: the request's trace shows its Valkey time.
+   */
   async run(client: Valkey, keys: string[], args: (string | number)[]): Promise<Reply> {
+    if (!tracingOn() || !trace.getSpan(context.active())) return this.call(client, keys, args);
+    return tracer.startActiveSpan(
+      `EVALSHA ${this.name}`,
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'db.system.name': 'valkey',
+          'db.operation.name': 'EVALSHA',
+          'db.query.summary': `EVALSHA ${this.name}`,
+          'skein.valkey.keys': keys.length,
+        },
+      },
+      async (span) => {
+        try {
+          return await this.call(client, keys, args);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async call(client: Valkey, keys: string[], args: (string | number)[]): Promise<Reply> {
     try {
       return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
