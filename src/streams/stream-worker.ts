@@ -382,7 +382,7 @@ export class StreamWorker {
     const keepalive = setInterval(
       () => {
         const ids = entries.map((entry) => entry.id);
-        KEEPALIVE.run(this.command, [this.stream], [this.group, consumer, ...ids]).catch((error: Error) =>
+        KEEPALIVE.run(this.valkey.control, [this.stream], [this.group, consumer, ...ids]).catch((error: Error) =>
           this.logger.debug(`keepalive failed: ${error.message}`),
         );
       },
@@ -591,7 +591,9 @@ export class StreamWorker {
 
   private async renewLeases(): Promise<void> {
     await Promise.all(
-      this.consumers.map((consumer) => LEASE.run(this.command, [this.leaseKey(consumer)], [this.token, LEASE_TTL_MS])),
+      this.consumers.map((consumer) =>
+        LEASE.run(this.valkey.control, [this.leaseKey(consumer)], [this.token, LEASE_TTL_MS]),
+      ),
     );
   }
 

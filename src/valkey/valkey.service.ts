@@ -122,6 +122,7 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   /** Blocking clients: how many replies each awaits, and since when it has awaited one without a pause. */
   private readonly waits = new WeakMap<Valkey, { pending: number; since?: number }>();
   private stopping = false;
+  private controlClient?: Valkey;
   readonly keys: Keys;
   readonly command: Valkey;
 
@@ -141,6 +142,15 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
    */
   direct(name: string): Valkey {
     return this.create('direct', name);
+  }
+
+  /**
+   * The connection for the engine's leases and keep-alives, shared by every worker and written to at once (not
+   * auto-pipelined): a renewal never waits behind a fan-out burst queued on the command connection, where a late
+   * lease would let another replica take a live consumer's entries. Opened on first use.
+   */
+  get control(): Valkey {
+    return (this.controlClient ??= this.create('direct', 'control'));
   }
 
   /** A dedicated connection for one blocking reader (XREADGROUP BLOCK, BLPOP) that blocks up to `blockMs`. */
