@@ -69,7 +69,8 @@ describe('MCP resources: a user feed and a token stream, read and subscribed to 
   });
 
   it('lists the two resource templates and opens a session that can subscribe', async () => {
-    const { client, transport } = await connect(await key(['users']));
+    const credential = await key(['users']);
+    const { client, transport } = await connect(credential);
     expect(transport.sessionId).toBeTruthy();
     expect(client.getServerCapabilities()?.resources?.subscribe).toBe(true);
     const { resourceTemplates } = await client.listResourceTemplates();
@@ -78,7 +79,18 @@ describe('MCP resources: a user feed and a token stream, read and subscribed to 
       'skein://users/{uid}/feed',
     ]);
     for (const template of resourceTemplates) expect(template.mimeType).toBe('application/json');
+    const id = transport.sessionId!;
     await transport.terminateSession();
+    // DELETE ended it: the id is unknown from then on.
+    const ended = await json(`${app.url}/mcp`, {
+      body: { jsonrpc: '2.0', id: 9, method: 'tools/list' },
+      headers: {
+        authorization: `Bearer ${credential}`,
+        accept: 'application/json, text/event-stream',
+        'mcp-session-id': id,
+      },
+    });
+    expect(ended.status).toBe(404);
     await client.close();
   });
 
