@@ -164,10 +164,13 @@ describe('MCP resources: a user feed and a token stream, read and subscribed to 
     await agent.client.close();
   });
 
-  it('bounds sessions per credential (429), closes idle ones, and still answers stateless calls', async () => {
+  it('bounds sessions per credential (429 when all are in use, else the oldest quiet one goes), closes idle ones, and still answers stateless calls', async () => {
     const credential = await key(['users']);
     const first = await connect(credential);
-    clients.push((await connect(credential)).client);
+    const second = await connect(credential);
+    clients.push(second.client);
+    // A round trip each: the GET stream each client opened after initialize has reached the server by then.
+    await Promise.all([first.client.ping(), second.client.ping()]);
     await expect(connect(credential)).rejects.toThrow(/429/);
     // A JSON-RPC call without a session is answered statelessly whatever the count.
     const stateless = await json<{ result: { tools: unknown[] } }>(`${app.url}/mcp`, {
@@ -180,6 +183,28 @@ describe('MCP resources: a user feed and a token stream, read and subscribed to 
       headers: { authorization: `Bearer ${credential}`, accept: 'application/json, text/event-stream' },
     });
     expect(JSON.stringify(subscribe.body)).toContain('needs a session');
+    // A client initializing per call (no GET stream, no DELETE) is not locked out: its oldest quiet session goes.
+    const quietKey = await key(['users']);
+    const initialize = {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const opened = await json(`${app.url}/mcp`, {
+        body: initialize,
+        headers: { authorization: `Bearer ${quietKey}`, accept: 'application/json, text/event-stream' },
+      });
+      expect(opened.status).toBe(200);
+      ids.push(opened.headers.get('mcp-session-id')!);
+    }
+    const evicted = await json(`${app.url}/mcp`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${quietKey}`, 'mcp-session-id': ids[0] ?? '' },
+    });
+    expect(evicted.status).toBe(404);
     // Idle (MCP_SESSION_IDLE_MS) sessions are closed: a new one opens, and the old id is gone.
     await first.client.close();
     const again = await eventually(async () => (await connect(credential).catch(() => undefined)) ?? false, 5000);

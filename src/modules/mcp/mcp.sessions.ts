@@ -7,12 +7,12 @@ import { budgetOf, type Principal } from '../../auth/access-rule.js';
 import { AppConfig } from '../../config/config.js';
 import type { HeaderedException } from '../../http/headered-exception.filter.js';
 
-/** Over MCP_MAX_SESSIONS_PER_CREDENTIAL: 429, retry once an idle session of this credential has been closed. */
+/** Over MCP_MAX_SESSIONS_PER_CREDENTIAL with every one in use (a request or a GET stream open): 429. */
 export class McpSessionsFullError extends HttpException implements HeaderedException {
   readonly headers: Record<string, string>;
   constructor(limit: number, idleMs: number) {
     super(
-      `this credential holds ${limit} MCP sessions on this replica (MCP_MAX_SESSIONS_PER_CREDENTIAL); end one with ` +
+      `this credential holds ${limit} MCP sessions in use on this replica (MCP_MAX_SESSIONS_PER_CREDENTIAL); end one with ` +
         'DELETE /mcp, or call tools without a session',
       HttpStatus.TOO_MANY_REQUESTS,
     );
@@ -51,6 +51,15 @@ export class McpSession {
     });
   }
 
+  /** No request in flight and no open GET stream: nobody is listening to it now. */
+  get quiet(): boolean {
+    return this.open === 0;
+  }
+
+  get lastSeenAt(): number {
+    return this.lastSeen;
+  }
+
   idleSince(now: number, idleMs: number): boolean {
     return this.open === 0 && now - this.lastSeen >= idleMs;
   }
@@ -78,12 +87,20 @@ export class McpSessions implements BeforeApplicationShutdown {
     return this.sessions.size;
   }
 
-  /** A new session of `caller` (its id is sent in the answer to initialize); 429 over the credential's cap. */
+  /**
+   * A new session of `caller` (its id is sent in the answer to initialize). At the credential's cap its least recently
+   * used quiet session is closed for it; 429 when every one is in use.
+   */
   open(caller: Principal): McpSession {
     const owner = ownerOf(caller);
     const { MCP_MAX_SESSIONS_PER_CREDENTIAL: limit, MCP_SESSION_IDLE_MS: idleMs } = this.config.env;
-    const held = [...this.sessions.values()].filter((session) => session.owner === owner).length;
-    if (held >= limit) throw new McpSessionsFullError(limit, idleMs);
+    const held = [...this.sessions.values()].filter((session) => session.owner === owner);
+    if (held.length >= limit) {
+      // A client that initializes per call and never ends its sessions is not locked out: its oldest quiet one goes.
+      const quiet = held.filter((session) => session.quiet).sort((a, b) => a.lastSeenAt - b.lastSeenAt)[0];
+      if (!quiet) throw new McpSessionsFullError(limit, idleMs);
+      void quiet.close();
+    }
     const id = randomUUID();
     const transport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => id,
