@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import {
-  ErrorCode,
-  ListResourcesResultSchema,
-  McpError,
-  type CallToolResult,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListPromptsResultSchema, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { runAgent } from '../clients/typescript/examples/mcp-agent.js';
 import { TOPICS } from '../src/news/topics.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
@@ -307,7 +302,7 @@ describe('MCP: the tools over Streamable HTTP at /mcp, authorised by API keys', 
     });
     expect(noAccept.status).toBe(406);
     const agent = await connect(ingest);
-    await expect(agent.request({ method: 'resources/list' }, ListResourcesResultSchema)).rejects.toMatchObject({
+    await expect(agent.request({ method: 'prompts/list' }, ListPromptsResultSchema)).rejects.toMatchObject({
       code: ErrorCode.MethodNotFound,
     });
   });

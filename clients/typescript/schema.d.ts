@@ -604,15 +604,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Not served: the endpoint is stateless (405) */
+    /** A session's stream of notifications (Mcp-Session-Id); without a session 405 */
     get: operations['mcpListen'];
     put?: never;
     /**
-     * Model Context Protocol (Streamable HTTP, stateless): JSON-RPC messages in, JSON answers out
-     * @description Tools: publish_article, get_feed, set_topics, push_features, get_online_features, start_generation, read_generation. Send Accept: application/json, text/event-stream; see the README, "Agents (MCP)".
+     * Model Context Protocol (Streamable HTTP): JSON-RPC messages in, JSON answers out
+     * @description Tools: publish_article, get_feed, set_topics, push_features, get_online_features, start_generation, read_generation. Resources: skein://users/{uid}/feed, skein://llm/streams/{id} (subscribe in a session). Send Accept: application/json, text/event-stream; see the README, "Agents (MCP)".
      */
     post: operations['mcpMessage'];
-    /** Not served: the endpoint has no sessions (405) */
+    /** Ends a session (Mcp-Session-Id) and its subscriptions; without a session 405 */
     delete: operations['mcpEndSession'];
     options?: never;
     head?: never;
@@ -3487,7 +3487,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Over the credential's RATE_LIMIT_PER_MINUTE (Retry-After) */
+      /** @description An initialize over MCP_MAX_SESSIONS_PER_CREDENTIAL (Retry-After) */
       429: {
         headers: {
           [name: string]: unknown;

@@ -83,6 +83,10 @@ export class EnvironmentVariables {
   @IsInt() @Min(0) LLM_MAX_STREAMS_PER_MINUTE = 30;
   /** Open SSE connections per credential at once, across every replica; 0 = no limit. */
   @IsInt() @Min(0) SSE_MAX_PER_CREDENTIAL = 20;
+  /** MCP sessions (for resource subscriptions) one credential may hold open on a replica at once. */
+  @IsInt() @Min(1) MCP_MAX_SESSIONS_PER_CREDENTIAL = 10;
+  /** An MCP session with no request and no open GET stream for this long is closed (ms). */
+  @IsInt() @Min(100) MCP_SESSION_IDLE_MS = 600000;
 
   @IsOptional()
   @Matches(/^rediss?:\/\/([^@/]*@)?[^/:@]+(:\d{1,5})?(\/\d{1,2})?$/, {

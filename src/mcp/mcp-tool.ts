@@ -32,6 +32,8 @@ export function mcpTool<In extends ZodRawShape, Out extends ZodRawShape>(tool: M
 /** A provider contributing tools to the MCP server (found at start by its `@McpTools()` mark). */
 export interface McpToolSource {
   tools(): McpTool[];
+  /** Resource templates beside the tools (the same `@McpTools()` provider). */
+  resources?(): McpResource[];
 }
 
 export const McpTools = (): ClassDecorator => SetMetadata(MCP_TOOLS, true);
@@ -44,4 +46,22 @@ const pipe = new AppValidationPipe();
  */
 export async function asDto<Dto extends object>(dto: Type<Dto>, value: object, type: 'body' | 'query'): Promise<Dto> {
   return (await pipe.transform(value, { type, metatype: dto })) as Dto;
+}
+
+/**
+ * One MCP resource template, the twin of a REST read (`skein://users/{uid}/feed` of `GET /users/{uid}/feed`): read
+ * with resources/read under the REST twin's access rule; resources/subscribe (sessions only) runs `watch`, and the
+ * server sends notifications/resources/updated each time it calls `changed`.
+ */
+export interface McpResource {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** An RFC 6570 template, e.g. `skein://llm/streams/{id}`. */
+  readonly uriTemplate: string;
+  access(vars: Record<string, string>): { rule: AccessRule; params?: Record<string, string> };
+  /** What the REST twin answers, as JSON; throws its HttpException (400 for a bad id, 404 for an unknown stream). */
+  read(vars: Record<string, string>, signal: AbortSignal): Promise<object>;
+  /** Calls `changed` whenever what `read` answers has changed, until `signal` aborts or nothing more can change. */
+  watch(vars: Record<string, string>, changed: () => void, signal: AbortSignal): Promise<void>;
 }

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { asDto, mcpTool, McpTools, type McpTool, type McpToolSource } from '../../mcp/mcp-tool.js';
+import { AppConfig } from '../../config/config.js';
+import { asDto, mcpTool, McpTools, type McpResource, type McpTool, type McpToolSource } from '../../mcp/mcp-tool.js';
+import { FeedRepository } from '../../news/feed.repository.js';
 import { TOPICS } from '../../news/topics.js';
 import { FeedQueryDto, TopicsDto } from './feeds.dto.js';
 import { FeedService } from './feed.service.js';
@@ -9,11 +12,52 @@ import { UserIdPipe } from './user-id.pipe.js';
 const uid = z.string().describe('The user id (1-64 of letters, digits, _ or -)');
 const userIds = new UserIdPipe();
 
-/** The MCP twins of `GET /users/{uid}/feed` and `PUT /users/{uid}/topics`. */
+/** Newest items a read of the feed resource answers (a page of `GET /users/{uid}/feed`). */
+const RESOURCE_PAGE = 20;
+
+/**
+ * The MCP twins of `GET /users/{uid}/feed` and `PUT /users/{uid}/topics`, and the resource `skein://users/{uid}/feed`.
+ */
 @Injectable()
 @McpTools()
 export class FeedsTools implements McpToolSource {
-  constructor(private readonly feeds: FeedService) {}
+  constructor(
+    private readonly feeds: FeedService,
+    private readonly feedRepository: FeedRepository,
+    private readonly config: AppConfig,
+  ) {}
+
+  resources(): McpResource[] {
+    return [
+      {
+        name: 'feed',
+        title: "A user's feed",
+        description:
+          `The newest ${RESOURCE_PAGE} items of a user's feed (as GET /users/{uid}/feed): needs a user token for that ` +
+          'user or an API key with scope users. Subscribe (in a session) for notifications/resources/updated when an ' +
+          'item reaches the feed.',
+        uriTemplate: 'skein://users/{uid}/feed',
+        access: (vars) => ({ rule: { kind: 'user', param: 'uid' }, params: { uid: vars.uid ?? '' } }),
+        read: async (vars) => this.feeds.feed(userIds.transform(vars.uid ?? ''), RESOURCE_PAGE),
+        watch: (vars, changed, signal) => this.watchFeed(userIds.transform(vars.uid ?? ''), changed, signal),
+      },
+    ];
+  }
+
+  /** Polls `feed_stream:{uid}` every FEED_RELAY_POLL_MS (one XRANGE after the last entry seen) until aborted. */
+  private async watchFeed(uid: string, changed: () => void, signal: AbortSignal): Promise<void> {
+    let cursor = await this.feedRepository.lastCursor(uid);
+    while (!signal.aborted) {
+      await sleep(this.config.env.FEED_RELAY_POLL_MS, undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      const entries = await this.feedRepository.since(uid, cursor);
+      const last = entries.at(-1);
+      if (last) {
+        cursor = last.cursor;
+        changed();
+      }
+    }
+  }
 
   tools(): McpTool[] {
     return [

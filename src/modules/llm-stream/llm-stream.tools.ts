@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { asDto, mcpTool, McpTools, type McpTool, type McpToolSource } from '../../mcp/mcp-tool.js';
+import { asDto, mcpTool, McpTools, type McpResource, type McpTool, type McpToolSource } from '../../mcp/mcp-tool.js';
 import { CreateStreamDto, JoinStreamDto } from './llm-stream.dto.js';
 import { LlmStreamService } from './llm-stream.service.js';
 import { PROVIDERS } from './providers/token-provider.js';
@@ -17,11 +18,48 @@ const end = z.object({
   message: z.string().optional(),
 });
 
-/** The MCP twins of `POST /llm/streams` and of reading a stream (`GET /llm/streams/{id}/events`). */
+/** Least time between two update notifications of one subscribed stream: the tokens between coalesce into one. */
+const NOTIFY_GAP_MS = 100;
+
+/**
+ * The MCP twins of `POST /llm/streams` and of reading a stream (`GET /llm/streams/{id}/events`), and the resource
+ * `skein://llm/streams/{id}` (the twin of `GET /llm/streams/{id}`).
+ */
 @Injectable()
 @McpTools()
 export class LlmStreamTools implements McpToolSource {
   constructor(private readonly streams: LlmStreamService) {}
+
+  resources(): McpResource[] {
+    return [
+      {
+        name: 'token_stream',
+        title: 'A token stream',
+        description:
+          "A generation's status and text so far (as GET /llm/streams/{id}): needs the stream's viewer token or an API " +
+          'key with scope llm. Subscribe (in a session) for notifications/resources/updated on new tokens and on its end.',
+        uriTemplate: 'skein://llm/streams/{id}',
+        access: (vars) => ({ rule: { kind: 'stream', param: 'id' }, params: { id: vars.id ?? '' } }),
+        read: async (vars) => this.streams.status((await asDto(JoinStreamDto, { id: vars.id }, 'body')).id),
+        watch: (vars, changed, signal) => this.watchStream(vars.id ?? '', changed, signal),
+      },
+    ];
+  }
+
+  /** Reads the stream as a viewer from its current length, one notification per batch of tokens, up to its end. */
+  private async watchStream(id: string, changed: () => void, signal: AbortSignal): Promise<void> {
+    const now = await this.streams.status(id);
+    // An ended stream changes no more.
+    if (['done', 'cancelled', 'error'].includes(now.status)) return;
+    let from = now.tokens;
+    while (!signal.aborted) {
+      const read = await this.streams.read(id, from, MAX_WAIT_MS, READ_LIMIT, signal);
+      from = read.next;
+      if (read.tokens.length > 0 || read.done) changed();
+      if (read.done) return;
+      await sleep(NOTIFY_GAP_MS, undefined, { signal }).catch(() => undefined);
+    }
+  }
 
   tools(): McpTool[] {
     return [

@@ -4,6 +4,7 @@ import type { AppConfig } from '../../config/config.js';
 import { roleModule } from '../../config/role-module.js';
 import { McpController } from './mcp.controller.js';
 import { SkeinMcpServer } from './mcp.server.js';
+import { McpSessions } from './mcp.sessions.js';
 
 /** The MCP server at `/mcp` (role `api`): serves the tools the stages declare beside their controllers. */
 @Module({})
@@ -12,7 +13,7 @@ export class McpModule {
     return roleModule(McpModule, config, {
       imports: [DiscoveryModule],
       controllers: [McpController],
-      apiProviders: [SkeinMcpServer],
+      apiProviders: [SkeinMcpServer, McpSessions],
     });
   }
 }
