@@ -2,11 +2,12 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help deps valkey build run test lint typecheck bench clean
+.PHONY: help deps valkey build run test test-cluster lint typecheck bench clean
 
 help:
 	@echo "make run    install, build and start Skein on its embedded Valkey with sample data; prints ready links (http://localhost:3000)"
 	@echo "make test   install, lint, type-check and run the whole test suite against a real valkey-server"
+	@echo "make test-cluster  the end-to-end suites again on a local 3-primary Valkey Cluster, every one of them"
 	@echo "make bench  run the benchmarks (npm run bench -- --quick for the short run)"
 
 # `npm install` installs the versions pinned in package-lock.json. (`npm ci` refuses this lock: the registry does not
@@ -35,6 +36,11 @@ lint: deps
 test: deps valkey build lint typecheck
 	bash scripts/ensure-test-tools.sh
 	npm test
+
+# `make test` runs the core cluster suites (jest.config.js); this runs all of them on a local 3-primary cluster.
+test-cluster: deps valkey build
+	bash scripts/ensure-test-tools.sh
+	SKEIN_CLUSTER_SUITES=all bash scripts/test.sh --selectProjects cluster
 
 bench: deps valkey build
 	npm run bench

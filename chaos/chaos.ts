@@ -3,6 +3,7 @@
 // invariant is read from outside. `npm run chaos` (long run) or `npm run chaos -- --quick`; test/chaos.test.ts runs
 // the quick one in `make test`.
 import { Valkey } from 'iovalkey';
+import { Keys } from '../src/valkey/keys.js';
 import { cpus } from 'node:os';
 import {
   acceptedWithTopic,
@@ -584,7 +585,7 @@ async function clientKillStorm(client: Valkey, by: 'type' | 'name'): Promise<num
 async function waitForLlm(client: Valkey, requests: LlmRequest[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const statuses = await Promise.all(requests.map((r) => client.hget(`llm:meta:${r.id}`, 'status')));
+    const statuses = await Promise.all(requests.map((r) => client.hget(new Keys().llmMeta(r.id), 'status')));
     if (statuses.every((s) => s !== 'running')) return;
     await sleep(500);
   }

@@ -1,6 +1,7 @@
 // The invariants, read from outside once the system has settled: what Valkey holds and what the API answers.
 import type { Valkey } from 'iovalkey';
 import { simulatedAnswer } from '../src/modules/llm-stream/providers/simulated.provider.js';
+import { Keys } from '../src/valkey/keys.js';
 import { fieldsOf, http } from './cluster.js';
 import { FEATURE_VIEW, type LlmRequest } from './workload.js';
 
@@ -164,8 +165,9 @@ export interface LlmCheck {
 
 /** A stream's log: contiguous token indexes from 0, each once, ending with `end` for all of them, the expected text. */
 export async function checkLlm(client: Valkey, request: LlmRequest, expectDone: boolean): Promise<LlmCheck> {
-  const meta = await client.hgetall(`llm:meta:${request.id}`);
-  const log = (await client.xrange(`llm:log:${request.id}`, '-', '+')) as [string, string[]][];
+  const keys = new Keys();
+  const meta = await client.hgetall(keys.llmMeta(request.id));
+  const log = (await client.xrange(keys.llmLog(request.id), '-', '+')) as [string, string[]][];
   const messages = log.map(
     ([, flat]) => JSON.parse(fieldsOf(flat).m) as { type: string; index?: number; content?: string; timestamp: number },
   );

@@ -2199,7 +2199,7 @@ export interface operations {
         /** @description First token index to send (default 0) */
         from?: number;
         /** @description The stream's viewer token, for clients that cannot set headers (EventSource) */
-        access_token?: unknown;
+        access_token?: string;
       };
       header?: {
         /** @description Resume after this token index */
@@ -2271,7 +2271,7 @@ export interface operations {
     parameters: {
       query?: {
         /** @description The stream's viewer token, for clients that cannot set headers (EventSource) */
-        access_token?: unknown;
+        access_token?: string;
       };
       header?: never;
       path: {
@@ -3357,7 +3357,7 @@ export interface operations {
     parameters: {
       query: {
         /** @description Comma-separated entity ids; the parameter may repeat (entity_ids=a&entity_ids=b,c) */
-        entity_ids: unknown;
+        entity_ids: string;
       };
       header?: never;
       path: {

@@ -61,6 +61,7 @@ export const Access = {
     secured({ kind: 'stream', param, query: true }, `a viewer token for this stream, or an API key with scope llm`, [
       ApiQuery({
         name: 'access_token',
+        type: String,
         required: false,
         description: "The stream's viewer token, for clients that cannot set headers (EventSource)",
       }),

@@ -378,7 +378,10 @@ export class OpenApiFuzzer {
 
   private queryParam(parameter: Parameter): fc.Arbitrary<string[]> {
     const name = encodeURIComponent(parameter.name);
-    const valid = this.value(parameter.schema ?? {}, 0).map((v) => String(v));
+    // A schema that says nothing generates any value, objects without a prototype among them: JSON, not String().
+    const valid = this.value(parameter.schema ?? {}, 0).map((v) =>
+      typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v),
+    );
     const value = fc.oneof(
       { weight: 3, arbitrary: valid },
       { weight: 2, arbitrary: fc.constantFrom(...NASTY_STRINGS) },

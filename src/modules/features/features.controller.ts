@@ -222,6 +222,7 @@ export class FeaturesController {
   @ApiOperation({ summary: 'How many of the given entities have a row within ttl, older than ttl, or none' })
   @ApiQuery({
     name: 'entity_ids',
+    type: String,
     description: 'Comma-separated entity ids; the parameter may repeat (entity_ids=a&entity_ids=b,c)',
     example: 'user_001,user_002',
   })
