@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
+import { SEED_VIEW } from './support/seed-view.js';
 
 /**
  * The feature-store tutorial's programs (the seed), ported line for line with a raw client and no Skein code: its
@@ -14,18 +15,7 @@ async function tutorialRead(client: Valkey, view: string, entity: string): Promi
   return Object.fromEntries(Object.entries(raw).filter(([field]) => !field.startsWith('_')));
 }
 
-const VIEW = {
-  name: 'user_profile',
-  entity: 'user',
-  ttl_seconds: 3600,
-  features: [
-    { name: 'age', type: 'INT' },
-    { name: 'lifetime_value', type: 'FLOAT' },
-    { name: 'segment', type: 'STRING' },
-    { name: 'active', type: 'BOOL' },
-    { name: 'emb', type: 'VECTOR', length: 3 },
-  ],
-};
+const VIEW = SEED_VIEW;
 
 interface Online {
   results: { values: unknown[]; statuses: string[] }[];

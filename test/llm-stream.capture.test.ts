@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createParser } from 'eventsource-parser';
 import type { Valkey } from 'iovalkey';
 import { io } from 'socket.io-client';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
-
-/** Reads an SSE response to its end: its status and events. */
-async function readSse(url: string) {
-  const res = await fetch(url);
-  const events: { event?: string; id?: string; data: string }[] = [];
-  if (res.status !== 200 || !res.body) return { status: res.status, events };
-  const parser = createParser({ onEvent: (event) => events.push(event) });
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
-  return { status: res.status, events };
-}
+import { readSse } from './support/sse.js';
 
 const TOKENS = ['Valkey', ' is', ' an', ' open', '-source', ' in', '-memory', ' data', ' store', '.'];
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createParser } from 'eventsource-parser';
 import type { Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
 import { TokenLogRepository } from '../src/modules/llm-stream/token-log.repository.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
+import { readSse } from './support/sse.js';
 
 interface Token {
   index: number;
@@ -45,17 +45,6 @@ class Viewer {
   close(): void {
     this.socket.disconnect();
   }
-}
-
-/** Reads an SSE response to its end: the token events (with their ids) and the end event. */
-async function readSse(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { headers });
-  const events: { event?: string; id?: string; data: string }[] = [];
-  if (res.status !== 200 || !res.body) return { status: res.status, events };
-  const parser = createParser({ onEvent: (event) => events.push(event) });
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
-  return { status: res.status, events };
 }
 
 /**
@@ -311,7 +300,9 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     // The end is logged, and its publish is lost (here: never sent); only a re-read of the log can find it.
     const end = { type: 'end', request_id: 'resub-1', total_tokens: 0, timestamp: Math.floor(Date.now() / 1000) };
     await valkey.client().xadd('llm:log:{resub-1}', '2-0', 'm', JSON.stringify(end));
-    expect(await killStreamSubscriber(valkey)).toBe(1);
+    // At least one: on a cluster iovalkey may hold a second subscriber connection for a moment while it re-picks its
+    // node after a slot-map refresh; every one of them is killed.
+    expect(await killStreamSubscriber(valkey)).toBeGreaterThanOrEqual(1);
     await Promise.race([viewer.done, new Promise((r) => setTimeout(r, 10000))]);
     viewer.close();
     expect(viewer.end).toEqual({ id: 'resub-1', total_tokens: 0 });

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Valkey } from 'iovalkey';
-import { createParser } from 'eventsource-parser';
 import { freePort } from '../src/valkey/embedded-valkey.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
+import { readSse } from './support/sse.js';
+import { SEED_VIEW } from './support/seed-view.js';
 
 /** Debian's Python, whose python3-redis the seed's programs use (not a pyenv python3 on PATH). */
 const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
@@ -41,29 +42,7 @@ function parseWatched(stdout: string): { model: string; text: string; total: num
   return match ? { model: match[1], text: match[2], total: Number(match[3]) } : undefined;
 }
 
-/** Reads an SSE response to its end: its status and events. */
-async function readSse(url: string) {
-  const res = await fetch(url);
-  const events: { event?: string; id?: string; data: string }[] = [];
-  if (res.status !== 200 || !res.body) return { status: res.status, events };
-  const parser = createParser({ onEvent: (event) => events.push(event) });
-  const decoder = new TextDecoder();
-  for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }));
-  return { status: res.status, events };
-}
-
-const VIEW = {
-  name: 'user_profile',
-  entity: 'user',
-  ttl_seconds: 3600,
-  features: [
-    { name: 'age', type: 'INT' },
-    { name: 'lifetime_value', type: 'FLOAT' },
-    { name: 'segment', type: 'STRING' },
-    { name: 'active', type: 'BOOL' },
-    { name: 'emb', type: 'VECTOR', length: 3 },
-  ],
-};
+const VIEW = SEED_VIEW;
 
 /** The publisher's tokens (publisher.py, as the tutorial has them). */
 const TOKENS = ['Valkey', ' is', ' an', ' open', '-source', ' in', '-memory', ' data', ' store', '.'];
