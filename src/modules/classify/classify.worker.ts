@@ -27,7 +27,9 @@ export class ClassifyWorker implements StreamStage {
     private readonly config: AppConfig,
     @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
   ) {
-    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers', span: 'skein.classify' };
+    // news_raw, which raw producers write, and the partitions ingest spreads articles over (NEWS_RAW_PARTITIONS).
+    const [stream, ...partitions] = valkey.keys.newsRawPartitions(config.env.NEWS_RAW_PARTITIONS);
+    this.definition = { stage: 'classify', stream, partitions, group: 'classifiers', span: 'skein.classify' };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {
