@@ -14,6 +14,9 @@ import { TOPICS } from '../src/news/topics.js';
 import type { PipelineArticle } from '../src/news/article.js';
 import { findBinary } from '../src/valkey/embedded-valkey.js';
 import { Keys } from '../src/valkey/keys.js';
+import { slotOf } from '../src/valkey/slots.js';
+import { rawPartitionOf } from '../src/news/raw-partition.js';
+import { TestValkeyCluster } from '../test/support/valkey-cluster.js';
 import { LuaScript } from '../src/valkey/lua-script.js';
 import { execOrThrow } from '../src/valkey/pipeline.js';
 import { parseRps } from './ceilings.js';
@@ -245,6 +248,74 @@ async function saturateIngest(
   return results;
 }
 
+/**
+ * news_raw partitioned (NEWS_RAW_PARTITIONS=3) on a local 3-primary cluster: articles spread by id over news_raw,
+ * news_raw:{p1}, news_raw:{p2} (one per primary), each ingested by ingest.lua and read, acked and trimmed by its own
+ * classify group. Each primary's CPU per article of the whole flow: the busiest one sets the partitioned ceiling.
+ */
+async function partitionedIngest(entries: number): Promise<Record<string, number>> {
+  const count = 3;
+  const cluster = await TestValkeyCluster.start({ primaries: count });
+  const streams = keys.newsRawPartitions(count);
+  const owners = await Promise.all(streams.map((stream) => cluster.ownerOf(slotOf(stream))));
+  const clients = owners.map((owner) => Array.from({ length: 2 }, () => new Valkey(owner.url)));
+  const admins = cluster.primaries.map((primary) => new Valkey(primary.url));
+  const results: Record<string, number> = {};
+  try {
+    if (new Set(owners.map((owner) => owner.port)).size !== count) throw new Error('two partitions on one primary');
+    for (const admin of admins) for (const script of SCRIPTS) await admin.script('LOAD', script.source);
+    const now = Date.now();
+    const share = streams.map(() => [] as number[]);
+    for (let i = 0; i < entries; i++) share[rawPartitionOf(`bench-${i}`, count)].push(i);
+    // A cluster node spends CPU on its cluster bus (pings) even when idle: measured for a second, and taken off.
+    const idle0 = await Promise.all(admins.map((admin) => cpuUs(admin)));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle1 = await Promise.all(admins.map((admin) => cpuUs(admin)));
+    const idleUsPerS = idle1.map((us, n) => us - idle0[n]);
+    const before = await Promise.all(admins.map((admin) => cpuUs(admin)));
+    const started = performance.now();
+    await Promise.all(
+      streams.map(async (stream, p) => {
+        const admin = new Valkey(owners[p].url);
+        try {
+          const mine = share[p];
+          await measured(admin, clients[p], mine.length, (pipeline, k) => {
+            const fields = rawFields(article(mine[k]), now);
+            INGEST.queue(
+              pipeline,
+              [stream, keys.articleAccepted(`bench-${mine[k]}`, stream)],
+              [DEDUPE_TTL, 1, fields.length, ...fields],
+            );
+          });
+          await consume(admin, clients[p], stream, 'classifiers', STREAM_BATCH_SIZE, mine.length);
+        } finally {
+          admin.disconnect();
+        }
+      }),
+    );
+    const after = await Promise.all(admins.map((admin) => cpuUs(admin)));
+    const seconds = (performance.now() - started) / 1000;
+    const perShard = admins.map((_, n) => Math.max(0, after[n] - before[n] - idleUsPerS[n] * seconds) / entries);
+    results.hotkey_cluster_idle_cpu_us_per_s = Math.round(Math.max(...idleUsPerS));
+    const busiest = Math.max(...perShard);
+    results.hotkey_news_raw_3_partitions_busiest_shard_us_per_article = Number(busiest.toFixed(2));
+    results.hotkey_news_raw_3_partitions_total_us_per_article = Number(
+      perShard.reduce((sum, us) => sum + us, 0).toFixed(2),
+    );
+    results.hotkey_news_raw_3_partitions_ceiling_per_s = Math.round(1e6 / busiest);
+    progress(
+      `hot keys: news_raw in 3 partitions on 3 primaries (${share.map((m) => m.length).join('/')} articles): ` +
+        `${perShard.map((us) => us.toFixed(2)).join(' + ')} µs Valkey CPU per article (each primary, over all ` +
+        `articles, less each one's idle ${idleUsPerS.map((us) => Math.round(us)).join('/')} µs/s); ceiling ` +
+        `${results.hotkey_news_raw_3_partitions_ceiling_per_s} articles/s (the busiest primary)`,
+    );
+  } finally {
+    for (const client of [...clients.flat(), ...admins]) client.disconnect();
+    await cluster.stop();
+  }
+  return results;
+}
+
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   const entries = opts.quick ? 20000 : 100000;
   const users = opts.quick ? 100000 : 1000000;
@@ -410,6 +481,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     );
 
     Object.assign(results, await saturateIngest(server, admin, opts.quick));
+    Object.assign(results, await partitionedIngest(entries));
+    results.hotkey_news_raw_3_partitions_ceiling_ratio = Number(
+      (results.hotkey_news_raw_3_partitions_ceiling_per_s / results.hotkey_news_raw_ceiling_per_s).toFixed(2),
+    );
   } finally {
     for (const client of clients) client.disconnect();
     admin.disconnect();
