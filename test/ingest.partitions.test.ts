@@ -91,6 +91,24 @@ describe(`news_raw in NEWS_RAW_PARTITIONS partitions (${TOPOLOGY})`, () => {
     }, 30000);
   });
 
+  it('dead-letters a bad entry of a partition to dlq:classify, and a replay appends it to that partition again', async () => {
+    const stream = partitions[1];
+    await client.xadd(stream, '*', 'id', 'bad id p1', 'title', 'T', 'body', 'B');
+    const letter = await eventually(async () => {
+      const page = await json<{ entries: { id: string; stream: string; fields: Record<string, string> }[] }>(
+        `${app.url}/dead-letters/classify`,
+      );
+      return page.body.entries.find((entry) => entry.fields.id === 'bad id p1');
+    }, 30000);
+    expect(letter.stream).toBe(stream);
+    const length = await client.xlen(stream);
+    const replay = await json<{ replayed: number }>(`${app.url}/dead-letters/classify/replay`, {
+      body: { ids: [letter.id] },
+    });
+    expect(replay.body.replayed).toBe(1);
+    expect(await client.xlen(stream)).toBe(length + 1);
+  });
+
   it('reports every partition and its classify group in /pipeline/stats, with nothing left to do', async () => {
     await eventually(async () => {
       const stats = (await json<StatsBody>(`${app.url}/pipeline/stats`)).body;
