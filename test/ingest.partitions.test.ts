@@ -120,4 +120,14 @@ describe(`news_raw in NEWS_RAW_PARTITIONS partitions (${TOPOLOGY})`, () => {
       return true;
     }, 30000);
   });
+
+  it('after NEWS_RAW_PARTITIONS is lowered, classify still reads what a dropped partition holds', async () => {
+    await app.close();
+    await client.xadd(partitions[2], '*', 'id', 'left-in-p2', 'title', 'Left over', 'body', 'Science news today.');
+    app = await startTestApp(store.url, { ...store.env, ROLES: 'all', NEWS_RAW_PARTITIONS: '1' });
+    await eventually(async () => {
+      if (!(await feed()).includes('left-in-p2')) throw new Error('not yet in the feed');
+      return true;
+    }, 30000);
+  });
 });
