@@ -22,6 +22,7 @@ const CLUSTER_SUITES = [
   'test/pipeline.fanout.test.ts',
   'test/ingest.feeds.test.ts',
   'test/ingest.durability.test.ts',
+  'test/ingest.partitions.test.ts',
   'test/feeds.socket.test.ts',
   'test/feeds.turnover.test.ts',
   'test/feeds.bounded.test.ts',

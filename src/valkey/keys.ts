@@ -15,6 +15,14 @@ export class Keys {
   get newsRaw(): string {
     return this.key('news_raw');
   }
+  /**
+   * The streams ingest spreads articles over (NEWS_RAW_PARTITIONS): `news_raw` first (raw producers write it too),
+   * then `news_raw:{p1}`, `news_raw:{p2}`..., each hash-tagged into a slot of its own (on a 3-primary cluster, p1 and
+   * p2 land on the two primaries that do not hold news_raw).
+   */
+  newsRawPartitions(count: number): string[] {
+    return Array.from({ length: count }, (_, p) => (p === 0 ? this.newsRaw : this.key(`news_raw:{p${p}}`)));
+  }
   get classifiedStream(): string {
     return this.key('classified_stream');
   }
@@ -43,11 +51,12 @@ export class Keys {
     return this.key(`article_ref:${block}`);
   }
   /**
-   * Ids of articles accepted over REST or from a feed (dedupe of the same id offered twice): in `news_raw`'s slot
-   * (`article_accepted:{news_raw}:{id}`), since ingest.lua sets the mark and appends to the stream in one script.
+   * Ids of articles accepted over REST or from a feed (dedupe of the same id offered twice): in the slot of the
+   * partition the id is appended to (`article_accepted:{news_raw}:{id}`, `article_accepted:{p1}:{id}`...), since
+   * ingest.lua sets the mark and appends to the stream in one script. An id always hashes to the same partition.
    */
-  articleAccepted(id: string): string {
-    return `${sameSlot(this.newsRaw, this.key('article_accepted:'))}:${id}`;
+  articleAccepted(id: string, stream = this.newsRaw): string {
+    return `${sameSlot(stream, this.key('article_accepted:'))}:${id}`;
   }
   /** The mark's name before it shared `news_raw`'s slot; read (standalone only) until ARTICLE_TTL_DAYS have passed. */
   legacyArticleAccepted(id: string): string {

@@ -44,7 +44,7 @@ export class FeedService implements OnModuleInit {
   private get pipelineStreams(): string[] {
     const keys = this.valkey.keys;
     return [
-      keys.newsRaw,
+      ...keys.newsRawPartitions(this.config.env.NEWS_RAW_PARTITIONS),
       keys.classifiedStream,
       keys.enrichedStream,
       ...PIPELINE_STAGES.map((s) => keys.deadLetter(s)),
