@@ -5,6 +5,7 @@ import { TokenLogRepository } from '../src/modules/llm-stream/token-log.reposito
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 import { readSse } from './support/sse.js';
+import { subscribeChannel } from './support/stream-channel.js';
 
 interface Token {
   index: number;
@@ -48,19 +49,20 @@ class Viewer {
 }
 
 /**
- * Drops the app's Pub/Sub connection for token streams, as a network blip would: `skein:llm` on a single server, the
- * Cluster client's subscriber connection (one node's) on a cluster. Returns how many connections were killed.
+ * Drops the app's Pub/Sub connections for token streams, as a network blip would: `skein:llm` on a single server; on a
+ * cluster its sharded subscriber's connections (`skein:llm`, one per primary owning a watched channel) and the Cluster
+ * client's subscriber connection for broadcast channels (one node's). Returns how many connections were killed.
  */
 async function killStreamSubscriber(store: TestStore): Promise<number> {
   const client = store.client();
   await client.ping();
   const servers = store.clustered ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master') : [client];
-  const name = store.clustered ? 'ioredis-cluster(subscriber):skein:llm' : 'skein:llm';
+  const names = store.clustered ? ['ioredis-cluster(subscriber):skein:llm', 'skein:llm'] : ['skein:llm'];
   let killed = 0;
   for (const server of servers) {
     for (const line of String(await server.client('LIST')).split('\n')) {
       const id = /\bid=(\d+)/.exec(line)?.[1];
-      if (id && /\bname=(\S*)/.exec(line)?.[1] === name) {
+      if (id && names.includes(/\bname=(\S*)/.exec(line)?.[1] ?? '')) {
         await server.client('KILL', 'ID', id);
         killed++;
       }
@@ -95,10 +97,10 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
   const done = (id: string) => eventually(async () => (await status(id)).body.status === 'done', 15000);
 
   it('a raw Valkey subscriber that subscribes before start receives start, tokens 0..n-1, end, and the same text as GET', async () => {
-    const sub = valkey.client();
     const messages: Record<string, unknown>[] = [];
-    sub.on('message', (_channel: string, raw: string) => messages.push(JSON.parse(raw) as Record<string, unknown>));
-    await sub.subscribe('llm:stream:raw-1');
+    await subscribeChannel(valkey.client(), 'llm:stream:raw-1', (raw) =>
+      messages.push(JSON.parse(raw) as Record<string, unknown>),
+    );
 
     const created = await json<{ id: string; channel: string }>(`${app.url}/llm/streams`, {
       body: { id: 'raw-1', prompt: 'Explain how Valkey streams work', max_tokens: 30 },
