@@ -70,6 +70,22 @@ async function pubsubCalls(servers: TestValkey[]): Promise<{ publish: number; sp
   );
 }
 
+/** The live replica of `primary`, if it has one (ROLE on each replica names its primary's port). */
+async function replicaOf(cluster: TestValkeyCluster, primary: TestValkey): Promise<TestValkey | undefined> {
+  for (const replica of cluster.replicas) {
+    const client = replica.client();
+    try {
+      const role = (await client.call('ROLE')) as [string, string, number];
+      if (role[0] === 'slave' && Number(role[2]) === primary.port) return replica;
+    } catch {
+      // a server killed earlier: not a candidate
+    } finally {
+      client.disconnect();
+    }
+  }
+  return undefined;
+}
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 // Each describe starts its own cluster: the standalone project skips this file, the cluster project runs it.
@@ -195,5 +211,59 @@ onCluster(`llm token streams over sharded Pub/Sub through a failover (${TOPOLOGY
     expect(cluster.replicas).toContain(owner);
     const [onNewOwner] = await pubsubCalls([owner]);
     expect(onNewOwner.spublish).toBeGreaterThan(0);
+  }, 120000);
+
+  it('follows a channel whose primary is demoted by CLUSTER FAILOVER (its server drops the subscription) mid-stream', async () => {
+    const prefix = app.config.env.KEY_PREFIX;
+    // A stream whose channel's primary still has a replica (not the shard that lost its primary above).
+    let id = '';
+    let replica: TestValkey | undefined;
+    for (let n = 0; !replica; n++) {
+      id = `demoted-${n}`;
+      const owner = await cluster.ownerOf(slotOf(`${prefix}llm:stream:${id}`));
+      replica = await replicaOf(cluster, owner);
+    }
+    const channelSlot = slotOf(`${prefix}llm:stream:${id}`);
+    const demoted = await cluster.ownerOf(channelSlot);
+    const tokens = 200;
+    expect(
+      (await json(`${app.url}/llm/streams`, { body: { id, prompt: 'through a demotion', max_tokens: tokens } })).status,
+    ).toBe(201);
+    const socket = await SocketViewer.join(app.url, id);
+    const sse = sseView(app.url, id);
+    await eventually(() => socket.tokens.length >= 20, 15000);
+    const client = replica.client();
+    try {
+      expect(await client.call('CLUSTER', 'FAILOVER')).toBe('OK');
+      const failedOverAt = Date.now();
+      const resubscribed = await eventually(
+        async () => {
+          const [, count] = (await client.call('PUBSUB', 'SHARDNUMSUB', `${prefix}llm:stream:${id}`)) as [
+            string,
+            number,
+          ];
+          const role = ((await client.call('ROLE')) as string[])[0];
+          return role === 'master' && count > 0 && socket.end === undefined ? Date.now() - failedOverAt : undefined;
+        },
+        20000,
+        50,
+      );
+      console.log(`demotion: the channel was subscribed on its new primary ${resubscribed} ms after CLUSTER FAILOVER`);
+    } finally {
+      client.disconnect();
+    }
+    await Promise.race([socket.done, new Promise((resolve) => setTimeout(resolve, 60000))]);
+    socket.socket.disconnect();
+    const seen = await sse;
+    const status = await json<{ text: string; status: string }>(`${app.url}/llm/streams/${id}`);
+    expect(status.body.status).toBe('done');
+    expect(socket.tokens.map((t) => t.index)).toEqual(range(tokens));
+    expect(socket.end).toEqual({ id, total_tokens: tokens });
+    expect(seen.indexes).toEqual(range(tokens));
+    expect(seen.end).toEqual({ total_tokens: tokens });
+    expect(await cluster.ownerOf(channelSlot)).toBe(replica);
+    // The demoted server holds no subscription of the app any more; the stream's end was SPUBLISHed on the new primary.
+    expect((await pubsubCalls([replica]))[0].spublish).toBeGreaterThan(0);
+    expect(demoted).not.toBe(replica);
   }, 120000);
 });
