@@ -310,6 +310,27 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     expect(viewer.end).toEqual({ id: 'resub-1', total_tokens: 0 });
   });
 
+  it('a viewer that hears an end counting a token whose publish was lost reads that token from the log before the end', async () => {
+    await halfStarted('lost-token-1', 'Not generated here', 5, Date.now() + 600000);
+    const viewers = [await Viewer.join(app.url, 'lost-token-1'), await Viewer.join(app.url, 'lost-token-1')];
+    const client = valkey.client();
+    const now = Math.floor(Date.now() / 1000);
+    // Token 0 is logged and its publish is lost (a crash between the log and the publish, as can happen on a cluster).
+    const token = { type: 'token', content: 'only', index: 0, timestamp: now };
+    await client.xadd('llm:log:{lost-token-1}', '1-0', 'm', JSON.stringify(token));
+    const end = { type: 'end', request_id: 'lost-token-1', total_tokens: 1, timestamp: now };
+    await client.xadd('llm:log:{lost-token-1}', '2-0', 'm', JSON.stringify(end));
+    // Only the end is heard live.
+    if (valkey.clustered) await client.spublish('llm:stream:lost-token-1', JSON.stringify(end));
+    else await client.publish('llm:stream:lost-token-1', JSON.stringify(end));
+    for (const viewer of viewers) {
+      await Promise.race([viewer.done, new Promise((r) => setTimeout(r, 10000))]);
+      viewer.close();
+      expect(viewer.tokens).toEqual([{ index: 0, content: 'only' }]);
+      expect(viewer.end).toEqual({ id: 'lost-token-1', total_tokens: 1 });
+    }
+  });
+
   it.each([
     ['no id', { from: 0 }, 'id must be a stream id'],
     ['a malformed id', { id: 'bad id!' }, 'id must be a stream id'],
