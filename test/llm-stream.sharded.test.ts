@@ -97,7 +97,7 @@ onCluster(`llm token streams over sharded Pub/Sub (${TOPOLOGY})`, () => {
 
   beforeAll(async () => {
     cluster = await TestValkeyCluster.start({ primaries: 3 });
-    app = await startTestApp('', { ...cluster.env, LLM_SIMULATED_TOKEN_DELAY_MS: '10' });
+    app = await startTestApp('', { ...cluster.env, LLM_SIMULATED_TOKEN_DELAY_MS: '10', LLM_VIEWER_RECHECK_MS: '500' });
   }, 60000);
 
   afterAll(async () => {
@@ -132,6 +132,31 @@ onCluster(`llm token streams over sharded Pub/Sub (${TOPOLOGY})`, () => {
     expect(delta.map((d) => d.publish)).toEqual([0, 0, 0]);
     expect(delta.find((d) => d.port === channelOwner.port)?.spublish).toBe(62);
     expect(delta.reduce((sum, d) => sum + d.spublish, 0)).toBe(62);
+  });
+
+  it('a viewer gets a logged end whose SPUBLISH was lost (a crash between the two) after LLM_VIEWER_RECHECK_MS of silence', async () => {
+    const id = 'lost-end-1';
+    const client = cluster.client();
+    // A stream whose generation is elsewhere (never queued here): nothing is published on its channel.
+    await client.hset(`llm:meta:{${id}}`, {
+      attempt: 'elsewhere',
+      queue_by: String(Date.now() + 600000),
+      id,
+      provider: 'simulated',
+      model: 'simulated-1',
+      prompt: 'lost end',
+      max_tokens: '5',
+      status: 'running',
+      created_at: new Date().toISOString(),
+    });
+    const viewer = await SocketViewer.join(app.url, id);
+    const now = Math.floor(Date.now() / 1000);
+    await client.xadd(`llm:log:{${id}}`, '1-0', 'm', JSON.stringify({ type: 'token', content: 'a', index: 0, timestamp: now }));
+    await client.xadd(`llm:log:{${id}}`, '2-0', 'm', JSON.stringify({ type: 'end', request_id: id, total_tokens: 1, timestamp: now }));
+    await Promise.race([viewer.done, new Promise((resolve) => setTimeout(resolve, 10000))]);
+    viewer.socket.disconnect();
+    expect(viewer.tokens).toEqual([{ index: 0, content: 'a' }]);
+    expect(viewer.end).toEqual({ id, total_tokens: 1 });
   });
 });
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Histogram } from 'prom-client';
 import type { LlmMessage, TerminalMessage } from './llm-message.js';
+import { AppConfig } from '../../config/config.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
@@ -163,9 +164,6 @@ export class StreamRelay {
   }
 }
 
-/** How long a stream with viewers may stay silent on a cluster before they re-read its log (see StreamRelay). */
-export const QUIET_RECHECK_MS = 5000;
-
 /** This replica's relays, one per stream with local viewers; each holds one subscription to the stream's channel. */
 @Injectable()
 export class StreamRelays {
@@ -175,13 +173,15 @@ export class StreamRelays {
     private readonly channels: LlmChannels,
     private readonly metrics: LlmStreamMetrics,
     private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Adds a viewer to its stream's relay; resolves once live messages flow to it (held until it is caught up). */
   async attach(viewer: StreamViewer, channel: string, bufferLimit: number): Promise<StreamRelay> {
     let relay = this.relays.get(viewer.id);
     if (!relay) {
-      const recheckMs = this.valkey.clustered ? QUIET_RECHECK_MS : 0;
+      // A cluster only: on one server the script that logs a message also publishes it.
+      const recheckMs = this.valkey.clustered ? this.config.env.LLM_VIEWER_RECHECK_MS : 0;
       const created = new StreamRelay(bufferLimit, this.metrics.publishLatency, recheckMs);
       created.listening = this.channels.listen(channel, (message) => created.dispatch(message as LlmMessage));
       this.relays.set(viewer.id, created);

@@ -71,8 +71,8 @@ export type AppendResult = { appended: true } | { appended: false; lastId: strin
  * A crash, or a failover, between the script and its SPUBLISH loses nothing a viewer needs: the message is in the log,
  * and viewers take tokens by index, not by arrival. A viewer that is sent token n+1 while expecting n, or an end that
  * counts more tokens than it has, re-reads the log from n (StreamViewer.deliver, LiveRoom.relay); a lost end (or lost
- * last tokens before a lost end) is found by the re-read a stream's relay makes after QUIET_RECHECK_MS of silence
- * on a cluster (StreamRelay). A raw subscriber outside Skein may miss such a message: it reads the log to fill
+ * last tokens before a lost end) is found by the re-read a stream's relay makes after LLM_VIEWER_RECHECK_MS of
+ * silence on a cluster (StreamRelay). A raw subscriber outside Skein may miss such a message: it reads the log to fill
  * in, as after any Pub/Sub gap.
  */
 @Injectable()
