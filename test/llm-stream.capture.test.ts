@@ -21,10 +21,7 @@ async function streamLlmResponse(
   const channel = `llm:stream:${requestId}`;
   const now = () => Date.now() / 1000;
   const publish = (channel: string, message: string) => client[command](channel, message);
-  await publish(
-    channel,
-    JSON.stringify({ type: 'start', request_id: requestId, model: 'gpt-4', timestamp: now() }),
-  );
+  await publish(channel, JSON.stringify({ type: 'start', request_id: requestId, model: 'gpt-4', timestamp: now() }));
   for (const [i, token] of tokens.entries()) {
     await publish(channel, JSON.stringify({ type: 'token', content: token, index: i, timestamp: now() }));
     await new Promise((r) => setTimeout(r, 10));

@@ -61,7 +61,8 @@ async function pubsubCalls(servers: TestValkey[]): Promise<{ publish: number; sp
       const client = server.client();
       try {
         const stats = String(await client.info('commandstats'));
-        const calls = (command: string) => Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
+        const calls = (command: string) =>
+          Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0);
         return { publish: calls('publish'), spublish: calls('spublish') };
       } finally {
         client.disconnect();
@@ -151,8 +152,18 @@ onCluster(`llm token streams over sharded Pub/Sub (${TOPOLOGY})`, () => {
     });
     const viewer = await SocketViewer.join(app.url, id);
     const now = Math.floor(Date.now() / 1000);
-    await client.xadd(`llm:log:{${id}}`, '1-0', 'm', JSON.stringify({ type: 'token', content: 'a', index: 0, timestamp: now }));
-    await client.xadd(`llm:log:{${id}}`, '2-0', 'm', JSON.stringify({ type: 'end', request_id: id, total_tokens: 1, timestamp: now }));
+    await client.xadd(
+      `llm:log:{${id}}`,
+      '1-0',
+      'm',
+      JSON.stringify({ type: 'token', content: 'a', index: 0, timestamp: now }),
+    );
+    await client.xadd(
+      `llm:log:{${id}}`,
+      '2-0',
+      'm',
+      JSON.stringify({ type: 'end', request_id: id, total_tokens: 1, timestamp: now }),
+    );
     await Promise.race([viewer.done, new Promise((resolve) => setTimeout(resolve, 10000))]);
     viewer.socket.disconnect();
     expect(viewer.tokens).toEqual([{ index: 0, content: 'a' }]);
@@ -208,7 +219,10 @@ onCluster(`llm token streams over sharded Pub/Sub through a failover (${TOPOLOGY
         if (owner === victim) return undefined;
         const client = owner.client();
         try {
-          const [, count] = (await client.call('PUBSUB', 'SHARDNUMSUB', `${prefix}llm:stream:${id}`)) as [string, number];
+          const [, count] = (await client.call('PUBSUB', 'SHARDNUMSUB', `${prefix}llm:stream:${id}`)) as [
+            string,
+            number,
+          ];
           return count > 0 && socket.end === undefined ? Date.now() - killedAt : undefined;
         } finally {
           client.disconnect();

@@ -76,7 +76,15 @@ export class ShardedSubscriber {
     if (!wanted) {
       let resolve: () => void = () => undefined;
       const ready = new Promise<void>((done) => (resolve = done));
-      wanted = { slot: slotOf(channel), confirmed: false, everConfirmed: false, attempt: 0, failures: 0, ready, resolve };
+      wanted = {
+        slot: slotOf(channel),
+        confirmed: false,
+        everConfirmed: false,
+        attempt: 0,
+        failures: 0,
+        ready,
+        resolve,
+      };
       this.wanted.set(channel, wanted);
       this.ensure(channel);
     }
@@ -186,7 +194,12 @@ export class ShardedSubscriber {
     if (known) return known;
     const separator = node.lastIndexOf(':');
     const client = this.connect(node.slice(0, separator), Number(node.slice(separator + 1)));
-    const link: Link = { node, client, channels: new Set(), heartbeat: setInterval(() => this.check(link), this.heartbeatMs) };
+    const link: Link = {
+      node,
+      client,
+      channels: new Set(),
+      heartbeat: setInterval(() => this.check(link), this.heartbeatMs),
+    };
     link.heartbeat.unref();
     this.links.set(node, link);
     client.on('smessage', (channel: string, raw: string) => {
@@ -250,8 +263,7 @@ export class ShardedSubscriber {
     if (link.client.status !== 'ready') return;
     link.client.ping().catch(() => undefined);
     const subscriber = (link.client.condition?.subscriber || undefined) as
-      | { channels(kind: string): string[] }
-      | undefined;
+      { channels(kind: string): string[] } | undefined;
     const held = new Set(subscriber?.channels('ssubscribe') ?? []);
     for (const channel of [...link.channels]) {
       const wanted = this.wanted.get(channel);
