@@ -167,9 +167,8 @@ export class ShardedSubscriber {
   private leave(link: Link, channel: string): void {
     if (!link.channels.delete(channel)) return;
     if (this.closeIfIdle(link)) return;
-    if (link.client.status === 'ready') {
-      link.client.sunsubscribe(channel).catch((error: Error) => this.logger.debug(`SUNSUBSCRIBE: ${error.message}`));
-    }
+    // Sent even while the connection is down: queued after a pending SSUBSCRIBE of the channel, it undoes it.
+    link.client.sunsubscribe(channel).catch((error: Error) => this.logger.debug(`SUNSUBSCRIBE: ${error.message}`));
   }
 
   /** Closes a connection that holds no wanted channel; true when closed. */

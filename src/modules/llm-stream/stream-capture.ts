@@ -93,12 +93,12 @@ class Capture {
       // On a cluster an outside publisher may SPUBLISH (sharded, heard on the channel's shard) or PUBLISH (heard on any
       // node): both are listened to. On one server both are the same SUBSCRIBE.
       const channel = this.valkey.keys.llmChannel(this.id);
-      const unlisten = await Promise.all(
-        (this.valkey.clustered ? (['sharded', 'broadcast'] as const) : (['broadcast'] as const)).map((scope) =>
-          channels.listen(channel, heardOne, scope),
-        ),
-      );
+      const scopes = this.valkey.clustered ? (['sharded', 'broadcast'] as const) : (['broadcast'] as const);
+      const listening = await Promise.allSettled(scopes.map((scope) => channels.listen(channel, heardOne, scope)));
+      const unlisten = listening.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
       this.unlisten = () => unlisten.forEach((stop) => stop());
+      const failed = listening.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       this.stop();
       throw error;
