@@ -18,6 +18,7 @@ const CLUSTER_SUITES = [
   'test/llm-ui-message-stream.test.ts',
   'test/llm-stream.capture.test.ts',
   'test/llm-stream.faults.test.ts',
+  'test/llm-stream.sharded.test.ts',
   'test/pipeline.e2e.test.ts',
   'test/pipeline.fanout.test.ts',
   'test/ingest.feeds.test.ts',

@@ -219,6 +219,11 @@ export class EnvironmentVariables {
   /** Streams one `/llm` socket may watch at once; a further `join` gets an `error` event. */
   @IsInt() @Min(1) LLM_MAX_JOINS_PER_SOCKET = 32;
   @IsInt() @Min(1) LLM_VIEWER_BUFFER = 1000;
+  /**
+   * On a Valkey Cluster (where a message is logged, then SPUBLISHed by a second command): after this long without a
+   * message on a stream, its viewers on a replica re-read its log, which finds a message whose publish was lost.
+   */
+  @IsInt() @Min(100) LLM_VIEWER_RECHECK_MS = 5000;
   @IsInt() @Min(1) @Max(64) LLM_CONCURRENCY = 8;
 
   /**
