@@ -170,16 +170,19 @@ export class FeedRepository {
   private async refresh(topics: string[]): Promise<number[]> {
     const { command: client, keys } = this.valkey;
     const pipeline = client.pipeline().get(keys.legacySubscribersVersion);
-    for (const topic of topics) {
+    const asked = topics.map((topic) => this.followers.get(topic));
+    topics.forEach((topic, i) => {
       // Version first, then the members or the changes (one slot: the same node runs them in this order).
       pipeline.hmget(keys.topicSubscribersVersion(topic), 'v', 'floor', 'epoch').scard(keys.topicSubscribers(topic));
-      const cached = this.followers.get(topic);
+      const cached = asked[i];
       if (cached) {
         pipeline.zrange(keys.topicSubscribersChanged(topic), `(${cached.version}`, '+inf', 'BYSCORE', 'WITHSCORES');
       } else pipeline.smembers(keys.topicSubscribers(topic));
-    }
+    });
     const [legacy, ...replies] = await execOrThrow(pipeline.exec());
-    if (this.legacyVersion !== undefined && legacy !== this.legacyVersion) this.followers.clear();
+    const legacyMoved = this.legacyVersion !== undefined && legacy !== this.legacyVersion;
+    // The previous release's api replicas bump the global version (a rolling upgrade): every topic is read again.
+    if (legacyMoved) this.followers.clear();
     this.legacyVersion = legacy as string | null;
 
     const counts: number[] = [];
@@ -190,11 +193,12 @@ export class FeedRepository {
       const [v, floor, epoch] = replies[3 * i] as (string | null)[];
       const version = Number(v ?? 0);
       counts.push(Number(replies[3 * i + 1]));
-      const cached = this.followers.get(topic);
+      const cached = asked[i];
       const third = replies[3 * i + 2] as string[];
       if (!cached) {
         loads.push({ topic, version, epoch, members: third });
       } else if (
+        legacyMoved ||
         version < cached.version ||
         Number(floor ?? 0) > cached.version ||
         (cached.epoch !== null && epoch !== cached.epoch)
