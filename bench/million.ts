@@ -288,6 +288,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.million_deliveries_per_s = Math.round(delivered / seconds);
     results.million_valkey_cpu_us_per_delivery = Number(((cpu * 1e6) / delivered).toFixed(2));
     results.million_fanout_script_us_per_delivery = Number((delta('evalsha').usec / delivered).toFixed(2));
+    // What one script call holds Valkey's thread for: a command on another connection waits behind the calls Valkey
+    // reads from the fan-out connection's buffer at once (up to the calls in flight).
+    results.million_fanout_script_us_per_call = Math.round(delta('evalsha').usec / Math.max(1, delta('evalsha').calls));
+    results.million_fanout_script_calls = delta('evalsha').calls;
     results.million_node_cpu_us_per_delivery = Number(((nodeCpu * 1e6) / delivered).toFixed(2));
     results.million_probe_p50_ms = Number(percentile(probes, 50).toFixed(2));
     results.million_probe_p99_ms = Number(percentile(probes, 99).toFixed(2));
