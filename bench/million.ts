@@ -224,6 +224,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     });
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const [idleProbes, idleReads] = [await idleCommands.stop(), await idleRest.stop()];
+    results.million_idle_probe_p50_ms = Number(percentile(idleProbes, 50).toFixed(2));
     results.million_idle_probe_p99_ms = Number(percentile(idleProbes, 99).toFixed(2));
     results.million_idle_rest_read_p99_ms = Number(percentile(idleReads, 99).toFixed(2));
     progress(
