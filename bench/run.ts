@@ -28,6 +28,7 @@ const SCENARIOS: [string, () => Promise<Scenario>][] = [
   ['metrics-overhead', async () => (await import('./metrics-overhead.js')).run],
   ['cluster', async () => (await import('./cluster.js')).run],
   ['hot-keys', async () => (await import('./hot-keys.js')).run],
+  ['million', async () => (await import('./million.js')).run],
   ['tracing', async () => (await import('./tracing.js')).run],
 ];
 

@@ -93,8 +93,26 @@ export class Keys {
     return this.key('users_active');
   }
 
-  /** Bumped on every change of who follows a topic or who is active: fan-out's cache of both is valid while it is not. */
-  get subscribersVersion(): string {
+  /**
+   * Hash of one topic's follower version (`v`, bumped by every change to who follows it or who of them is active), the
+   * oldest version its change log still covers (`floor`) and an `epoch` set when it is created (a flushed server starts
+   * over): `subscribers_version:{topic_subscribers:<topic>}`, in the slot of the topic's subscriber set.
+   */
+  topicSubscribersVersion(topic: string): string {
+    return sameSlot(this.topicSubscribers(topic), this.key('subscribers_version:'));
+  }
+  /**
+   * Sorted set of the user ids whose following or activity changed, scored by the topic's version at their latest
+   * change (capped): fan-out re-reads only them. `subscribers_changed:{topic_subscribers:<topic>}`, the set's slot.
+   */
+  topicSubscribersChanged(topic: string): string {
+    return sameSlot(this.topicSubscribers(topic), this.key('subscribers_changed:'));
+  }
+  /**
+   * The global version before it was kept per topic: still read by fan-out (a move reloads every topic), so an api
+   * replica of the previous release that bumps it during a rolling upgrade is heard. Never written.
+   */
+  get legacySubscribersVersion(): string {
     return this.key('subscribers_version');
   }
 
