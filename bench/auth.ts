@@ -1,11 +1,12 @@
 // What access control costs on the hot paths: the same routes of the built app (dist/main.js, ROLES=all, child
 // processes) with auth off (the loopback sandbox, AUTH_DISABLED=true) and on (a realistic credential per route and
 // RATE_LIMIT_PER_MINUTE high enough never to trip but not 0, so the limiter's Valkey round trip is paid), in the same
-// run. Both apps run side by side, each on its own fresh Valkey, and are measured AT THE SAME TIME: each round drives
-// both with the same open-loop schedule from two worker threads, so a stall of this shared machine (another process
-// taking a core for 50 ms) lands on both sides' requests alike instead of on whichever side ran then (measured one
-// after the other, the p99s of the same side swung 10× between rounds). Every figure is the median of its rounds (each
-// round's p99 kept as `…_round_N`). Paths, each open loop from a worker thread:
+// run. Both apps run side by side, each on its own fresh Valkey, and are measured in short slices taken in turn (off, on,
+// on, off, … per path: ABBA, so neither side always goes first), many per run; each side's p50 and p99 are those of
+// ALL its requests pooled over its slices. A stall of this shared machine lasts about as long as a slice, so it lands
+// on either side alike over a run (with a few long rounds, one 10 s stall decided a side's p99: the same side's p99
+// swung 10× between rounds; measured at the same time, the two apps and their pipelines doubled the load on 2 cores
+// and every p99 was a queue). Paths, each open loop from a worker thread:
 //   - POST /articles (a fast route) at 250/s (the latency scenario's rate) with an `ingest` API key; the pipeline runs
 //     behind it in the same process (10 users follow every topic), drained before the next measurement;
 //   - POST /features/get-online-features, 1 entity × 10 features at 1,000/s (the features scenario's) with a
@@ -22,7 +23,7 @@ import { spawnApp, type AppProcess } from '../test/support/process.js';
 import { FEATURES, viewDrained, xaddRows } from './features.js';
 import { drained } from './latency.js';
 import { openLoop, type OpenLoopPlan } from './open-loop.js';
-import { ensureBuilt, freshValkey, median, percentile, processCpuMs, progress } from './support.js';
+import { ensureBuilt, freshValkey, percentile, processCpuMs, progress } from './support.js';
 import { article } from './workload.js';
 
 type Mode = 'off' | 'on';
@@ -153,26 +154,24 @@ async function commands(client: Valkey): Promise<number> {
   return total;
 }
 
-interface Figures {
-  p50: number;
-  p99: number;
-  cpuMsPerRequest: number;
-  commandsPerRequest: number;
+/** One slice of one side on one path: its latencies and what it cost. */
+interface Slice {
+  latencies: number[];
+  cpuMs: number;
+  commands: number;
 }
 
-async function measure(side: Side, path: Path, seconds: number): Promise<Figures> {
+async function measure(side: Side, path: Path, seconds: number): Promise<Slice> {
   const cpu0 = processCpuMs(side.app.child.pid!);
   const commands0 = await commands(side.client);
   const load = plan(side, path, seconds);
-  const latencies = (await openLoop(load)).latencies.sort((a, b) => a - b);
+  const { latencies } = await openLoop(load);
   // The articles' work behind the ack (classify, enrich, fanout) is part of what an article costs, on both sides.
   if (path === 'ingest') await drained(side.client, 60000);
-  const requests = latencies.length;
   return {
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    cpuMsPerRequest: (processCpuMs(side.app.child.pid!) - cpu0) / requests,
-    commandsPerRequest: ((await commands(side.client)) - commands0) / requests,
+    latencies,
+    cpuMs: processCpuMs(side.app.child.pid!) - cpu0,
+    commands: (await commands(side.client)) - commands0,
   };
 }
 
@@ -189,11 +188,11 @@ async function verify(side: Side): Promise<void> {
 
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   ensureBuilt();
-  // Quick: ingest at the latency scenario's 5 s; the two read paths 3 s (3,000 and 600 answers a round), so that the
-  // whole quick harness stays near its 5 minutes.
-  const secondsOf = (path: Path): number => (opts.quick ? (path === 'ingest' ? 5 : 3) : 15);
+  // Quick: 8 slices a side and path (ingest 2 s: 500 articles; the reads 1.5 s: 1,500 and 300 answers), so the whole
+  // quick harness stays near its 5 minutes; full: 20 slices of 3 s.
+  const slices = opts.quick ? 8 : 20;
+  const secondsOf = (path: Path): number => (opts.quick ? (path === 'ingest' ? 2 : 1.5) : 3);
   const warmUp = opts.quick ? 2 : 5;
-  const rounds = opts.quick ? 5 : 7;
   const paths: Path[] = ['ingest', 'features', 'feed'];
   const sides: Side[] = [];
   const results: Record<string, number> = {};
@@ -204,38 +203,32 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     for (const side of sides) for (const path of paths) await measure(side, path, warmUp);
     for (const side of sides) await verify(side);
 
-    const figures = new Map<string, Figures[]>();
-    for (let round = 0; round < rounds; round++) {
+    const pooled = new Map<string, Slice>();
+    for (let slice = 0; slice < slices; slice++) {
       for (const path of paths) {
-        const line: string[] = [];
-        const measured = await Promise.all(sides.map((side) => measure(side, path, secondsOf(path))));
-        for (const [i, side] of sides.entries()) {
-          const f = measured[i];
+        for (const side of slice % 2 === 0 ? sides : [...sides].reverse()) {
+          const measured = await measure(side, path, secondsOf(path));
           const key = `${LABELS[path]}_${side.mode}`;
-          figures.set(key, [...(figures.get(key) ?? []), f]);
-          results[`auth_${LABELS[path]}_p99_ms_${side.mode}_round_${round + 1}`] = Number(f.p99.toFixed(3));
-          line.push(
-            `auth ${side.mode}: p50 ${f.p50.toFixed(2)} ms, p99 ${f.p99.toFixed(2)} ms, ` +
-              `${f.cpuMsPerRequest.toFixed(3)} ms CPU, ${f.commandsPerRequest.toFixed(1)} Valkey commands per request`,
-          );
+          const sum = pooled.get(key) ?? { latencies: [], cpuMs: 0, commands: 0 };
+          sum.latencies.push(...measured.latencies);
+          sum.cpuMs += measured.cpuMs;
+          sum.commands += measured.commands;
+          pooled.set(key, sum);
         }
-        progress(
-          `auth ${path} at ${RATES[path]}/s for ${secondsOf(path)} s, round ${round + 1} of ${rounds}: ${line.join('; ')}`,
-        );
       }
+      progress(`auth: slice ${slice + 1} of ${slices} done`);
     }
 
     for (const path of paths) {
       const label = LABELS[path];
-      const of = (mode: Mode, pick: (f: Figures) => number): number =>
-        median(figures.get(`${label}_${mode}`)!.map(pick));
       for (const mode of ['off', 'on'] as const) {
-        results[`auth_${label}_p50_ms_${mode}`] = Number(of(mode, (f) => f.p50).toFixed(3));
-        results[`auth_${label}_p99_ms_${mode}`] = Number(of(mode, (f) => f.p99).toFixed(3));
-        results[`auth_${label}_cpu_ms_per_request_${mode}`] = Number(of(mode, (f) => f.cpuMsPerRequest).toFixed(3));
-        results[`auth_${label}_valkey_commands_per_request_${mode}`] = Number(
-          of(mode, (f) => f.commandsPerRequest).toFixed(2),
-        );
+        const { latencies, cpuMs, commands: count } = pooled.get(`${label}_${mode}`)!;
+        latencies.sort((a, b) => a - b);
+        results[`auth_${label}_requests_${mode}`] = latencies.length;
+        results[`auth_${label}_p50_ms_${mode}`] = Number(percentile(latencies, 50).toFixed(3));
+        results[`auth_${label}_p99_ms_${mode}`] = Number(percentile(latencies, 99).toFixed(3));
+        results[`auth_${label}_cpu_ms_per_request_${mode}`] = Number((cpuMs / latencies.length).toFixed(3));
+        results[`auth_${label}_valkey_commands_per_request_${mode}`] = Number((count / latencies.length).toFixed(2));
       }
       for (const stat of ['p50', 'p99'] as const) {
         results[`auth_${label}_${stat}_ratio`] = Number(
@@ -246,12 +239,14 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
         (results[`auth_${label}_cpu_ms_per_request_on`] / results[`auth_${label}_cpu_ms_per_request_off`]).toFixed(3),
       );
       progress(
-        `auth ${path} (medians of ${rounds} rounds): p50 ${results[`auth_${label}_p50_ms_off`]} → ` +
-          `${results[`auth_${label}_p50_ms_on`]} ms (${results[`auth_${label}_p50_ratio`]}×), p99 ` +
-          `${results[`auth_${label}_p99_ms_off`]} → ${results[`auth_${label}_p99_ms_on`]} ms ` +
-          `(${results[`auth_${label}_p99_ratio`]}×), CPU per request ${results[`auth_${label}_cpu_ms_per_request_off`]} → ` +
-          `${results[`auth_${label}_cpu_ms_per_request_on`]} ms (${results[`auth_${label}_cpu_ratio`]}×), Valkey commands ` +
-          `per request ${results[`auth_${label}_valkey_commands_per_request_off`]} → ` +
+        `auth ${path} at ${RATES[path]}/s, ${slices} slices of ${secondsOf(path)} s a side ` +
+          `(${results[`auth_${label}_requests_off`]} / ${results[`auth_${label}_requests_on`]} requests): p50 ` +
+          `${results[`auth_${label}_p50_ms_off`]} → ${results[`auth_${label}_p50_ms_on`]} ms ` +
+          `(${results[`auth_${label}_p50_ratio`]}×), p99 ${results[`auth_${label}_p99_ms_off`]} → ` +
+          `${results[`auth_${label}_p99_ms_on`]} ms (${results[`auth_${label}_p99_ratio`]}×), CPU per request ` +
+          `${results[`auth_${label}_cpu_ms_per_request_off`]} → ${results[`auth_${label}_cpu_ms_per_request_on`]} ms ` +
+          `(${results[`auth_${label}_cpu_ratio`]}×), Valkey commands per request ` +
+          `${results[`auth_${label}_valkey_commands_per_request_off`]} → ` +
           `${results[`auth_${label}_valkey_commands_per_request_on`]}`,
       );
     }
