@@ -21,16 +21,44 @@ const keys = new Keys('');
 interface Topology {
   name: 'single' | 'cluster';
   env: Record<string, string>;
-  /** Every server's CPU seconds so far (user + sys). */
-  cpuSeconds(): Promise<number>;
+  /** Each server's (primary's) connection, to read its INFO. */
+  servers(): Valkey[];
   client: Valkey | Cluster;
   stop(): Promise<void>;
 }
 
-async function cpuOf(client: Valkey): Promise<number> {
-  const info = await client.info('cpu');
+/** What one server has done so far: CPU seconds (user + sys), and script calls and their time inside Valkey. */
+interface ServerSample {
+  cpu: number;
+  scriptCalls: number;
+  scriptUs: number;
+  commands: number;
+}
+
+async function sampleOf(client: Valkey): Promise<ServerSample> {
+  const info = await client.info('all');
   const field = (name: string): number => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return field('used_cpu_user') + field('used_cpu_sys');
+  const stat = (command: string, name: string): number =>
+    Number(new RegExp(`^cmdstat_${command}:.*\\b${name}=(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+  return {
+    cpu: field('used_cpu_user') + field('used_cpu_sys'),
+    scriptCalls: stat('evalsha', 'calls') + stat('eval', 'calls'),
+    scriptUs: stat('evalsha', 'usec') + stat('eval', 'usec'),
+    commands: field('total_commands_processed'),
+  };
+}
+
+async function samples(topology: Topology): Promise<ServerSample[]> {
+  return Promise.all(topology.servers().map((server) => sampleOf(server)));
+}
+
+/** `after - before`, summed over the servers. */
+function spent(before: ServerSample[], after: ServerSample[]): ServerSample {
+  const sum: ServerSample = { cpu: 0, scriptCalls: 0, scriptUs: 0, commands: 0 };
+  after.forEach((a, i) => {
+    for (const name of Object.keys(sum) as (keyof ServerSample)[]) sum[name] += a[name] - before[i][name];
+  });
+  return sum;
 }
 
 async function single(): Promise<Topology> {
@@ -39,7 +67,7 @@ async function single(): Promise<Topology> {
   return {
     name: 'single',
     env: { VALKEY_URL: server.url },
-    cpuSeconds: () => cpuOf(client),
+    servers: () => [client],
     client,
     stop: async () => {
       client.disconnect();
@@ -54,10 +82,7 @@ async function cluster(): Promise<Topology> {
   return {
     name: 'cluster',
     env: test.env,
-    cpuSeconds: async () => {
-      const cpu = await Promise.all(client.nodes('master').map((node) => cpuOf(node)));
-      return cpu.reduce((sum, value) => sum + value, 0);
-    },
+    servers: () => client.nodes('master'),
     client,
     stop: () => test.stop(),
   };
@@ -82,11 +107,27 @@ async function inParallel(count: number, width: number, task: (i: number) => Pro
   );
 }
 
-async function fanoutOn(
-  make: () => Promise<Topology>,
-  users: number,
-  articles: number,
-): Promise<{ perSecond: number; cpuUsPerDelivery: number }> {
+/** What one topology did for one user count, from every primary's INFO (summed). */
+interface Outcome {
+  perSecond: number;
+  /** Valkey CPU (user + sys, every server) per delivery while fan-out ran. */
+  cpuUsPerDelivery: number;
+  /** The same less the servers' idle CPU over the same time (measured on them, with the app idle, just before). */
+  netCpuUsPerDelivery: number;
+  /** Time inside script calls (INFO commandstats usec: the scripts' work, no I/O, no background) per delivery. */
+  scriptUsPerDelivery: number;
+  /** Deliveries per script call (every EVALSHA of the run: fanout.lua's and the few per batch of the others). */
+  deliveriesPerCall: number;
+  /** Commands (any) per delivery, the scripts' counted as one each. */
+  commandsPerDelivery: number;
+  /** The servers' CPU while idle (summed), µs per second. */
+  idleCpuUsPerS: number;
+}
+
+/** How long each topology's idle CPU is measured before the load (app running, nothing to do). */
+const IDLE_MS = 3000;
+
+async function fanoutOn(make: () => Promise<Topology>, users: number, articles: number): Promise<Outcome> {
   const topology = await make();
   let app: AppProcess | undefined;
   try {
@@ -98,7 +139,7 @@ async function fanoutOn(
       STREAM_BLOCK_MS: '100',
     });
     const url = app.url;
-    await inParallel(users, 16, async (u) => {
+    await inParallel(users, 32, async (u) => {
       const put = await fetch(`${url}/users/u${u}/topics`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
@@ -125,8 +166,15 @@ async function fanoutOn(
       };
       entries.push(['data', JSON.stringify(enriched)]);
     }
+    // Idle baseline: the same servers, the app running (its workers' blocking reads) but given nothing to do.
+    const idle0 = await samples(topology);
+    const idleStarted = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    const idle = spent(idle0, await samples(topology));
+    const idleCpuPerS = idle.cpu / ((performance.now() - idleStarted) / 1000);
+
     const before = await deliveries(app);
-    const cpu0 = await topology.cpuSeconds();
+    const load0 = await samples(topology);
     const started = performance.now();
     for (let start = 0; start < entries.length; start += 500) {
       await Promise.all(
@@ -139,47 +187,76 @@ async function fanoutOn(
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const seconds = (performance.now() - started) / 1000;
-    const cpu = (await topology.cpuSeconds()) - cpu0;
-    return { perSecond: expected / seconds, cpuUsPerDelivery: (cpu * 1e6) / expected };
+    const load = spent(load0, await samples(topology));
+    return {
+      perSecond: expected / seconds,
+      cpuUsPerDelivery: (load.cpu * 1e6) / expected,
+      netCpuUsPerDelivery: ((load.cpu - idleCpuPerS * seconds) * 1e6) / expected,
+      scriptUsPerDelivery: load.scriptUs / expected,
+      deliveriesPerCall: expected / Math.max(1, load.scriptCalls),
+      commandsPerDelivery: load.commands / expected,
+      idleCpuUsPerS: idleCpuPerS * 1e6,
+    };
   } finally {
     await app?.stop();
     await topology.stop();
   }
 }
 
+/** The user counts measured: `--users 2000,10000` overrides. Articles per run keep each run's deliveries bounded. */
+function plan(quick: boolean): { users: number; articles: number }[] {
+  const flag = process.argv.indexOf('--users');
+  const counts =
+    flag > 0 ? process.argv[flag + 1].split(',').map(Number) : quick ? [2000, 10000] : [2000, 10000, 100000];
+  return counts.map((users) => ({ users, articles: users >= 100000 ? 100 : 200 }));
+}
+
 export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
   ensureBuilt();
-  const users = opts.quick ? 2000 : 10000;
-  const articles = opts.quick ? 200 : 1000;
   const rounds = opts.quick ? 1 : 3;
   const results: Record<string, number> = {};
-  const runs: Record<string, { perSecond: number; cpuUsPerDelivery: number }[]> = { single: [], cluster: [] };
-  // Interleaved: single, cluster, single, cluster… so the machine's noise falls on both alike.
-  for (let round = 0; round < rounds; round++) {
-    for (const [name, make] of [
-      ['single', single],
-      ['cluster', cluster],
-    ] as const) {
-      const outcome = await fanoutOn(make, users, articles);
-      runs[name].push(outcome);
-      progress(
-        `cluster: ${name}, ${users} users × 3 topics, ${articles} articles, round ${round + 1}: ` +
-          `${Math.round(outcome.perSecond)} deliveries/s, ${outcome.cpuUsPerDelivery.toFixed(2)} µs Valkey CPU per delivery`,
-      );
+  for (const { users, articles } of plan(opts.quick)) {
+    const runs: Record<string, Outcome[]> = { single: [], cluster: [] };
+    // Interleaved: single, cluster, single, cluster… so the machine's noise falls on both alike.
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, make] of [
+        ['single', single],
+        ['cluster', cluster],
+      ] as const) {
+        const o = await fanoutOn(make, users, articles);
+        runs[name].push(o);
+        progress(
+          `cluster: ${name}, ${users} users × 3 topics, ${articles} articles, round ${round + 1}: ` +
+            `${Math.round(o.perSecond)} deliveries/s; Valkey CPU per delivery ${o.cpuUsPerDelivery.toFixed(2)} µs ` +
+            `(${o.netCpuUsPerDelivery.toFixed(2)} µs less the idle ${Math.round(o.idleCpuUsPerS)} µs/s), ` +
+            `in scripts ${o.scriptUsPerDelivery.toFixed(2)} µs; ${o.deliveriesPerCall.toFixed(1)} deliveries per ` +
+            `script call, ${o.commandsPerDelivery.toFixed(3)} commands per delivery`,
+        );
+      }
     }
-  }
-  for (const name of ['single', 'cluster'] as const) {
-    results[`cluster_fanout_deliveries_per_s_${name}`] = Math.round(median(runs[name].map((r) => r.perSecond)));
-    results[`cluster_fanout_valkey_cpu_us_per_delivery_${name}`] = Number(
-      median(runs[name].map((r) => r.cpuUsPerDelivery)).toFixed(2),
+    const figure = (name: string, pick: (o: Outcome) => number, digits: number): number =>
+      Number(median(runs[name].map(pick)).toFixed(digits));
+    for (const name of ['single', 'cluster'] as const) {
+      const at = `${name}_${users}_users`;
+      results[`cluster_fanout_deliveries_per_s_${at}`] = Math.round(figure(name, (o) => o.perSecond, 0));
+      results[`cluster_fanout_valkey_cpu_us_per_delivery_${at}`] = figure(name, (o) => o.cpuUsPerDelivery, 2);
+      results[`cluster_fanout_valkey_net_cpu_us_per_delivery_${at}`] = figure(name, (o) => o.netCpuUsPerDelivery, 2);
+      results[`cluster_fanout_script_us_per_delivery_${at}`] = figure(name, (o) => o.scriptUsPerDelivery, 2);
+      results[`cluster_fanout_deliveries_per_script_call_${at}`] = figure(name, (o) => o.deliveriesPerCall, 1);
+      results[`cluster_fanout_idle_valkey_cpu_us_per_s_${at}`] = figure(name, (o) => o.idleCpuUsPerS, 0);
+    }
+    const ratio = (metric: string): number =>
+      Number((results[`${metric}_cluster_${users}_users`] / results[`${metric}_single_${users}_users`]).toFixed(2));
+    results[`cluster_fanout_cpu_per_delivery_ratio_${users}_users`] = ratio(
+      'cluster_fanout_valkey_cpu_us_per_delivery',
+    );
+    results[`cluster_fanout_net_cpu_per_delivery_ratio_${users}_users`] = ratio(
+      'cluster_fanout_valkey_net_cpu_us_per_delivery',
+    );
+    results[`cluster_fanout_script_us_per_delivery_ratio_${users}_users`] = ratio(
+      'cluster_fanout_script_us_per_delivery',
     );
   }
-  results.cluster_fanout_cpu_per_delivery_ratio = Number(
-    (
-      results.cluster_fanout_valkey_cpu_us_per_delivery_cluster /
-      results.cluster_fanout_valkey_cpu_us_per_delivery_single
-    ).toFixed(2),
-  );
   return results;
 }
 
