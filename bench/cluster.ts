@@ -1,9 +1,10 @@
 // Fan-out on one Valkey node vs a 3-primary Valkey Cluster on the same box: feed deliveries/s and Valkey CPU µs per
 // delivery (the sum over every server's used_cpu_user + used_cpu_sys, from INFO), through the BUILT app
-// (dist/main.js, ROLES=api,fanout) as a child process. Users set their topics and read their feed over REST (so they
-// are subscribers and active, as a real user is; past REST_USERS written directly), then each round pre-loads
-// enriched articles into enriched_stream and the clock runs until skein_fanout_deliveries_total reaches what the
-// followers add up to. Both topologies are set up once per user count and their rounds alternate; medians of 3.
+// (dist/main.js as child processes: ROLES=api to sign users up, then ROLES=fanout for the rounds). Users set their
+// topics and read their feed over REST (so they are subscribers and active, as a real user is; past REST_USERS
+// written directly), then each round pre-loads enriched articles into enriched_stream and the clock runs until
+// skein_fanout_deliveries_total reaches what the followers add up to. Both topologies are set up once per user count
+// and their rounds alternate; medians of 3.
 //   bash scripts/build-bench.sh && node .bench-dist/bench/cluster.js [--quick] [--users 2000,10000,100000]
 // On 2 shared cores the three shards and the app share the CPU: the CPU per delivery is the figure that carries over
 // to a real cluster (one shard per machine), deliveries/s on this box is not.
@@ -175,32 +176,37 @@ interface Rig {
 
 async function rigOn(make: () => Promise<Topology>, users: number): Promise<Rig> {
   const topology = await make();
+  const env = { ...topology.env, LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', STREAM_BLOCK_MS: '100' };
+  let app: AppProcess | undefined;
   try {
-    const app = await spawnApp({
-      ...topology.env,
-      ROLES: 'api,fanout',
-      LOG_LEVEL: 'warn',
-      AUTH_DISABLED: 'true',
-      STREAM_BLOCK_MS: '100',
-    });
-    const registered = performance.now();
-    await inParallel(Math.min(users, REST_USERS), 32, async (u) => {
-      const put = await fetch(`${app.url}/users/u${u}/topics`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ topics: topicsOf(u) }),
+    // Users sign up through an api replica, stopped before the rounds: its feed backlog gauge (an XLEN per active
+    // user every 5 s, ~20 ms/s of Valkey CPU at 100,000 users, bursty) is not fan-out's cost and blurred the idle
+    // baseline. The rounds run on a fan-out replica alone.
+    const api = await spawnApp({ ...env, ROLES: 'api' });
+    try {
+      const registered = performance.now();
+      await inParallel(Math.min(users, REST_USERS), 32, async (u) => {
+        const put = await fetch(`${api.url}/users/u${u}/topics`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ topics: topicsOf(u) }),
+        });
+        if (!put.ok) throw new Error(`PUT topics answered ${put.status}`);
+        await (await fetch(`${api.url}/users/u${u}/feed?limit=1`)).arrayBuffer();
       });
-      if (!put.ok) throw new Error(`PUT topics answered ${put.status}`);
-      await (await fetch(`${app.url}/users/u${u}/feed?limit=1`)).arrayBuffer();
-    });
-    await seed(topology.client, REST_USERS, users);
-    progress(
-      `cluster: ${topology.name} set up ${users} users in ${((performance.now() - registered) / 1000).toFixed(1)} s`,
-    );
+      await seed(topology.client, REST_USERS, users);
+      progress(
+        `cluster: ${topology.name} set up ${users} users in ${((performance.now() - registered) / 1000).toFixed(1)} s`,
+      );
+    } finally {
+      await api.stop();
+    }
+    app = await spawnApp({ ...env, ROLES: 'fanout' });
     const followers = new Map<string, number>();
     for (let u = 0; u < users; u++) for (const t of topicsOf(u)) followers.set(t, (followers.get(t) ?? 0) + 1);
     return { topology, app, followers };
   } catch (error) {
+    await app?.stop();
     await topology.stop();
     throw error;
   }
@@ -225,7 +231,7 @@ async function roundOn(rig: Rig, from: number, count: number): Promise<Outcome> 
     };
     entries.push(['data', JSON.stringify(enriched)]);
   }
-  // Idle baseline: the same servers, the app running (its workers' blocking reads) but given nothing to do.
+  // Idle baseline: the same servers, the fan-out replica running (its blocking reads) but given nothing to do.
   const idle0 = await samples(topology);
   const idleStarted = performance.now();
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ChainableCommander } from 'iovalkey';
+import type { ChainableCommander, Cluster } from 'iovalkey';
 import { AppConfig } from '../config/config.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
@@ -23,7 +23,7 @@ const REFILL = LuaScript.from(new URL('./feed-refill.lua', import.meta.url));
  */
 const ACTIVITY_REFRESH_MS = 3600000;
 
-/** fanout.lua calls of one batch awaiting replies at once (each ~0.6 ms of Valkey time when full). */
+/** fanout.lua calls of one batch awaiting replies at once, per server (each ~0.6 ms of Valkey time when full). */
 const CALLS_IN_FLIGHT = 64;
 
 /** User ids per ZMSCORE of `users_active` (fan-out learning who of a topic's followers is active). */
@@ -220,7 +220,9 @@ export class FeedRepository {
         replies[c] = (await FANOUT.run(client, [keys.feed(calls[c].groups[0].users[0])], args)) as number[];
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT, calls.length) }, lane));
+    // Per primary on a cluster: each server gets as many calls per read as a single one does.
+    const servers = this.valkey.clustered ? Math.max(1, (client as unknown as Cluster).nodes('master').length) : 1;
+    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT * servers, calls.length) }, lane));
     const report: DeliveryReport = { delivered: new Map(), duplicates: 0 };
     calls.forEach(({ groups }, c) => {
       let i = 0;
