@@ -12,11 +12,13 @@
 // each round: serverCron and, on a cluster, the bus's gossip, ~5 ms/s per server here, a few % of the load), time
 // inside scripts (commandstats usec: wall time, so it includes being descheduled on this box), deliveries per script
 // call (the per-call cost is paid per call), commands per delivery.
-// What it showed (issue 18, 2026-12-06): the cluster's extra CPU is the per-call cost. A cluster call holds one slot's
-// users; 2,000 or 10,000 users over 16,384 slots leave ~1 user per call (15 deliveries) against 85-110 standalone, and
-// it stays there whatever the caller does: 1.5-1.9× the CPU per delivery. From ~100,000 users (6 per slot) one call per
-// slot carries ~60 deliveries and the cluster costs what one node does (0.95×). bench/fanout-call-cost.ts splits the
-// per-call and per-delivery costs on one server, without the app or the other shards.
+// What it showed (issue 18, 2026-12-06, --quick, medians of 3): the cluster's extra CPU is the per-call cost. A cluster
+// call holds one slot's users; 2,000 (or 10,000) users over 16,384 slots leave ~1 user per call (16.5 deliveries)
+// against 85 standalone, whatever the caller does: 1.6× the CPU per delivery (3.44 vs 2.15 µs). At 100,000 users
+// (~6 per slot) one call per slot carries 79 deliveries (119 standalone): 1.14-1.35× across runs (3.23 vs 2.54 µs in
+// the last). Before calls carried several article sets and CALLS_IN_FLIGHT counted per primary it was 16 deliveries
+// per call and 1.77× at 100,000 users. The idle baseline (~4-8 ms/s per server) is a few % of the load; cluster mode's
+// own key checks cost nothing measurable (bench/fanout-call-cost.ts: plain vs cluster-enabled, one server, no app).
 import { pathToFileURL } from 'node:url';
 import { Cluster, Valkey } from 'iovalkey';
 import { TOPICS } from '../src/news/topics.js';
