@@ -17,8 +17,10 @@
 // against 85 standalone, whatever the caller does: 1.6× the CPU per delivery (3.44 vs 2.15 µs). At 100,000 users
 // (~6 per slot) one call per slot carries 79 deliveries (119 standalone): 1.14-1.35× across runs (3.23 vs 2.54 µs in
 // the last). Before calls carried several article sets and CALLS_IN_FLIGHT counted per primary it was 16 deliveries
-// per call and 1.77× at 100,000 users. The idle baseline (~4-8 ms/s per server) is a few % of the load; cluster mode's
-// own key checks cost nothing measurable (bench/fanout-call-cost.ts: plain vs cluster-enabled, one server, no app).
+// per call and 1.77× at 100,000 users. The idle baseline (~4-8 ms/s per server) is a few % of the load. On one server
+// without the app (bench/fanout-call-cost.ts) a call costs ~8 µs besides its deliveries (2.54 vs 2.07 µs per delivery
+// at 1 vs 8 users per call) and cluster mode's key checks ~0.15 µs per delivery (~7%); on this box three shards
+// beside the app pay several times that per call (context switches, fewer calls per read), which is the rest.
 import { pathToFileURL } from 'node:url';
 import { Cluster, Valkey } from 'iovalkey';
 import { TOPICS } from '../src/news/topics.js';
