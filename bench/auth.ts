@@ -1,9 +1,11 @@
 // What access control costs on the hot paths: the same routes of the built app (dist/main.js, ROLES=all, child
 // processes) with auth off (the loopback sandbox, AUTH_DISABLED=true) and on (a realistic credential per route and
 // RATE_LIMIT_PER_MINUTE high enough never to trip but not 0, so the limiter's Valkey round trip is paid), in the same
-// run. Both apps run side by side, each on its own fresh Valkey; rounds interleave them (off, on, on, off, … per path,
-// ABBA so neither side always goes first) so the host's drifting noise falls on both alike, and every figure is the
-// median of its rounds (each round's p99 kept as `…_round_N`). Paths, each open loop from a worker thread:
+// run. Both apps run side by side, each on its own fresh Valkey, and are measured AT THE SAME TIME: each round drives
+// both with the same open-loop schedule from two worker threads, so a stall of this shared machine (another process
+// taking a core for 50 ms) lands on both sides' requests alike instead of on whichever side ran then (measured one
+// after the other, the p99s of the same side swung 10× between rounds). Every figure is the median of its rounds (each
+// round's p99 kept as `…_round_N`). Paths, each open loop from a worker thread:
 //   - POST /articles (a fast route) at 250/s (the latency scenario's rate) with an `ingest` API key; the pipeline runs
 //     behind it in the same process (10 users follow every topic), drained before the next measurement;
 //   - POST /features/get-online-features, 1 entity × 10 features at 1,000/s (the features scenario's) with a
@@ -191,7 +193,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
   // whole quick harness stays near its 5 minutes.
   const secondsOf = (path: Path): number => (opts.quick ? (path === 'ingest' ? 5 : 3) : 15);
   const warmUp = opts.quick ? 2 : 5;
-  const rounds = opts.quick ? 3 : 5;
+  const rounds = opts.quick ? 5 : 7;
   const paths: Path[] = ['ingest', 'features', 'feed'];
   const sides: Side[] = [];
   const results: Record<string, number> = {};
@@ -205,10 +207,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const figures = new Map<string, Figures[]>();
     for (let round = 0; round < rounds; round++) {
       for (const path of paths) {
-        const order = round % 2 === 0 ? sides : [...sides].reverse();
         const line: string[] = [];
-        for (const side of order) {
-          const f = await measure(side, path, secondsOf(path));
+        const measured = await Promise.all(sides.map((side) => measure(side, path, secondsOf(path))));
+        for (const [i, side] of sides.entries()) {
+          const f = measured[i];
           const key = `${LABELS[path]}_${side.mode}`;
           figures.set(key, [...(figures.get(key) ?? []), f]);
           results[`auth_${LABELS[path]}_p99_ms_${side.mode}_round_${round + 1}`] = Number(f.p99.toFixed(3));

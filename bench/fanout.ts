@@ -11,8 +11,11 @@ import { FanoutMetrics } from '../src/news/fanout.metrics.js';
 import type { FanoutWorker } from '../src/modules/fanout/fanout.worker.js';
 import { FeedRepository } from '../src/news/feed.repository.js';
 import type { StreamEntry } from '../src/streams/stream-entry.js';
+import { Keys } from '../src/valkey/keys.js';
 import { ValkeyConnection, ValkeyService } from '../src/valkey/valkey.service.js';
 import { freshValkey, machine, progress } from './support.js';
+
+const keys = new Keys('');
 
 // ts-node's ESM resolver maps `@nestjs/common/x.js` (imported by @nestjs/core) to `x.js.js`; resolve it without the
 // extension instead, before the worker (which imports @nestjs/core through its stage decorator) is loaded.
@@ -67,8 +70,9 @@ async function subscribe(
       for (const topic of topics(u)) pipeline.sadd(`topic_subscribers:${topic}`, `u${u}`);
       pipeline.zadd('users_active', activeAt, `u${u}`);
     }
-    // What PUT /users/{uid}/topics and a user's first read do besides: fan-out's cached followers are out of date.
-    pipeline.incr('subscribers_version');
+    // What PUT /users/{uid}/topics and a user's first read do besides: fan-out's cached followers are out of date (a
+    // version moved with no change logged reads the topic whole again).
+    for (const topic of TOPICS) pipeline.hincrby(keys.topicSubscribersVersion(topic), 'v', 1);
     await pipeline.exec();
   }
 }

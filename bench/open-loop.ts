@@ -10,6 +10,13 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 /** How long after the last request is sent every answer must have come. */
 const ANSWER_TIMEOUT_MS = 60000;
 
+/**
+ * An idle connection older than this is closed, not reused: the server closes keep-alive connections idle for 5 s, and
+ * a request written just as its close arrives is reset (ECONNRESET: a full-mode auth run died of one, on a connection
+ * opened during a stall and left idle at the bottom of the pool).
+ */
+const IDLE_RETIRE_MS = 4000;
+
 export interface OpenLoopPlan {
   url: string;
   /** One request per body, in order, `rate` per second; or one body sent `rate × seconds` times. */
@@ -58,6 +65,8 @@ class Connection {
    * with no error event: unchecked, its request would wait for an answer for good.
    */
   closed = false;
+  /** When its last answer came (performance.now()). */
+  lastUsed = performance.now();
 
   constructor(url: URL, onError: (error: Error) => void) {
     this.socket = connect({ host: url.hostname, port: Number(url.port || 80), noDelay: true });
@@ -146,7 +155,10 @@ async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
     const wait = due - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     let connection = idle.pop();
-    while (connection?.closed) connection = idle.pop();
+    while (connection && (connection.closed || performance.now() - connection.lastUsed > IDLE_RETIRE_MS)) {
+      connection.close();
+      connection = idle.pop();
+    }
     if (!connection) {
       connection = new Connection(url, (error) => (failure ??= error));
       all.push(connection);
@@ -156,7 +168,8 @@ async function generate(plan: OpenLoopPlan): Promise<OpenLoopResult> {
     const used = connection;
     inflight.push(
       used.send(same ?? requests[i], plan.status).then(() => {
-        latencies[i] = performance.now() - issued;
+        used.lastUsed = performance.now();
+        latencies[i] = used.lastUsed - issued;
         answered++;
         idle.push(used);
       }),

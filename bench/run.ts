@@ -27,6 +27,8 @@ const SCENARIOS: [string, () => Promise<Scenario>][] = [
   ['auth', async () => (await import('./auth.js')).run],
   ['metrics-overhead', async () => (await import('./metrics-overhead.js')).run],
   ['cluster', async () => (await import('./cluster.js')).run],
+  ['hot-keys', async () => (await import('./hot-keys.js')).run],
+  ['million', async () => (await import('./million.js')).run],
   ['tracing', async () => (await import('./tracing.js')).run],
 ];
 

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GATEWAY_OPTIONS, MESSAGE_METADATA } from '@nestjs/websockets/constants.js';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { parse } from 'yaml';
 import * as swagger from '@nestjs/swagger';
 import { CLIENT_DIR, renderClientFiles } from '../scripts/openapi-clients.js';
@@ -14,6 +16,13 @@ import { TestValkey } from './support/valkey.js';
 jest.mock('@nestjs/swagger', () => swagger);
 const { createApp, openApiDocument } = await import('../src/app.factory.js');
 const { loadConfig } = await import('../src/config/config.js');
+const { FeedsGateway } = await import('../src/modules/feeds/feeds.gateway.js');
+const { LlmStreamGateway } = await import('../src/modules/llm-stream/llm-stream.gateway.js');
+const { FeedSyncDto } = await import('../src/modules/feeds/feeds.dto.js');
+const { JoinStreamDto } = await import('../src/modules/llm-stream/llm-stream.dto.js');
+
+/** The DTO each event a client sends is validated against (src/http/socket-payload.ts). */
+const PAYLOAD_DTOS: Record<string, new () => object> = { 'feed:sync': FeedSyncDto, join: JoinStreamDto };
 
 const root = new URL('../', import.meta.url);
 
@@ -67,8 +76,82 @@ describe('clients/asyncapi.yaml', () => {
     expect(unresolved).toEqual([]);
   });
 
-  it('names the events the gateways emit and handle', () => {
-    const names = [...text.matchAll(/^ {6}name: (.+)$/gm)].map((match) => match[1]);
-    expect(new Set(names)).toEqual(new Set(['feed:item', 'feed:sync', 'error', 'join', 'token', 'end']));
+  // The document is written by hand; these cases hold it to the code, so a changed socket event or payload fails
+  // the build until the document says so (as the OpenAPI clients above do for routes).
+  describe.each([
+    { address: '/feeds', gateway: FeedsGateway, sources: ['src/modules/feeds', 'src/http/connection-limiter.ts'] },
+    {
+      address: '/llm',
+      gateway: LlmStreamGateway,
+      sources: ['src/modules/llm-stream', 'src/http/connection-limiter.ts'],
+    },
+  ])('the $address channel', ({ address, gateway, sources }) => {
+    const document = parse(text) as AsyncApi;
+    const operations = Object.values(document.operations).filter(
+      (operation) => resolve<{ address: string }>(document, operation.channel.$ref).address === address,
+    );
+    const messagesOf = (action: 'send' | 'receive'): Message[] =>
+      operations
+        .filter((operation) => operation.action === action)
+        .flatMap((operation) => operation.messages.map((message) => resolve(document, message.$ref)));
+
+    it("is the gateway's namespace, and the events clients send are exactly its @SubscribeMessage handlers", () => {
+      expect((Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { namespace: string }).namespace).toBe(address);
+      const handlers = Object.getOwnPropertyNames(gateway.prototype)
+        .map((method): unknown =>
+          Reflect.getMetadata(MESSAGE_METADATA, (gateway.prototype as unknown as Record<string, object>)[method]),
+        )
+        .filter((name): name is string => typeof name === 'string');
+      expect(handlers.length).toBeGreaterThan(0);
+      expect(new Set(messagesOf('send').map((message) => message.name))).toEqual(new Set(handlers));
+    });
+
+    it('declares each sent payload as its DTO validates it (the same fields, the same required ones)', () => {
+      for (const message of messagesOf('send')) {
+        const dto = PAYLOAD_DTOS[message.name];
+        expect(dto).toBeDefined();
+        const rules = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+        const fields = new Set(rules.map((rule) => rule.propertyName));
+        const optional = new Set(
+          rules.filter((rule) => rule.type === ValidationTypes.CONDITIONAL_VALIDATION).map((rule) => rule.propertyName),
+        );
+        expect(new Set(Object.keys(message.payload.properties ?? {}))).toEqual(fields);
+        expect(new Set(message.payload.required ?? [])).toEqual(new Set([...fields].filter((f) => !optional.has(f))));
+        expect(message.payload.additionalProperties).toBe(false);
+      }
+    });
+
+    it('the events clients receive are exactly the ones the code emits on the namespace', () => {
+      const emitted = new Set<string>();
+      for (const source of sources) {
+        const path = new URL(source, root);
+        const files = source.endsWith('.ts')
+          ? [path]
+          : readdirSync(path, { recursive: true, encoding: 'utf8' })
+              .filter((name) => name.endsWith('.ts') && !name.endsWith('.spec.ts'))
+              .map((name) => new URL(`${source}/${name}`, root));
+        for (const file of files)
+          for (const match of readFileSync(file, 'utf8').matchAll(/\.emit\('([^']+)'/g)) emitted.add(match[1]);
+      }
+      expect(emitted.size).toBeGreaterThan(0);
+      expect(new Set(messagesOf('receive').map((message) => message.name))).toEqual(emitted);
+    });
   });
 });
+
+interface Message {
+  name: string;
+  payload: { properties?: Record<string, unknown>; required?: string[]; additionalProperties?: boolean };
+}
+interface AsyncApi {
+  operations: Record<string, { action: 'send' | 'receive'; channel: { $ref: string }; messages: { $ref: string }[] }>;
+}
+
+/** Follows `$ref`s ('#/a/b') through the document until a node that is not one. */
+function resolve<T>(document: unknown, ref: string): T {
+  const node = ref
+    .slice(2)
+    .split('/')
+    .reduce<unknown>((at, key) => (at as Record<string, unknown>)[key], document) as { $ref?: string };
+  return node.$ref === undefined ? (node as T) : resolve<T>(document, node.$ref);
+}

@@ -11,19 +11,23 @@ const TOKENS = ['Valkey', ' is', ' an', ' open', '-source', ' in', '-memory', ' 
  * The LLM-token tutorial's publisher (`stream_llm_response`), ported line for line with a raw client: PUBLISH start,
  * one token per piece with its index, then end, on `llm:stream:{id}`. No Skein request is made.
  */
-async function streamLlmResponse(client: Valkey, requestId: string, tokens = TOKENS, end = true): Promise<void> {
+async function streamLlmResponse(
+  client: Valkey,
+  requestId: string,
+  tokens = TOKENS,
+  end = true,
+  command: 'publish' | 'spublish' = 'publish',
+): Promise<void> {
   const channel = `llm:stream:${requestId}`;
   const now = () => Date.now() / 1000;
-  await client.publish(
-    channel,
-    JSON.stringify({ type: 'start', request_id: requestId, model: 'gpt-4', timestamp: now() }),
-  );
+  const publish = (channel: string, message: string) => client[command](channel, message);
+  await publish(channel, JSON.stringify({ type: 'start', request_id: requestId, model: 'gpt-4', timestamp: now() }));
   for (const [i, token] of tokens.entries()) {
-    await client.publish(channel, JSON.stringify({ type: 'token', content: token, index: i, timestamp: now() }));
+    await publish(channel, JSON.stringify({ type: 'token', content: token, index: i, timestamp: now() }));
     await new Promise((r) => setTimeout(r, 10));
   }
   if (end) {
-    await client.publish(
+    await publish(
       channel,
       JSON.stringify({ type: 'end', request_id: requestId, total_tokens: tokens.length, timestamp: now() }),
     );
@@ -68,11 +72,33 @@ describe(`watching a publisher outside Skein (LLM_CAPTURE_WAIT_MS) (${TOPOLOGY})
         ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master')
         : [client];
       let subscribers = 0;
+      let sharded = 0;
       for (const server of servers) {
         subscribers += ((await server.call('PUBSUB', 'NUMSUB', `llm:stream:${id}`)) as [string, number])[1];
+        if (valkey.clustered) {
+          sharded += ((await server.call('PUBSUB', 'SHARDNUMSUB', `llm:stream:${id}`)) as [string, number])[1];
+        }
       }
-      return subscribers > 0;
+      // On a cluster the capture also SSUBSCRIBEs (on the channel's shard), for a publisher that SPUBLISHes.
+      return subscribers > 0 && (!valkey.clustered || sharded > 0);
     });
+
+  (TOPOLOGY === 'cluster' ? it : it.skip)(
+    'on a cluster, captures a publisher that SPUBLISHes (sharded Pub/Sub) as well',
+    async () => {
+      const viewing = readSse(`${app.url}/llm/streams/ext-sharded/events`);
+      await captureListening('ext-sharded');
+      // The cluster client routes SPUBLISH by the channel's slot: one shard, in order.
+      await streamLlmResponse(client, 'ext-sharded', TOKENS, true, 'spublish');
+      const { status, events } = await viewing;
+      expect(status).toBe(200);
+      const tokens = events.filter((e) => e.event === 'token').map((e) => JSON.parse(e.data) as { index: number });
+      expect(tokens.map((t) => t.index)).toEqual(TOKENS.map((_, i) => i));
+      expect(JSON.parse(events[events.length - 1].data)).toEqual({ total_tokens: TOKENS.length });
+      const read = await json<Record<string, unknown>>(`${app.url}/llm/streams/ext-sharded`);
+      expect(read.body).toMatchObject({ status: 'done', text: TOKENS.join(''), provider: 'external' });
+    },
+  );
 
   it("serves the tutorial publisher's stream to an SSE viewer that asked first, and keeps it in the log", async () => {
     const viewing = readSse(`${app.url}/llm/streams/ext-1/events`);

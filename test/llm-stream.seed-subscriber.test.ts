@@ -2,14 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { freePort } from '../src/valkey/embedded-valkey.js';
 import { json, startTestApp, type TestApp } from './support/app.js';
+import { subscribeChannel } from './support/stream-channel.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
 type Message = Record<string, unknown> & { type: string; timestamp?: number };
 
 /**
  * The LLM-token tutorial's subscriber (`watch_stream`), ported line for line with a raw Valkey subscriber and no Skein
- * code: SUBSCRIBE `llm:stream:{id}`, print the model on `start`, collect `content` of each `token`, and on `end` print
- * `total_tokens` and break out of the loop. Nothing else ends the loop: a stream that never sends `end` hangs it.
+ * code: SUBSCRIBE `llm:stream:{id}` (on a cluster SSUBSCRIBE on the channel's shard, see subscribeChannel), print the
+ * model on `start`, collect `content` of each `token`, and on `end` print `total_tokens` and break out of the loop.
+ * Nothing else ends the loop: a stream that never sends `end` hangs it.
  */
 async function watchStream(
   subscriber: Valkey,
@@ -22,12 +24,10 @@ async function watchStream(
   const fullResponse: string[] = [];
   let wake: () => void = () => undefined;
   const queue: string[] = [];
-  subscriber.on('message', (from: string, raw: string) => {
-    if (from !== channel) return;
+  const unsubscribe = await subscribeChannel(subscriber, channel, (raw) => {
     queue.push(raw);
     wake();
   });
-  await subscriber.subscribe(channel);
   await subscribed();
   for (;;) {
     while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
@@ -42,7 +42,7 @@ async function watchStream(
       break;
     }
   }
-  await subscriber.unsubscribe(channel);
+  await unsubscribe();
   return { text: fullResponse.join(''), messages, printed };
 }
 
@@ -129,15 +129,16 @@ describe(`the LLM-token tutorial's subscriber loop against Skein's streams (${TO
       start({ id: 'seed-cancelled', prompt: 'a long answer', max_tokens: 500 }),
     );
     // Cancelled once it is under way (a token or two in).
-    const sub = valkey.client();
-    await sub.subscribe('llm:stream:seed-cancelled');
-    await new Promise<void>((resolve) => sub.on('message', () => resolve()));
+    let heard: () => void = () => undefined;
+    const underWay = new Promise<void>((resolve) => (heard = resolve));
+    const stop = await subscribeChannel(valkey.client(), 'llm:stream:seed-cancelled', () => heard());
+    await underWay;
     expect((await json(`${app.url}/llm/streams/seed-cancelled`, { method: 'DELETE' })).status).toBe(200);
     const watched = await within(loop, 15000, 'cancelled');
     const last = watched.messages[watched.messages.length - 1];
     expect(last).toMatchObject({ type: 'end', request_id: 'seed-cancelled', reason: 'cancelled' });
     expect(watched.messages.filter((m) => m.type === 'token').length).toBeLessThan(500);
     expectEpochSeconds(watched.messages, before);
-    await sub.quit();
+    await stop();
   });
 });

@@ -5,6 +5,7 @@ import { TokenLogRepository } from '../src/modules/llm-stream/token-log.reposito
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 import { readSse } from './support/sse.js';
+import { subscribeChannel } from './support/stream-channel.js';
 
 interface Token {
   index: number;
@@ -48,19 +49,20 @@ class Viewer {
 }
 
 /**
- * Drops the app's Pub/Sub connection for token streams, as a network blip would: `skein:llm` on a single server, the
- * Cluster client's subscriber connection (one node's) on a cluster. Returns how many connections were killed.
+ * Drops the app's Pub/Sub connections for token streams, as a network blip would: `skein:llm` on a single server; on a
+ * cluster its sharded subscriber's connections (`skein:llm`, one per primary owning a watched channel) and the Cluster
+ * client's subscriber connection for broadcast channels (one node's). Returns how many connections were killed.
  */
 async function killStreamSubscriber(store: TestStore): Promise<number> {
   const client = store.client();
   await client.ping();
   const servers = store.clustered ? (client as unknown as { nodes(role: string): Valkey[] }).nodes('master') : [client];
-  const name = store.clustered ? 'ioredis-cluster(subscriber):skein:llm' : 'skein:llm';
+  const names = store.clustered ? ['ioredis-cluster(subscriber):skein:llm', 'skein:llm'] : ['skein:llm'];
   let killed = 0;
   for (const server of servers) {
     for (const line of String(await server.client('LIST')).split('\n')) {
       const id = /\bid=(\d+)/.exec(line)?.[1];
-      if (id && /\bname=(\S*)/.exec(line)?.[1] === name) {
+      if (id && names.includes(/\bname=(\S*)/.exec(line)?.[1] ?? '')) {
         await server.client('KILL', 'ID', id);
         killed++;
       }
@@ -95,10 +97,10 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
   const done = (id: string) => eventually(async () => (await status(id)).body.status === 'done', 15000);
 
   it('a raw Valkey subscriber that subscribes before start receives start, tokens 0..n-1, end, and the same text as GET', async () => {
-    const sub = valkey.client();
     const messages: Record<string, unknown>[] = [];
-    sub.on('message', (_channel: string, raw: string) => messages.push(JSON.parse(raw) as Record<string, unknown>));
-    await sub.subscribe('llm:stream:raw-1');
+    await subscribeChannel(valkey.client(), 'llm:stream:raw-1', (raw) =>
+      messages.push(JSON.parse(raw) as Record<string, unknown>),
+    );
 
     const created = await json<{ id: string; channel: string }>(`${app.url}/llm/streams`, {
       body: { id: 'raw-1', prompt: 'Explain how Valkey streams work', max_tokens: 30 },
@@ -306,6 +308,27 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     await Promise.race([viewer.done, new Promise((r) => setTimeout(r, 10000))]);
     viewer.close();
     expect(viewer.end).toEqual({ id: 'resub-1', total_tokens: 0 });
+  });
+
+  it('a viewer that hears an end counting a token whose publish was lost reads that token from the log before the end', async () => {
+    await halfStarted('lost-token-1', 'Not generated here', 5, Date.now() + 600000);
+    const viewers = [await Viewer.join(app.url, 'lost-token-1'), await Viewer.join(app.url, 'lost-token-1')];
+    const client = valkey.client();
+    const now = Math.floor(Date.now() / 1000);
+    // Token 0 is logged and its publish is lost (a crash between the log and the publish, as can happen on a cluster).
+    const token = { type: 'token', content: 'only', index: 0, timestamp: now };
+    await client.xadd('llm:log:{lost-token-1}', '1-0', 'm', JSON.stringify(token));
+    const end = { type: 'end', request_id: 'lost-token-1', total_tokens: 1, timestamp: now };
+    await client.xadd('llm:log:{lost-token-1}', '2-0', 'm', JSON.stringify(end));
+    // Only the end is heard live.
+    if (valkey.clustered) await client.spublish('llm:stream:lost-token-1', JSON.stringify(end));
+    else await client.publish('llm:stream:lost-token-1', JSON.stringify(end));
+    for (const viewer of viewers) {
+      await Promise.race([viewer.done, new Promise((r) => setTimeout(r, 10000))]);
+      viewer.close();
+      expect(viewer.tokens).toEqual([{ index: 0, content: 'only' }]);
+      expect(viewer.end).toEqual({ id: 'lost-token-1', total_tokens: 1 });
+    }
   });
 
   it.each([

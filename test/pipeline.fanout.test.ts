@@ -154,14 +154,21 @@ describe(`fanout to per-user feeds (${TOPOLOGY})`, () => {
   });
 
   it('a feed read by a user who follows nothing is recorded but leaves fan-out’s subscriber cache valid', async () => {
-    const version = await client.get('subscribers_version');
+    const versions = async (): Promise<number[]> =>
+      Promise.all(
+        TOPIC_OF.map(
+          async (topic) => Number(await client.hget(`subscribers_version:{topic_subscribers:${topic}}`, 'v')) || 0,
+        ),
+      );
+    const before = await versions();
     expect(await feedIds('frank')).toEqual([]);
     expect(Number(await client.zscore('users_active', 'frank'))).toBeGreaterThan(Date.now() - 60000);
-    expect(await client.get('subscribers_version')).toBe(version);
-    // A subscriber coming back after a month is news to fan-out's cache.
+    expect(await versions()).toEqual(before);
+    // A subscriber coming back after a month is news to fan-out's cache of their topic (sports), and of no other.
     await client.zadd('users_active', Date.now() - 30 * DAY, 'bob');
     expect(await feedIds('bob')).toEqual(expected('bob'));
-    expect(Number(await client.get('subscribers_version'))).toBe(Number(version) + 1);
+    expect(await versions()).toEqual(before.map((v, i) => (TOPIC_OF[i] === 'sports' ? v + 1 : v)));
+    expect(await client.zscore('subscribers_changed:{topic_subscribers:sports}', 'bob')).toBe(String(before[1] + 1));
   });
 
   it('prunes users_active of users inactive past the window, in bounded calls, keeping the active ones', async () => {
@@ -176,6 +183,33 @@ describe(`fanout to per-user feeds (${TOPOLOGY})`, () => {
     expect(await client.zcard('users_active')).toBe(active);
     expect((await zrems()) - before).toBe(3); // 1,000 + 1,000 + 500
     expect(await client.zscore('users_active', 'alice')).not.toBeNull();
+  });
+
+  it('a returning user of one topic makes fan-out re-read no topic’s members, and gets the next article live', async () => {
+    const calls = async (command: string, key: string): Promise<number> =>
+      Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(await infoOf(client, key, 'commandstats'))?.[1] ?? 0);
+    const fanout = async (...batch: { data: string }[]): Promise<void> => {
+      for (const article of batch) await client.xadd('enriched_stream', '*', 'data', article.data);
+      await eventually(drained);
+    };
+    await fanout(enriched(500), enriched(502)); // technology, science: fan-out knows both topics' followers
+    // dave (technology) comes back after a month: his topic's followers changed, science's did not.
+    await client.zadd('users_active', Date.now() - 30 * DAY, 'dave');
+    expect((await feedIds('dave'))[0]).toBe('art-500');
+    const [technology, science] = [
+      await calls('smembers', 'topic_subscribers:technology'),
+      await calls('smembers', 'topic_subscribers:science'),
+    ];
+    await fanout(enriched(505), enriched(507)); // technology, science
+    // Neither set is read whole again: fan-out learns of dave alone, from technology's change log.
+    expect(await calls('smembers', 'topic_subscribers:technology')).toBe(technology);
+    expect(await calls('smembers', 'topic_subscribers:science')).toBe(science);
+    expect((await feedIds('dave'))[0]).toBe('art-505');
+    expect((await feedIds('alice')).slice(0, 2)).toEqual(['art-507', 'art-505']);
+    // An api replica of the previous release bumps the old global version: fan-out reads its topics whole again.
+    await client.incr('subscribers_version');
+    await fanout(enriched(510)); // technology
+    expect(await calls('smembers', 'topic_subscribers:technology')).toBe(technology + 1);
   });
 
   it('a user who subscribes after fan-out cached the topic gets its next article', async () => {

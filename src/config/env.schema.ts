@@ -137,6 +137,11 @@ export class EnvironmentVariables {
   @IsInt() @Min(0) DEAD_LETTER_MAXLEN = 100000;
 
   @IsInt() @IsPositive() INGEST_MAX_BACKLOG = 100000;
+  /**
+   * Streams REST and feed ingest spread articles over (by a hash of the id): `news_raw` and `news_raw:{p1}`... each in a
+   * slot of its own, each read by classify in its own consumer group. 1 = `news_raw` alone.
+   */
+  @IsInt() @Min(1) @Max(64) NEWS_RAW_PARTITIONS = 1;
   @IsInt() @IsPositive() ARTICLE_MAX_BODY_CHARS = 100000;
   /**
    * Answer 202 only once Valkey has fsynced the article to its append-only file (WAITAOF 1 0 on the ingest
@@ -214,6 +219,11 @@ export class EnvironmentVariables {
   /** Streams one `/llm` socket may watch at once; a further `join` gets an `error` event. */
   @IsInt() @Min(1) LLM_MAX_JOINS_PER_SOCKET = 32;
   @IsInt() @Min(1) LLM_VIEWER_BUFFER = 1000;
+  /**
+   * On a Valkey Cluster (where a message is logged, then SPUBLISHed by a second command): after this long without a
+   * message on a stream, its viewers on a replica re-read its log, which finds a message whose publish was lost.
+   */
+  @IsInt() @Min(100) LLM_VIEWER_RECHECK_MS = 5000;
   @IsInt() @Min(1) @Max(64) LLM_CONCURRENCY = 8;
 
   /**

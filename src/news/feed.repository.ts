@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import type { ChainableCommander, Cluster } from 'iovalkey';
 import { AppConfig } from '../config/config.js';
 import { LuaScript } from '../valkey/lua-script.js';
@@ -16,15 +17,21 @@ const DELIVERIES_PER_CALL = 128;
 const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url));
 const PAGE = LuaScript.from(new URL('./feed-page.lua', import.meta.url));
 const REFILL = LuaScript.from(new URL('./feed-refill.lua', import.meta.url));
+const FOLLOWERS = LuaScript.from(new URL('./subscribers-change.lua', import.meta.url));
 
 /**
- * How stale fan-out's cached activity times may be: a user's touch bumps `subscribers_version` only when their last
+ * How stale fan-out's cached activity times may be: a user's touch bumps their topics' versions only when their last
  * one is older than this (or absent), and the cache judges activity with this much grace.
  */
 const ACTIVITY_REFRESH_MS = 3600000;
 
-/** fanout.lua calls of one batch awaiting replies at once, per server (each ~0.6 ms of Valkey time when full). */
-const CALLS_IN_FLIGHT = 64;
+/**
+ * fanout.lua calls of one batch awaiting replies at once, per server (each ~0.25-0.6 ms of Valkey time when full).
+ * Valkey runs the calls it reads from one connection back to back, so another client's command waits for up to this
+ * many: at 64 a probe's p50 was 6.6 ms during a 100,000-follower burst, at 16 2.4 ms, for 13% fewer deliveries/s
+ * (bench/million.ts).
+ */
+const CALLS_IN_FLIGHT = 16;
 
 /** User ids per ZMSCORE of `users_active` (fan-out learning who of a topic's followers is active). */
 const SCORES_PER_CALL = 10000;
@@ -32,7 +39,7 @@ const SCORES_PER_CALL = 10000;
 /** Marks a redelivered article's short id in fanout.lua's arguments. */
 const AGAIN = 'r';
 
-/** How long fan-out reuses its judgement of which subscribers of a set of topics are active (ms). */
+/** How long fan-out reuses its judgement of which followers of a topic are active (ms). */
 const ANSWER_REUSE_MS = 1000;
 
 /** One fanout.lua call: groups of users (in one slot on a cluster) and the short ids each group gets. */
@@ -40,6 +47,26 @@ interface FanoutCall {
   groups: { shorts: string[]; users: string[] }[];
   /** Deliveries it carries (users × short ids, summed). */
   size: number;
+}
+
+/**
+ * Entries kept in a topic's change log (`subscribers_changed:{…}`): ~30 min of a busy topic's returns (and one hourly
+ * prune call's 1,000); a replica that fell further behind reads the set whole again.
+ */
+const CHANGE_LOG_MAX = 20000;
+
+/** What a change to a topic's followers is: they follow it now, no longer follow it, or only their activity moved. */
+export type FollowerChange = 'add' | 'remove' | 'touch';
+
+/** A fan-out replica's view of one topic's followers, as of its version. */
+interface TopicFollowers {
+  version: number;
+  /** The version hash's epoch (null while it had none): another epoch is a server that started over. */
+  epoch: string | null;
+  /** The followers who were active when last read, and their activity time (ms). */
+  active: Map<string, number>;
+  /** The active followers judged at `at`: a steady load asks about the same topic many times a second. */
+  answer?: { at: number; uids: string[] };
 }
 
 /** What a delivery did: per short id, to how many feeds it was added; and how many were already there. */
@@ -60,14 +87,12 @@ export interface FeedStreamEntry {
  */
 @Injectable()
 export class FeedRepository {
-  /** Topic members and activity times, as of `subscribers_version` = `version`. */
-  private subscribers?: {
-    version: string;
-    members: Map<string, string[]>;
-    active: Map<string, number | null>;
-    /** Answers for a set of topics (joined), judged at `at`: a steady load asks the same few sets again and again. */
-    answers: Map<string, { at: number; byTopic: Map<string, string[]>; inactive: number }>;
-  };
+  /** Per topic, its active followers as of its version (see activeSubscribers). */
+  private readonly followers = new Map<string, TopicFollowers>();
+  /** The global version of the previous release, as last read (undefined before the first batch). */
+  private legacyVersion?: string | null;
+  /** One refresh at a time: concurrent consumers' batches would read (and load) the same topics twice. */
+  private refreshing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -98,66 +123,188 @@ export class FeedRepository {
     for (const key of [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)]) pipeline.expire(key, this.ttlSeconds);
   }
 
-  /** Does this last-activity time call for bumping `subscribers_version` (new, returning or stale in caches)? */
+  /** Does this last-activity time call for bumping the user's topics' versions (new, returning or stale in caches)? */
   activityChanges(previous: number | null, now = Date.now()): boolean {
     return previous === null || previous < now - ACTIVITY_REFRESH_MS;
   }
 
   /**
-   * Active subscribers of each topic. Topic members and activity times are cached while `subscribers_version` (read
-   * after the batch's articles were appended to their topic streams) is unchanged, so a steady stream of small
-   * batches costs one GET each. A user who subscribes, or becomes active, bumps the version first: either this read
-   * sees the bump, or their feed rebuild reads the topic stream after the append. Cached times lag by at most
-   * ACTIVITY_REFRESH_MS (a touch within it does not bump), so they are judged with that much grace.
+   * Changes who follows `topic` (or only marks `uids`' activity as changed) and bumps its version, in one script in the
+   * topic's slot: fan-out caches re-read these users only. Answers the users whose change was recorded ('remove':
+   * those who were members).
+   */
+  async changeFollowers(topic: string, change: FollowerChange, uids: string[]): Promise<string[]> {
+    if (uids.length === 0) return [];
+    const { keys } = this.valkey;
+    return (await FOLLOWERS.run(
+      this.valkey.command,
+      [keys.topicSubscribers(topic), keys.topicSubscribersVersion(topic), keys.topicSubscribersChanged(topic)],
+      [change, CHANGE_LOG_MAX, randomBytes(6).toString('hex'), ...uids],
+    )) as string[];
+  }
+
+  /**
+   * Active subscribers of each topic. Each topic's active followers are cached with the topic's version (one HMGET
+   * per topic per batch, read after the batch's articles were appended to their topic streams); when it moved, only
+   * the users in its change log since the cached version are read again (membership and activity). A user who
+   * subscribes, or becomes active, marks activity first and bumps their topics' versions next: either this read sees
+   * the bump, or their feed rebuild reads the topic stream after the append. A topic is read whole (SMEMBERS and
+   * ZMSCORE) only when first asked, or when its log no longer reaches back to the cached version. Cached times lag by at
+   * most ACTIVITY_REFRESH_MS (a touch within it does not bump), so they are judged with that much grace.
    */
   async activeSubscribers(topics: string[]): Promise<{ byTopic: Map<string, string[]>; inactive: number }> {
-    const { command: client, keys } = this.valkey;
-    const read = async (wanted: string[]): Promise<[string, string[][]]> => {
-      const pipeline = client.pipeline().get(keys.subscribersVersion);
-      for (const topic of wanted) pipeline.smembers(keys.topicSubscribers(topic));
-      const [version, ...sets] = await execOrThrow(pipeline.exec());
-      return [(version as string | null) ?? '0', sets as string[][]];
-    };
-    const previous = this.subscribers;
-    const uncached = topics.filter((topic) => !previous?.members.has(topic));
-    let [version, sets] = await read(uncached);
-    let cache = previous;
-    if (!cache || cache.version !== version) {
-      // Changed since the cache was filled: start over, with all of this batch's topics read afresh.
-      if (uncached.length < topics.length) [version, sets] = await read(topics);
-      cache = { version, members: new Map(), active: new Map(), answers: new Map() };
-      this.subscribers = cache;
-      topics.forEach((topic, i) => cache!.members.set(topic, sets[i]));
-    } else {
-      uncached.forEach((topic, i) => cache!.members.set(topic, sets[i]));
-    }
-    const asked = [...topics].sort().join(',');
+    const turn = this.refreshing.then(() => this.refresh(topics));
+    this.refreshing = turn.catch(() => undefined);
+    const counts = await turn;
     const now = Date.now();
-    const answered = cache.answers.get(asked);
-    // Activity is judged with ACTIVITY_REFRESH_MS of grace: an answer a second old is as good as a new one.
-    if (answered && now - answered.at < ANSWER_REUSE_MS) return answered;
-    const members = topics.map((topic) => cache.members.get(topic) ?? []);
-    const everyone = [...new Set(members.flat())];
-    const unknown = everyone.filter((uid) => !cache.active.has(uid));
-    // In bounded calls: one ZMSCORE with the ids of a topic's 100,000 followers overflows the stack (spread arguments).
+    const graceNow = now - ACTIVITY_REFRESH_MS;
+    const byTopic = new Map<string, string[]>();
+    let inactive = 0;
+    topics.forEach((topic, i) => {
+      const cached = this.followers.get(topic);
+      if (!cached) return byTopic.set(topic, []);
+      if (!cached.answer || now - cached.answer.at >= ANSWER_REUSE_MS) {
+        const uids: string[] = [];
+        // A follower whose time has aged out is inactive from now on; their return is logged and read again.
+        for (const [uid, activeAt] of cached.active) {
+          if (this.isActive(activeAt, graceNow)) uids.push(uid);
+          else cached.active.delete(uid);
+        }
+        cached.answer = { at: now, uids };
+      }
+      byTopic.set(topic, cached.answer.uids);
+      inactive += Math.max(0, counts[i] - cached.answer.uids.length);
+    });
+    return { byTopic, inactive };
+  }
+
+  /** Brings the cached followers of `topics` up to their versions; answers each topic's member count. */
+  private async refresh(topics: string[]): Promise<number[]> {
+    const { command: client, keys } = this.valkey;
+    const pipeline = client.pipeline().get(keys.legacySubscribersVersion);
+    const asked = topics.map((topic) => this.followers.get(topic));
+    topics.forEach((topic, i) => {
+      // Version first, then the members or the changes (one slot: the same node runs them in this order).
+      pipeline.hmget(keys.topicSubscribersVersion(topic), 'v', 'floor', 'epoch').scard(keys.topicSubscribers(topic));
+      const cached = asked[i];
+      if (cached) {
+        pipeline.zrange(keys.topicSubscribersChanged(topic), `(${cached.version}`, '+inf', 'BYSCORE', 'WITHSCORES');
+      } else pipeline.smembers(keys.topicSubscribers(topic));
+    });
+    const [legacy, ...replies] = await execOrThrow(pipeline.exec());
+    const legacyMoved = this.legacyVersion !== undefined && legacy !== this.legacyVersion;
+    // The previous release's api replicas bump the global version (a rolling upgrade): every topic is read again.
+    if (legacyMoved) this.followers.clear();
+    this.legacyVersion = legacy as string | null;
+
+    const counts: number[] = [];
+    const loads: { topic: string; version: number; epoch: string | null; members: string[] }[] = [];
+    const changes: { topic: string; version: number; uids: string[] }[] = [];
+    const reload: string[] = [];
+    topics.forEach((topic, i) => {
+      const [v, floor, epoch] = replies[3 * i] as (string | null)[];
+      const version = Number(v ?? 0);
+      counts.push(Number(replies[3 * i + 1]));
+      const cached = asked[i];
+      const third = replies[3 * i + 2] as string[];
+      if (!cached) {
+        loads.push({ topic, version, epoch, members: third });
+      } else if (
+        legacyMoved ||
+        version < cached.version ||
+        Number(floor ?? 0) > cached.version ||
+        (cached.epoch !== null && epoch !== cached.epoch)
+      ) {
+        // The log no longer reaches back to the cached version, or the server started over.
+        this.followers.delete(topic);
+        reload.push(topic);
+      } else if (third.length > 0 || version > cached.version) {
+        const uids: string[] = [];
+        let top = cached.version;
+        for (let k = 0; k < third.length; k += 2) {
+          uids.push(third[k]);
+          top = Math.max(top, Number(third[k + 1]));
+        }
+        if (top < version) {
+          // Moved with no change logged at the new version (a writer that bumps without logging): read it whole.
+          this.followers.delete(topic);
+          reload.push(topic);
+          return;
+        }
+        if (cached.epoch === null) cached.epoch = epoch;
+        changes.push({ topic, version: top, uids });
+      }
+    });
+    if (reload.length > 0) {
+      const again = client.pipeline();
+      for (const topic of reload) {
+        again.hmget(keys.topicSubscribersVersion(topic), 'v', 'epoch').smembers(keys.topicSubscribers(topic));
+      }
+      const read = await execOrThrow(again.exec());
+      reload.forEach((topic, i) => {
+        const [v, epoch] = read[2 * i] as (string | null)[];
+        loads.push({ topic, version: Number(v ?? 0), epoch, members: read[2 * i + 1] as string[] });
+      });
+    }
+    if (loads.length === 0 && changes.length === 0) return counts;
+
+    // Who of them is active, and (for the changed) who still follows: in bounded calls, in flight together.
+    const everyone = new Set<string>();
+    for (const { members } of loads) for (const uid of members) everyone.add(uid);
+    for (const { uids } of changes) for (const uid of uids) everyone.add(uid);
+    const activeAt = await this.activityOf([...everyone]);
+    const following = await Promise.all(
+      changes.map(async ({ topic, uids }) => {
+        const flags: number[] = [];
+        for (let from = 0; from < uids.length; from += SCORES_PER_CALL) {
+          flags.push(
+            ...(await client.smismember(keys.topicSubscribers(topic), ...uids.slice(from, from + SCORES_PER_CALL))),
+          );
+        }
+        return flags;
+      }),
+    );
+
+    const graceNow = Date.now() - ACTIVITY_REFRESH_MS;
+    for (const { topic, version, epoch, members } of loads) {
+      const active = new Map<string, number>();
+      for (const uid of members) {
+        const at = activeAt.get(uid);
+        if (at !== undefined && this.isActive(at, graceNow)) active.set(uid, at);
+      }
+      this.followers.set(topic, { version, epoch, active });
+    }
+    changes.forEach(({ topic, version, uids }, c) => {
+      const cached = this.followers.get(topic)!;
+      uids.forEach((uid, i) => {
+        const at = activeAt.get(uid);
+        if (following[c][i] === 1 && at !== undefined && this.isActive(at, graceNow)) cached.active.set(uid, at);
+        else cached.active.delete(uid);
+      });
+      cached.version = version;
+      cached.answer = undefined;
+    });
+    return counts;
+  }
+
+  /** Last activity (ms) of each of `uids` that has one, from `users_active`. */
+  private async activityOf(uids: string[]): Promise<Map<string, number>> {
+    const { command: client, keys } = this.valkey;
+    const activeAt = new Map<string, number>();
+    // In bounded calls: one ZMSCORE with 100,000 ids overflows the stack (spread arguments) and holds Valkey long.
     const asks: Promise<void>[] = [];
-    for (let from = 0; from < unknown.length; from += SCORES_PER_CALL) {
-      const ids = unknown.slice(from, from + SCORES_PER_CALL);
+    for (let from = 0; from < uids.length; from += SCORES_PER_CALL) {
+      const ids = uids.slice(from, from + SCORES_PER_CALL);
       asks.push(
-        client
-          .zmscore(keys.activeUsers, ...ids)
-          .then((scores) =>
-            ids.forEach((uid, i) => cache.active.set(uid, scores[i] === null ? null : Number(scores[i]))),
-          ),
+        client.zmscore(keys.activeUsers, ...ids).then((scores) =>
+          ids.forEach((uid, i) => {
+            if (scores[i] !== null) activeAt.set(uid, Number(scores[i]));
+          }),
+        ),
       );
     }
     await Promise.all(asks);
-    const graceNow = now - ACTIVITY_REFRESH_MS;
-    const active = new Set(everyone.filter((uid) => this.isActive(cache.active.get(uid), graceNow)));
-    const byTopic = new Map(topics.map((topic, i) => [topic, members[i].filter((uid) => active.has(uid))]));
-    const answer = { at: now, byTopic, inactive: everyone.length - active.size };
-    cache.answers.set(asked, answer);
-    return answer;
+    return activeAt;
   }
 
   /**

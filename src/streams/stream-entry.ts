@@ -26,6 +26,11 @@ export interface StageDefinition {
   readonly stage: string;
   /** Input stream key (already prefixed; build it with `Keys`). */
   readonly stream: string;
+  /**
+   * More input streams of the same stage (a partitioned input, e.g. NEWS_RAW_PARTITIONS): the engine runs a worker per
+   * stream, each with its own consumer group `group` on it; dead letters of all go to `dlq:{stage}`.
+   */
+  readonly partitions?: readonly string[];
   readonly group: string;
   readonly batchSize?: number;
   readonly concurrency?: number;
@@ -58,6 +63,21 @@ export class ReplicaStopping extends Error {
   constructor(options?: ErrorOptions) {
     super('replica stopping', options);
   }
+}
+
+/** The stage once per input stream: itself on `stream`, then the same handler on each of its `partitions`. */
+export function stagePerStream(stage: StreamStage): StreamStage[] {
+  const { partitions, ...definition } = stage.definition;
+  if (!partitions || partitions.length === 0) return [stage];
+  return [
+    stage,
+    ...partitions.map((stream): StreamStage => ({
+      definition: { ...definition, stream },
+      handle: (entries) => stage.handle(entries),
+      deadLettered: stage.deadLettered && ((entry, reason) => stage.deadLettered!(entry, reason)),
+      replayFields: stage.replayFields && ((entry) => stage.replayFields!(entry)),
+    })),
+  ];
 }
 
 export function fieldsFromArray(raw: string[] | null | undefined): Fields | undefined {

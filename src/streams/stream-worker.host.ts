@@ -5,7 +5,7 @@ import { Metrics } from '../metrics/metrics.service.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import { StageWorker } from './stage.decorator.js';
 import { StreamStatsService } from './stream-stats.service.js';
-import type { StreamStage } from './stream-entry.js';
+import { stagePerStream, type StreamStage } from './stream-entry.js';
 import { StreamWorker } from './stream-worker.js';
 
 /** The stage workers of this replica's roles as readiness sees them. */
@@ -46,9 +46,12 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
     for (const wrapper of this.discovery.getProviders({ metadataKey: StageWorker.KEY })) {
       const role = this.discovery.getMetadataByDecorator(StageWorker, wrapper);
       if (!role || !this.config.has(role) || !wrapper.instance) continue;
-      const worker = this.create(wrapper.instance as StreamStage);
-      await worker.start();
-      this.workers.push(worker);
+      // A stage with a partitioned input gets a worker per stream, all under the stage's name.
+      for (const stage of stagePerStream(wrapper.instance as StreamStage)) {
+        const worker = this.create(stage);
+        await worker.start();
+        this.workers.push(worker);
+      }
     }
     this.started = true;
     this.logger.log(`stream workers running: ${this.workers.map((w) => w.name).join(', ') || 'none'}`);
@@ -63,9 +66,11 @@ export class StreamWorkerHost implements BeforeApplicationShutdown {
     const readiness: WorkersReadiness = { started: this.started, running: {}, stuck: {}, stopped: [] };
     for (const worker of this.workers) {
       const waitedMs = Math.max(0, ...worker.readerConnections.map((client) => this.valkey.waitingMs(client)));
+      // The workers of a partitioned stage share its name: consumers add up, the longest wait counts.
       if (worker.consumerNames.length === 0) readiness.stopped.push(worker.name);
-      else if (waitedMs > stuckAfterMs) readiness.stuck[worker.name] = waitedMs;
-      else readiness.running[worker.name] = worker.consumerNames.length;
+      else if (waitedMs > stuckAfterMs)
+        readiness.stuck[worker.name] = Math.max(waitedMs, readiness.stuck[worker.name] ?? 0);
+      else readiness.running[worker.name] = (readiness.running[worker.name] ?? 0) + worker.consumerNames.length;
     }
     return readiness;
   }

@@ -15,6 +15,14 @@ export class Keys {
   get newsRaw(): string {
     return this.key('news_raw');
   }
+  /**
+   * The streams ingest spreads articles over (NEWS_RAW_PARTITIONS): `news_raw` first (raw producers write it too),
+   * then `news_raw:{p1}`, `news_raw:{p2}`..., each hash-tagged into a slot of its own (on a 3-primary cluster, p1 and
+   * p2 land on the two primaries that do not hold news_raw).
+   */
+  newsRawPartitions(count: number): string[] {
+    return Array.from({ length: count }, (_, p) => (p === 0 ? this.newsRaw : this.key(`news_raw:{p${p}}`)));
+  }
   get classifiedStream(): string {
     return this.key('classified_stream');
   }
@@ -43,11 +51,12 @@ export class Keys {
     return this.key(`article_ref:${block}`);
   }
   /**
-   * Ids of articles accepted over REST or from a feed (dedupe of the same id offered twice): in `news_raw`'s slot
-   * (`article_accepted:{news_raw}:{id}`), since ingest.lua sets the mark and appends to the stream in one script.
+   * Ids of articles accepted over REST or from a feed (dedupe of the same id offered twice): in the slot of the
+   * partition the id is appended to (`article_accepted:{news_raw}:{id}`, `article_accepted:{p1}:{id}`...), since
+   * ingest.lua sets the mark and appends to the stream in one script. An id always hashes to the same partition.
    */
-  articleAccepted(id: string): string {
-    return `${sameSlot(this.newsRaw, this.key('article_accepted:'))}:${id}`;
+  articleAccepted(id: string, stream = this.newsRaw): string {
+    return `${sameSlot(stream, this.key('article_accepted:'))}:${id}`;
   }
   /** The mark's name before it shared `news_raw`'s slot; read (standalone only) until ARTICLE_TTL_DAYS have passed. */
   legacyArticleAccepted(id: string): string {
@@ -84,8 +93,26 @@ export class Keys {
     return this.key('users_active');
   }
 
-  /** Bumped on every change of who follows a topic or who is active: fan-out's cache of both is valid while it is not. */
-  get subscribersVersion(): string {
+  /**
+   * Hash of one topic's follower version (`v`, bumped by every change to who follows it or who of them is active), the
+   * oldest version its change log still covers (`floor`) and an `epoch` set when it is created (a flushed server starts
+   * over): `subscribers_version:{topic_subscribers:<topic>}`, in the slot of the topic's subscriber set.
+   */
+  topicSubscribersVersion(topic: string): string {
+    return sameSlot(this.topicSubscribers(topic), this.key('subscribers_version:'));
+  }
+  /**
+   * Sorted set of the user ids whose following or activity changed, scored by the topic's version at their latest
+   * change (capped): fan-out re-reads only them. `subscribers_changed:{topic_subscribers:<topic>}`, the set's slot.
+   */
+  topicSubscribersChanged(topic: string): string {
+    return sameSlot(this.topicSubscribers(topic), this.key('subscribers_changed:'));
+  }
+  /**
+   * The global version before it was kept per topic: still read by fan-out (a move reloads every topic), so an api
+   * replica of the previous release that bumps it during a rolling upgrade is heard. Never written.
+   */
+  get legacySubscribersVersion(): string {
     return this.key('subscribers_version');
   }
 

@@ -7,6 +7,7 @@ import { clusterPipeline } from './cluster-pipeline.js';
 import { checkValkeyCluster, checkValkeyConnection } from './connection-check.js';
 import { EmbeddedValkey } from './embedded-valkey.js';
 import { Keys } from './keys.js';
+import { ShardedSubscriber, type ShardedHandlers } from './sharded-subscriber.js';
 
 /** A Valkey Cluster: the seed nodes of VALKEY_CLUSTER_NODES and the credentials their items carry. */
 export interface ClusterTarget {
@@ -78,6 +79,9 @@ function tlsOptions(config: AppConfig): ConnectionOptions | undefined {
 }
 
 const COMMAND_SAMPLE = 4;
+
+/** Reconnection attempts of one sharded-subscriber connection (~10 s with backoff) before its node is given up. */
+const SHARDED_RECONNECTS = 8;
 
 /** Commands whose first argument is not a key (see `autoPipeliningIgnoredCommands` in `clusterClient`). */
 const NOT_KEY_FIRST = [
@@ -161,6 +165,46 @@ export class ValkeyService implements OnModuleDestroy, OnApplicationShutdown {
   /** A dedicated connection for (P)SUBSCRIBE. */
   subscriber(name: string): Valkey {
     return this.create('subscriber', name);
+  }
+
+  /**
+   * Sharded Pub/Sub on a cluster (SSUBSCRIBE on each channel's shard, see ShardedSubscriber): one plain connection per
+   * primary that owns a subscribed channel, named `skein:<name>`; closed with the others. Only when `clustered`.
+   */
+  shardedSubscriber(name: string, handlers: ShardedHandlers): ShardedSubscriber {
+    const target = this.connection.cluster;
+    if (!target) throw new Error('sharded Pub/Sub needs a Valkey Cluster (VALKEY_CLUSTER_NODES)');
+    const timeout = this.config.env.VALKEY_SOCKET_TIMEOUT_MS;
+    const connect = (host: string, port: number): Valkey => {
+      const client = new Valkey({
+        host,
+        port,
+        username: target.username,
+        password: target.password,
+        connectionName: `skein:${name}`,
+        lazyConnect: false,
+        maxRetriesPerRequest: null,
+        // The subscriber re-subscribes its channels itself, on whichever node owns them by then.
+        autoResubscribe: false,
+        // Bounded: a node gone for good (failed over) is given up, and its channels follow the slot map elsewhere.
+        retryStrategy: (times) => (times > SHARDED_RECONNECTS ? null : Math.min(50 * 2 ** Math.min(times, 6), 2000)),
+        keepAlive: Math.min(timeout, 10000),
+        socketTimeout: timeout,
+        ...(this.connection.tls && { tls: this.connection.tls }),
+      });
+      client.on('reconnecting', () => {
+        if (this.stopping) abandon(client);
+      });
+      return client;
+    };
+    const subscriber = new ShardedSubscriber(
+      this.command as unknown as Cluster,
+      connect,
+      handlers,
+      Math.max(100, Math.floor(timeout / 2)),
+    );
+    this.closers.push(() => subscriber.close());
+    return subscriber;
   }
 
   /** A plain connection owned by the caller (e.g. the Socket.IO adapter); closed with the others. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
@@ -16,18 +16,43 @@ import type { TopicClassifier } from './topic-classifier.js';
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
 
+/** The most partitions NEWS_RAW_PARTITIONS allows: after it is lowered, those beyond it may still hold entries. */
+const MOST_PARTITIONS = 64;
+
 /** news_raw → classified_stream: the article with `topic` and `topic_score`. */
 @Injectable()
 @StageWorker(Role.Classify)
-export class ClassifyWorker implements StreamStage {
-  readonly definition: StageDefinition;
+export class ClassifyWorker implements StreamStage, OnApplicationBootstrap {
+  private readonly logger = new Logger(ClassifyWorker.name);
+  definition: StageDefinition;
 
   constructor(
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
     @Inject(TOPIC_CLASSIFIER) private readonly classifier: TopicClassifier,
   ) {
-    this.definition = { stage: 'classify', stream: valkey.keys.newsRaw, group: 'classifiers', span: 'skein.classify' };
+    // news_raw, which raw producers write, and the partitions ingest spreads articles over (NEWS_RAW_PARTITIONS).
+    const [stream, ...partitions] = valkey.keys.newsRawPartitions(config.env.NEWS_RAW_PARTITIONS);
+    this.definition = { stage: 'classify', stream, partitions, group: 'classifiers', span: 'skein.classify' };
+  }
+
+  /**
+   * Before the workers start: partitions beyond NEWS_RAW_PARTITIONS that still hold entries (it was higher before) are
+   * read too, so lowering it loses nothing accepted.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.has(Role.Classify)) return;
+    const beyond = this.valkey.keys.newsRawPartitions(MOST_PARTITIONS).slice(this.config.env.NEWS_RAW_PARTITIONS);
+    const pipeline = this.valkey.command.pipeline();
+    for (const stream of beyond) pipeline.xlen(stream);
+    const lengths = await execOrThrow(pipeline.exec());
+    const leftover = beyond.filter((_, i) => Number(lengths[i]) > 0);
+    if (leftover.length === 0) return;
+    this.logger.warn(
+      `also reading ${leftover.join(', ')}: beyond NEWS_RAW_PARTITIONS=${this.config.env.NEWS_RAW_PARTITIONS}, ` +
+        'they still hold entries (the setting was higher)',
+    );
+    this.definition = { ...this.definition, partitions: [...(this.definition.partitions ?? []), ...leftover] };
   }
 
   async handle(entries: StreamEntry[]): Promise<StageOutcome> {

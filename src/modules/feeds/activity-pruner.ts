@@ -7,7 +7,6 @@ import { TOPICS } from '../../news/topics.js';
 import { FeedRepository } from '../../news/feed.repository.js';
 
 const PRUNE = LuaScript.from(new URL('./prune-active.lua', import.meta.url));
-const PRUNE_SUBSCRIBERS = LuaScript.from(new URL('./prune-subscribers.lua', import.meta.url));
 const PRUNE_EVERY_MS = 3600000;
 /** Members removed per script call. */
 const PRUNE_BATCH = 1000;
@@ -67,11 +66,11 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
   }
 
   /**
-   * Takes the inactive among `members` out of a topic's subscriber set. The set and `users_active` are in different
-   * slots on a cluster, so this is not one script: the activity read, the removal and a second activity read of those
-   * removed are steps, and a user who returned meanwhile is put back (then fan-out's cache is invalidated). A return
-   * adds to `users_active` before it adds to the sets: if its add to the sets came before the removal, so did its
-   * activity, which the second read sees; if after, the user is in the set anyway.
+   * Takes the inactive among `members` out of a topic's subscriber set (and logs them in its change log, so fan-out's
+   * caches drop them). The set and `users_active` are in different slots on a cluster, so this is not one script: the
+   * activity read, the removal and a second activity read of those removed are steps, and a user who returned meanwhile
+   * is put back (logged again). A return adds to `users_active` before it adds to the sets: if its add to the sets came
+   * before the removal, so did its activity, which the second read sees; if after, the user is in the set anyway.
    */
   private async pruneSubscribers(topic: string, members: string[], before: number): Promise<void> {
     if (members.length === 0) return;
@@ -80,8 +79,7 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
     const scores = await client.zmscore(keys.activeUsers, ...members);
     const inactive = members.filter((_, i) => !isActive(scores[i]));
     if (inactive.length === 0) return;
-    const set = keys.topicSubscribers(topic);
-    const gone = (await PRUNE_SUBSCRIBERS.run(client, [set], inactive)) as string[];
+    const gone = await this.feeds.changeFollowers(topic, 'remove', inactive);
     if (gone.length === 0) return;
     const now = await client.zmscore(keys.activeUsers, ...gone);
     const returned = gone.filter((_, i) => isActive(now[i]));
@@ -92,7 +90,6 @@ export class ActivityPruner implements OnApplicationBootstrap, BeforeApplication
     const fields = (await execOrThrow(pipeline.exec())) as (string | null)[];
     const back = returned.filter((_, i) => (fields[i] ?? '').split(',').includes(topic));
     if (back.length === 0) return;
-    await client.sadd(set, ...back);
-    await client.incr(keys.subscribersVersion);
+    await this.feeds.changeFollowers(topic, 'add', back);
   }
 }

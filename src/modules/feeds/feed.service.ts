@@ -44,7 +44,7 @@ export class FeedService implements OnModuleInit {
   private get pipelineStreams(): string[] {
     const keys = this.valkey.keys;
     return [
-      keys.newsRaw,
+      ...keys.newsRawPartitions(this.config.env.NEWS_RAW_PARTITIONS),
       keys.classifiedStream,
       keys.enrichedStream,
       ...PIPELINE_STAGES.map((s) => keys.deadLetter(s)),
@@ -66,14 +66,14 @@ export class FeedService implements OnModuleInit {
     // A user's topics are kept until they change them (no expiry); following none leaves no record behind.
     if (wanted.length > 0) pipeline.hset(keys.user(uid), 'topics', wanted.join(','));
     else pipeline.del(keys.user(uid));
-    for (const topic of previous) if (!wanted.includes(topic)) pipeline.srem(keys.topicSubscribers(topic), uid);
-    for (const topic of wanted) pipeline.sadd(keys.topicSubscribers(topic), uid);
     pipeline.zscore(keys.activeUsers, uid);
     const replies = await execOrThrow(pipeline.exec());
-    // Fan-out's cached topic members are out of date. Bumped once the sets are written, in a step of its own: on a
-    // cluster a pipeline's commands for other slots (nodes) land in no set order, and fan-out reads the sets after
-    // the version, so a bump seen before the sets changed would keep the old members cached.
-    await this.valkey.command.incr(keys.subscribersVersion);
+    // Each topic's set, version and change log are written by one script in its slot: fan-out's caches re-read this
+    // user for the topics left and those followed (old and new), and for no other topic.
+    await Promise.all([
+      ...previous.filter((topic) => !wanted.includes(topic)).map((t) => this.feeds.changeFollowers(t, 'remove', [uid])),
+      ...wanted.map((topic) => this.feeds.changeFollowers(topic, 'add', [uid])),
+    ]);
     // An active user who follows a new topic gets its recent articles now (after the bump: none is missed); an
     // inactive one gets them with the rebuild on their next read.
     const activeAt = replies[replies.length - 1] as string | null;
@@ -110,16 +110,10 @@ export class FeedService implements OnModuleInit {
     if (topics.length === 0) return;
     const returning = !this.feeds.isActive(previous, now);
     if (returning || this.feeds.activityChanges(previous, now)) {
-      // The activity prune took an inactive user out of the subscriber sets: back in, before the bump (fan-out reads
-      // the sets after the version). A step of its own: on a cluster the sets and the version are on other nodes, and
-      // one pipeline would not keep that order.
-      if (returning) {
-        const readd = client.pipeline();
-        for (const topic of topics) readd.sadd(keys.topicSubscribers(topic), uid);
-        await execOrThrow(readd.exec());
-      }
-      // Before the rebuild reads the topic streams: a fan-out batch either sees the bump or is in what the rebuild reads.
-      await client.incr(keys.subscribersVersion);
+      // After the activity is written, before the rebuild reads the topic streams: a fan-out batch either sees the
+      // bump (and then this activity) or is in what the rebuild reads. A returning user goes back into the sets the
+      // activity prune took them out of, in the same script as the bump of that topic's version.
+      await Promise.all(topics.map((topic) => this.feeds.changeFollowers(topic, returning ? 'add' : 'touch', [uid])));
     }
     if (returning) await this.refill(uid, topics);
   }

@@ -15,6 +15,7 @@ import { LuaScript } from '../../valkey/lua-script.js';
 import { nodeOf } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
 import { articleIdFor } from '../../news/article-id.js';
+import { rawPartitionOf } from '../../news/raw-partition.js';
 import { StageSpan, TRACEPARENT_FIELD } from '../../tracing/stage-span.js';
 import { tracingOn } from '../../tracing/tracing.js';
 import type { ArticleDto } from './article.dto.js';
@@ -52,6 +53,7 @@ export class IngestService implements OnApplicationBootstrap {
   private backlog = { value: 0, at: 0 };
   /** Each accept is one script call, waited for: written at once rather than auto-pipelined (ValkeyService.direct). */
   private appendsClient?: Valkey;
+  private partitionStreams?: string[];
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -123,23 +125,40 @@ export class IngestService implements OnApplicationBootstrap {
     // Standalone also checks each mark's name from before it shared news_raw's slot (one EXISTS per new article); a
     // cluster cannot (another slot), and holds no marks from before the rename.
     const legacy = !this.valkey.clustered;
-    const args: (string | number)[] = [this.config.env.ARTICLE_TTL_DAYS * 86400, legacy ? 2 : 1];
-    const streamKeys: string[] = [keys.newsRaw];
+    // One ingest.lua call per partition written (each partition is one slot: its stream and its articles' marks).
+    const calls = new Map<number, { indexes: number[]; keys: string[]; args: (string | number)[] }>();
     articles.forEach((article, i) => {
+      const partition = rawPartitionOf(ids[i], this.partitions.length);
+      let call = calls.get(partition);
+      if (!call) {
+        call = {
+          indexes: [],
+          keys: [this.partitions[partition]],
+          args: [this.config.env.ARTICLE_TTL_DAYS * 86400, legacy ? 2 : 1],
+        };
+        calls.set(partition, call);
+      }
       const fields: string[] = ['id', ids[i], 'title', article.title, 'body', article.body];
       if (article.url) fields.push('url', article.url);
       if (article.source) fields.push('source', article.source);
       if (article.published_at) fields.push('published_at', article.published_at);
       fields.push('ingested_at', now);
       if (spans) fields.push(TRACEPARENT_FIELD, spans[i].traceparent);
-      args.push(fields.length, ...fields);
-      streamKeys.push(keys.articleAccepted(ids[i]));
-      if (legacy) streamKeys.push(keys.legacyArticleAccepted(ids[i]));
+      call.indexes.push(i);
+      call.args.push(fields.length, ...fields);
+      call.keys.push(keys.articleAccepted(ids[i], call.keys[0]));
+      if (legacy) call.keys.push(keys.legacyArticleAccepted(ids[i]));
     });
-    let appended: number[];
+    const appended: number[] = new Array<number>(articles.length);
     try {
-      appended = (await INGEST.run(this.appends, streamKeys, args)) as number[];
-      if (this.config.env.INGEST_WAITAOF) await this.confirmFsynced();
+      await Promise.all(
+        [...calls.values()].map(async (call) => {
+          const flags = (await INGEST.run(this.appends, call.keys, call.args)) as number[];
+          call.indexes.forEach((i, k) => (appended[i] = flags[k]));
+        }),
+      );
+      if (this.config.env.INGEST_WAITAOF)
+        await Promise.all([...calls.values()].map((call) => this.confirmFsynced(call.keys[0])));
     } catch (error) {
       for (const span of spans ?? []) span.fail((error as Error).message).end();
       throw error;
@@ -158,10 +177,18 @@ export class IngestService implements OnApplicationBootstrap {
     return { ids, fresh };
   }
 
-  /** Unprocessed entries of `news_raw`: the largest lag + pending among its groups (or its length before any). */
+  /** The streams ingest appends to: `news_raw`, then its partitions (NEWS_RAW_PARTITIONS). */
+  get partitions(): string[] {
+    return (this.partitionStreams ??= this.valkey.keys.newsRawPartitions(this.config.env.NEWS_RAW_PARTITIONS));
+  }
+
+  /**
+   * Unprocessed entries of `news_raw` and its partitions: per stream the largest lag + pending among its groups (or
+   * its length before any), summed.
+   */
   async backlogSize(): Promise<number> {
     if (Date.now() - this.backlog.at < BACKLOG_CACHE_MS) return this.backlog.value;
-    const value = unprocessed((await this.stats.stats([this.valkey.keys.newsRaw]))[0]);
+    const value = (await this.stats.stats(this.partitions)).reduce((sum, stream) => sum + unprocessed(stream), 0);
     this.backlog = { value, at: Date.now() };
     return value;
   }
@@ -170,11 +197,11 @@ export class IngestService implements OnApplicationBootstrap {
    * WAITAOF on the connection that wrote: returns once everything this connection wrote (these articles, or the
    * earlier accept of a duplicate id) is fsynced to the local append-only file; else a 503 with Retry-After.
    */
-  private async confirmFsynced(): Promise<void> {
+  private async confirmFsynced(stream: string): Promise<void> {
     const timeout = this.config.env.INGEST_WAITAOF_TIMEOUT_MS;
     let local: number;
     try {
-      [local] = (await this.writer().call('WAITAOF', 1, 0, timeout)) as number[];
+      [local] = (await this.writer(stream).call('WAITAOF', 1, 0, timeout)) as number[];
     } catch (error) {
       throw new NotDurableError(`WAITAOF failed: ${(error as Error).message}`);
     }
@@ -183,11 +210,11 @@ export class IngestService implements OnApplicationBootstrap {
 
   /**
    * Where WAITAOF goes: the connection that wrote. On a cluster that is the appends client's connection to the primary
-   * of news_raw's slot (a command without a key would go to any node, which saw none of these writes).
+   * of the partition's slot (a command without a key would go to any node, which saw none of these writes).
    */
-  private writer(): Valkey {
-    const node = nodeOf(this.appends, this.valkey.keys.newsRaw);
-    if (!node) throw new Error("no known primary for news_raw's slot (a failover under way)");
+  private writer(stream: string): Valkey {
+    const node = nodeOf(this.appends, stream);
+    if (!node) throw new Error(`no known primary for ${stream}'s slot (a failover under way)`);
     return node;
   }
 

@@ -4,7 +4,8 @@
 -- ARGV[1] the last entry id expected ('' for an empty log), ARGV[2] the new entry id, ARGV[3] message JSON,
 -- ARGV[4] channel, ARGV[5] ttl seconds, ARGV[6] status to record ('' to keep), ARGV[7] error text ('' for none),
 -- ARGV[8] now (ms), ARGV[9] an `end` to log at 2-1 and publish right after the message ('' for none: it follows an
--- `error`, so a subscriber that stops on `end` stops)
+-- `error`, so a subscriber that stops on `end` stops), ARGV[10] '1' to publish here, '' to leave the publishing to the
+-- caller (a Valkey Cluster: the channel is in another slot, see TokenLogRepository.append)
 -- Returns 1 when appended (or when this very append is the last one already: the same append resent after its reply
 -- was lost), else the log's actual last id ('' when empty).
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
@@ -30,6 +31,8 @@ if ARGV[6] ~= '' then
   end
 end
 redis.call('EXPIRE', KEYS[2], ARGV[5])
-redis.call('PUBLISH', ARGV[4], ARGV[3])
-if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[9]) end
+if ARGV[10] == '1' then
+  redis.call('PUBLISH', ARGV[4], ARGV[3])
+  if ARGV[9] ~= '' then redis.call('PUBLISH', ARGV[4], ARGV[9]) end
+end
 return 1

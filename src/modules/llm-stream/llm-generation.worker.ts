@@ -75,10 +75,15 @@ export class LlmGenerationWorker implements StreamStage, OnApplicationBootstrap,
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.has(Role.Llm)) return;
-    await this.channels.listen(this.valkey.keys.llmControl, (message) => {
-      const control = message as { type?: string; id?: string };
-      if (control.type === 'cancel' && control.id) this.active.get(control.id)?.abort(new Stop('cancelled'));
-    });
+    // Broadcast (plain PUBLISH, in cancel.lua): the replica generating the stream is not known to the canceller.
+    await this.channels.listen(
+      this.valkey.keys.llmControl,
+      (message) => {
+        const control = message as { type?: string; id?: string };
+        if (control.type === 'cancel' && control.id) this.active.get(control.id)?.abort(new Stop('cancelled'));
+      },
+      'broadcast',
+    );
   }
 
   /** On shutdown, generations stop without finishing: the engine hands their entries over, to resume from the log. */

@@ -81,15 +81,24 @@ class Capture {
   async start(channels: LlmChannels, waitMs: number, onDone: () => void): Promise<boolean> {
     this.onDone = onDone;
     const heard = new Promise<boolean>((resolve) => (this.resolveHeard = resolve));
+    const heardOne = (message: unknown): void => {
+      this.chain = this.chain
+        .then(() => this.record(message))
+        .catch((error: Error) => {
+          this.logger.warn(`capturing stream ${this.id} failed: ${error.message}`);
+          this.stop();
+        });
+    };
     try {
-      this.unlisten = await channels.listen(this.valkey.keys.llmChannel(this.id), (message) => {
-        this.chain = this.chain
-          .then(() => this.record(message))
-          .catch((error: Error) => {
-            this.logger.warn(`capturing stream ${this.id} failed: ${error.message}`);
-            this.stop();
-          });
-      });
+      // On a cluster an outside publisher may SPUBLISH (sharded, heard on the channel's shard) or PUBLISH (heard on any
+      // node): both are listened to. On one server both are the same SUBSCRIBE.
+      const channel = this.valkey.keys.llmChannel(this.id);
+      const scopes = this.valkey.clustered ? (['sharded', 'broadcast'] as const) : (['broadcast'] as const);
+      const listening = await Promise.allSettled(scopes.map((scope) => channels.listen(channel, heardOne, scope)));
+      const unlisten = listening.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+      this.unlisten = () => unlisten.forEach((stop) => stop());
+      const failed = listening.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       this.stop();
       throw error;

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Histogram } from 'prom-client';
 import type { LlmMessage, TerminalMessage } from './llm-message.js';
+import { AppConfig } from '../../config/config.js';
+import { ValkeyService } from '../../valkey/valkey.service.js';
 import { LlmChannels } from './llm-channels.js';
 import { LlmStreamMetrics } from './llm-stream.metrics.js';
 import type { StreamViewer, Transport } from './stream-viewer.js';
@@ -67,6 +69,12 @@ class LiveRoom {
       return [];
     }
     if (message.type === 'end' || message.type === 'error') {
+      if (message.total_tokens > this.next) {
+        // The end counts tokens the room was not sent (a lost publish): every member reads them from the log.
+        const evicted = [...this.members];
+        for (const viewer of evicted) viewer.leaveRoom(this.remove(viewer));
+        return evicted;
+      }
       this.room.end(message);
       for (const viewer of [...this.members]) viewer.ended();
     }
@@ -81,12 +89,36 @@ class LiveRoom {
 export class StreamRelay {
   private readonly alone = new Set<StreamViewer>();
   private readonly rooms = new Map<Transport, LiveRoom>();
+  private readonly quiet?: NodeJS.Timeout;
   listening?: Promise<() => void>;
 
+  /**
+   * `recheckMs` > 0 (a cluster, where a message is logged by one command and SPUBLISHed by the next): after that long
+   * without a message every viewer re-reads the log from where it stands, which finds a message whose publish was
+   * lost, its stream's end included, in one read per stream and replica.
+   */
   constructor(
     private readonly bufferLimit: number,
     private readonly publishLatency: Histogram,
-  ) {}
+    recheckMs = 0,
+  ) {
+    if (recheckMs > 0) {
+      this.quiet = setTimeout(() => this.recheck(), recheckMs);
+      this.quiet.unref();
+    }
+  }
+
+  /** The relay has no viewer left: stops its timer. */
+  stop(): void {
+    clearTimeout(this.quiet);
+  }
+
+  private recheck(): void {
+    const viewers = [...this.alone];
+    for (const room of this.rooms.values()) viewers.push(...room.members);
+    for (const viewer of viewers) viewer.recheck();
+    this.quiet?.refresh();
+  }
 
   get size(): number {
     let size = this.alone.size;
@@ -125,6 +157,7 @@ export class StreamRelay {
   }
 
   dispatch(message: LlmMessage): void {
+    this.quiet?.refresh();
     for (const room of this.rooms.values()) for (const viewer of room.relay(message)) this.alone.add(viewer);
     // Viewers that settle into a room during this loop are deleted from the set, which iteration tolerates.
     for (const viewer of this.alone) viewer.onLive(message);
@@ -139,13 +172,17 @@ export class StreamRelays {
   constructor(
     private readonly channels: LlmChannels,
     private readonly metrics: LlmStreamMetrics,
+    private readonly valkey: ValkeyService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Adds a viewer to its stream's relay; resolves once live messages flow to it (held until it is caught up). */
   async attach(viewer: StreamViewer, channel: string, bufferLimit: number): Promise<StreamRelay> {
     let relay = this.relays.get(viewer.id);
     if (!relay) {
-      const created = new StreamRelay(bufferLimit, this.metrics.publishLatency);
+      // A cluster only: on one server the script that logs a message also publishes it.
+      const recheckMs = this.valkey.clustered ? this.config.env.LLM_VIEWER_RECHECK_MS : 0;
+      const created = new StreamRelay(bufferLimit, this.metrics.publishLatency, recheckMs);
       created.listening = this.channels.listen(channel, (message) => created.dispatch(message as LlmMessage));
       this.relays.set(viewer.id, created);
       relay = created;
@@ -165,6 +202,7 @@ export class StreamRelays {
     relay.remove(viewer);
     if (relay.size > 0 || this.relays.get(viewer.id) !== relay) return;
     this.relays.delete(viewer.id);
+    relay.stop();
     // Settled already (attach awaited it); a failed subscription has nothing to undo.
     void relay.listening?.then(
       (unlisten) => unlisten(),

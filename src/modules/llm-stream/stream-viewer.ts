@@ -108,6 +108,11 @@ export class StreamViewer {
     if (this.deliver(message, true)) this.relay?.settle(this);
   }
 
+  /** Reads the log again from the next expected index (its stream was quiet: a publish may have been lost). */
+  recheck(): void {
+    this.catchUp();
+  }
+
   /** The room evicted this viewer at `next` (a gap): it is served alone again and finds the gap itself. */
   leaveRoom(next: number): void {
     this.next = next;
@@ -137,6 +142,12 @@ export class StreamViewer {
       return true;
     }
     if (isTerminal(message)) {
+      if (live && message.total_tokens > this.next) {
+        // Tokens before the end were not heard (a lost publish): the log has them, and the end after them.
+        this.held.push(message);
+        this.catchUp();
+        return false;
+      }
       this.sink.end(message);
       this.close();
       return false;

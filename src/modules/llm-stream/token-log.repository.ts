@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../../config/config.js';
 import { LuaScript } from '../../valkey/lua-script.js';
@@ -63,15 +63,45 @@ export type AppendResult = { appended: true } | { appended: false; lastId: strin
 
 /**
  * The durable side of a token stream: its meta hash `llm:meta:{id}` and its log `llm:log:{id}` (literal braces: one
- * slot). Every message is logged before it is published, in one script, so a late reader that reads the log after
- * subscribing misses nothing.
+ * slot). Every message is logged before it is published, so a late reader that reads the log after subscribing misses
+ * nothing. On one server the script that logs a message also PUBLISHes it. On a Valkey Cluster the channel
+ * (`llm:stream:{id}`, no braces) is in another slot, which a script may not touch: the script logs and the caller then
+ * SPUBLISHes (sharded Pub/Sub: the message goes to the channel's shard only, not over the cluster bus to every node).
+ *
+ * A crash, or a failover, between the script and its SPUBLISH loses nothing a viewer needs: the message is in the log,
+ * and viewers take tokens by index, not by arrival. A viewer that is sent token n+1 while expecting n, or an end that
+ * counts more tokens than it has, re-reads the log from n (StreamViewer.deliver, LiveRoom.relay); a lost end (or lost
+ * last tokens before a lost end) is found by the re-read a stream's relay makes after LLM_VIEWER_RECHECK_MS of
+ * silence on a cluster (StreamRelay). A raw subscriber outside Skein may miss such a message: it reads the log to fill
+ * in, as after any Pub/Sub gap.
  */
 @Injectable()
 export class TokenLogRepository {
+  private readonly logger = new Logger(TokenLogRepository.name);
+
   constructor(
     private readonly valkey: ValkeyService,
     private readonly config: AppConfig,
   ) {}
+
+  /** '1' when the scripts publish themselves (one server), '' when the caller SPUBLISHes after them (a cluster). */
+  private get publishInScript(): string {
+    return this.valkey.clustered ? '' : '1';
+  }
+
+  /**
+   * SPUBLISHes, in order, messages a script logged (on a cluster only: on one server the script published them). The
+   * cluster client routes SPUBLISH by its channel's slot, to the shard that owns it. A failure is logged, not thrown:
+   * the messages are logged already, and viewers fill the gap from the log.
+   */
+  private async publishLogged(channel: string, messages: string[]): Promise<void> {
+    if (!this.valkey.clustered) return;
+    try {
+      for (const message of messages) await this.valkey.command.spublish(channel, message);
+    } catch (error) {
+      this.logger.warn(`SPUBLISH on ${channel} failed (viewers re-read the log): ${(error as Error).message}`);
+    }
+  }
 
   private get ttl(): number {
     return this.config.env.LLM_LOG_TTL_SECONDS;
@@ -120,12 +150,15 @@ export class TokenLogRepository {
     const keys = this.valkey.keys;
     const message = 'generation was never queued: the start of this stream failed; start it again';
     const error: LlmMessage = { type: 'error', message, request_id: id, total_tokens: 0, timestamp: epochSeconds() };
+    const published = [JSON.stringify(error), JSON.stringify(endAfter(error))];
     const reply = await UNQUEUED.run(
       this.valkey.command,
       [keys.llmMeta(id), keys.llmLog(id)],
-      [Date.now(), keys.llmChannel(id), this.ttl, JSON.stringify(error), JSON.stringify(endAfter(error)), message],
+      [Date.now(), keys.llmChannel(id), this.ttl, ...published, message, this.publishInScript],
     );
-    return Number(reply) === 1;
+    if (Number(reply) !== 1) return false;
+    await this.publishLogged(keys.llmChannel(id), published);
+    return true;
   }
 
   async meta(id: string): Promise<StreamMeta | undefined> {
@@ -202,34 +235,44 @@ export class TokenLogRepository {
         : message.type === 'error'
           ? 'error'
           : '';
+    const encoded = JSON.stringify(message);
+    const end = message.type === 'error' ? JSON.stringify(endAfter(message)) : '';
     const reply = await APPEND.run(
       this.valkey.command,
       [keys.llmLog(id), keys.llmMeta(id)],
       [
         expectLast,
         entryId,
-        JSON.stringify(message),
+        encoded,
         channel,
         this.ttl,
         terminal,
         message.type === 'error' ? message.message : '',
         Date.now(),
-        message.type === 'error' ? JSON.stringify(endAfter(message)) : '',
+        end,
+        this.publishInScript,
       ],
     );
-    return reply === 1 ? { appended: true } : { appended: false, lastId: String(reply) };
+    if (reply !== 1) return { appended: false, lastId: String(reply) };
+    // Awaited: the next append of this stream is published after this one (one connection to the channel's shard).
+    await this.publishLogged(channel, end === '' ? [encoded] : [encoded, end]);
+    return { appended: true };
   }
 
   /** Ends a running stream with reason `cancelled`; 'unknown' for an id that does not exist. */
   async cancel(id: string): Promise<'cancelled' | 'finished' | 'unknown'> {
     const keys = this.valkey.keys;
-    const reply = Number(
-      await CANCEL.run(
-        this.valkey.command,
-        [keys.llmMeta(id), keys.llmLog(id)],
-        [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl, epochSeconds()],
-      ),
+    const raw = await CANCEL.run(
+      this.valkey.command,
+      [keys.llmMeta(id), keys.llmLog(id)],
+      [keys.llmChannel(id), keys.llmControl, id, Date.now(), this.ttl, epochSeconds(), this.publishInScript],
     );
+    if (Array.isArray(raw)) {
+      const [, channel, end] = raw as [number, string, string];
+      await this.publishLogged(channel, [end]);
+      return 'cancelled';
+    }
+    const reply = Number(raw);
     return reply === 1 ? 'cancelled' : reply === 0 ? 'finished' : 'unknown';
   }
 
