@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
 import { FanoutWorker } from '../src/modules/fanout/fanout.worker.js';
+import { FeedRepository } from '../src/news/feed.repository.js';
+import { LuaScript } from '../src/valkey/lua-script.js';
+import { slotOf } from '../src/valkey/slots.js';
 import { ActivityPruner } from '../src/modules/feeds/activity-pruner.js';
 import type { StreamEntry } from '../src/streams/stream-entry.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
@@ -251,6 +254,39 @@ describe(`fanout to per-user feeds (${TOPOLOGY})`, () => {
     expect(await feedIds('ivy')).toEqual(['art-climate']);
     for (let i = 0; i < crowd.length; i += 10000)
       await client.srem('topic_subscribers:climate', ...crowd.slice(i, i + 10000));
+  });
+
+  it('users of one hash slot given different articles share one script call, each feed getting its own', async () => {
+    // Two users whose keys share a slot (one call on a cluster too), given different short ids: two groups, one call.
+    const first = 'slotmate-0';
+    let i = 1;
+    while (slotOf(`feed:{slotmate-${i}}`) !== slotOf(`feed:{${first}}`)) i++;
+    const second = `slotmate-${i}`;
+    const fanout = jest.spyOn(LuaScript.from(new URL('../src/news/fanout.lua', import.meta.url)), 'run');
+    const feeds = app.app.get(FeedRepository);
+    const deliveries = new Map([
+      [first, ['900001']],
+      [second, ['900002', '900003']],
+    ]);
+    try {
+      const report = await feeds.deliver(deliveries);
+      expect(fanout).toHaveBeenCalledTimes(1);
+      expect(report.duplicates).toBe(0);
+      expect([...report.delivered]).toEqual([
+        ['900001', 1],
+        ['900002', 1],
+        ['900003', 1],
+      ]);
+      expect(await client.lrange(`feed:{${first}}`, 0, -1)).toEqual(['900001']);
+      expect(await client.lrange(`feed:{${second}}`, 0, -1)).toEqual(['900003', '900002']);
+      expect(await client.xlen(`feed_stream:{${second}}`)).toBe(2);
+      // Again: every one is already there.
+      const again = await feeds.deliver(deliveries);
+      expect(again.duplicates).toBe(3);
+      expect([...again.delivered.values()]).toEqual([0, 0, 0]);
+    } finally {
+      fanout.mockRestore();
+    }
   });
 
   it('delivers a batch of several script calls, once per feed, after the server lost its scripts (SCRIPT FLUSH)', async () => {

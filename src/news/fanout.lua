@@ -1,8 +1,10 @@
--- Delivers the same article short ids to the feeds of several users, at most once each. KEYS[1] the feed:{uid} of the
--- first user (routes the call: on a cluster every user of a call is in that key's slot). ARGV[1] feed cap, ARGV[2]
--- ttl (s), ARGV[3..5] the heads of the feed:{uid}, feed_seen:{uid} and feed_stream:{uid} names (Keys.userKeyHeads),
--- ARGV[6] the user ids joined by ',' (a user id has no ','), ARGV[7..] short ids, oldest first; 'r' before one marks
--- a redelivery (its article was stored and fanned out before).
+-- Delivers article short ids to the feeds of users, at most once each. KEYS[1] the feed:{uid} of the first user (routes
+-- the call: on a cluster every user of a call is in that key's slot). ARGV[1] feed cap, ARGV[2] ttl (s), ARGV[3..5] the
+-- heads of the feed:{uid}, feed_seen:{uid} and feed_stream:{uid} names (Keys.userKeyHeads), then one or more groups,
+-- each: the user ids joined by ',' (a user id has no ','), the count n of its short ids, then those n short ids, oldest
+-- first; 'r' before one marks a redelivery (its article was stored and fanned out before). Every user of a group gets
+-- the group's short ids. Several groups per call: on a cluster a slot's users got different article sets, and one call
+-- per slot (not per slot and set) keeps the per-call cost off the per-user path.
 -- The users travel as one argument and their key names are built here: three key arguments per delivery were most of
 -- fan-out's Node time (encoding) and no cheaper for Valkey. Each user's three keys share one hash slot, and on a
 -- cluster the caller groups users by slot (one call per slot), so every key built here is in KEYS[1]'s slot.
@@ -14,49 +16,56 @@
 -- Three commands per delivery: the list and the stream are trimmed back to the cap, exactly and together (the stream
 -- holds the list's items), only once the list is an eighth over (readers never look past the cap), and the keys get
 -- their TTL when the feed is created (a feed read refreshes it).
--- Returns one count per short id: how many of the users it was delivered to (the others already had it).
+-- Returns one count per short id, in argument order (the groups' in turn): how many of its group's users it was
+-- delivered to (the others already had it).
 local max = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local feedHead, seenHead, streamHead = ARGV[3], ARGV[4], ARGV[5]
-local first = 7
 local slack = math.max(1, math.floor(max / 8))
-local shorts, again, counts = {}, {}, {}
-for i = first, #ARGV do
-  local n, k = ARGV[i], i - first + 1
-  if string.byte(n, 1) == 114 then -- 'r'
-    n = string.sub(n, 2)
-    again[k] = true
+local counts = {}
+local at = 6
+while at <= #ARGV do
+  local users, n = ARGV[at], tonumber(ARGV[at + 1])
+  local base = #counts
+  local shorts, again = {}, {}
+  for k = 1, n do
+    local short = ARGV[at + 1 + k]
+    if string.byte(short, 1) == 114 then -- 'r'
+      short = string.sub(short, 2)
+      again[k] = true
+    end
+    shorts[k] = short
+    counts[base + k] = 0
   end
-  shorts[k] = n
-  counts[k] = 0
-end
-for uid in string.gmatch(ARGV[6], '[^,]+') do
-  local tail = uid .. '}'
-  local feed, seen, stream = feedHead .. tail, seenHead .. tail, streamHead .. tail
-  local len, created = 0, false
-  for k = 1, #shorts do
-    local n = shorts[k]
-    if redis.call('SADD', seen, n) == 1 then
-      if again[k] and redis.call('LLEN', feed) >= max
-        and tonumber(n) < tonumber(redis.call('LINDEX', feed, -1)) then
-        redis.call('SREM', seen, n)
-      else
-        len = redis.call('LPUSH', feed, n)
-        if len == 1 then created = true end
-        redis.call('XADD', stream, '*', 'id', n)
-        counts[k] = counts[k] + 1
+  at = at + 2 + n
+  for uid in string.gmatch(users, '[^,]+') do
+    local tail = uid .. '}'
+    local feed, seen, stream = feedHead .. tail, seenHead .. tail, streamHead .. tail
+    local len, created = 0, false
+    for k = 1, n do
+      local short = shorts[k]
+      if redis.call('SADD', seen, short) == 1 then
+        if again[k] and redis.call('LLEN', feed) >= max
+          and tonumber(short) < tonumber(redis.call('LINDEX', feed, -1)) then
+          redis.call('SREM', seen, short)
+        else
+          len = redis.call('LPUSH', feed, short)
+          if len == 1 then created = true end
+          redis.call('XADD', stream, '*', 'id', short)
+          counts[base + k] = counts[base + k] + 1
+        end
       end
     end
-  end
-  if len > max + slack then
-    local gone = redis.call('RPOP', feed, len - max)
-    redis.call('SREM', seen, unpack(gone))
-    redis.call('XTRIM', stream, 'MAXLEN', max)
-  end
-  if created then
-    redis.call('EXPIRE', feed, ttl)
-    redis.call('EXPIRE', seen, ttl)
-    redis.call('EXPIRE', stream, ttl)
+    if len > max + slack then
+      local gone = redis.call('RPOP', feed, len - max)
+      redis.call('SREM', seen, unpack(gone))
+      redis.call('XTRIM', stream, 'MAXLEN', max)
+    end
+    if created then
+      redis.call('EXPIRE', feed, ttl)
+      redis.call('EXPIRE', seen, ttl)
+      redis.call('EXPIRE', stream, ttl)
+    end
   end
 end
 return counts

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { ChainableCommander } from 'iovalkey';
+import type { ChainableCommander, Cluster } from 'iovalkey';
 import { AppConfig } from '../config/config.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
@@ -26,9 +26,10 @@ const FOLLOWERS = LuaScript.from(new URL('./subscribers-change.lua', import.meta
 const ACTIVITY_REFRESH_MS = 3600000;
 
 /**
- * fanout.lua calls of one batch awaiting replies at once (each ~0.25-0.6 ms of Valkey time when full). Valkey runs the
- * calls it reads from one connection back to back, so another client's command waits for up to this many: at 64 a
- * probe's p50 was 6.6 ms during a 100,000-follower burst, at 16 2.4 ms, for 13% fewer deliveries/s (bench/million.ts).
+ * fanout.lua calls of one batch awaiting replies at once, per server (each ~0.25-0.6 ms of Valkey time when full).
+ * Valkey runs the calls it reads from one connection back to back, so another client's command waits for up to this
+ * many: at 64 a probe's p50 was 6.6 ms during a 100,000-follower burst, at 16 2.4 ms, for 13% fewer deliveries/s
+ * (bench/million.ts).
  */
 const CALLS_IN_FLIGHT = 16;
 
@@ -40,6 +41,13 @@ const AGAIN = 'r';
 
 /** How long fan-out reuses its judgement of which followers of a topic are active (ms). */
 const ANSWER_REUSE_MS = 1000;
+
+/** One fanout.lua call: groups of users (in one slot on a cluster) and the short ids each group gets. */
+interface FanoutCall {
+  groups: { shorts: string[]; users: string[] }[];
+  /** Deliveries it carries (users × short ids, summed). */
+  size: number;
+}
 
 /**
  * Entries kept in a topic's change log (`subscribers_changed:{…}`): ~30 min of a busy topic's returns (and one hourly
@@ -300,27 +308,41 @@ export class FeedRepository {
   }
 
   /**
-   * Delivers short ids (oldest first) to each user's feed through `fanout.lua`. Users given the same ids share calls
-   * (users following the same topics get the same articles). `again` holds the short ids of redelivered articles
-   * (fanned out before): one not in a feed's seen set is delivered only if the feed has not turned over past it.
+   * Delivers short ids (oldest first) to each user's feed through `fanout.lua`. Users given the same ids travel as one
+   * group (users following the same topics get the same articles), and a call carries several groups up to
+   * DELIVERIES_PER_CALL. On a cluster a call holds one slot's users: with far more slots than users per topic set,
+   * one call per slot and set would be a call per user. `again` holds the short ids of redelivered articles (fanned
+   * out before): one not in a feed's seen set is delivered only if the feed has not turned over past it.
    */
   async deliver(deliveries: Map<string, string[]>, again: ReadonlySet<string> = new Set()): Promise<DeliveryReport> {
     const { command: client, keys } = this.valkey;
-    const groups = new Map<string, { shorts: string[]; users: string[] }>();
-    for (const [uid, shorts] of deliveries) {
-      const key = shorts.join(',');
-      const group = groups.get(key);
-      if (group) group.users.push(uid);
-      else groups.set(key, { shorts, users: [uid] });
-    }
-    const calls: { shorts: string[]; users: string[] }[] = [];
-    for (const { shorts, users } of groups.values()) {
-      const width = Math.max(1, Math.floor(DELIVERIES_PER_CALL / shorts.length));
-      // A call's users share a hash slot on a cluster (its script touches their keys); one group when standalone.
-      for (const slot of groupBySlot(users, (uid) => keys.feed(uid), this.valkey.clustered)) {
-        for (let from = 0; from < slot.length; from += width)
-          calls.push({ shorts, users: slot.slice(from, from + width) });
+    const calls: FanoutCall[] = [];
+    // A call's users share a hash slot on a cluster (its script touches their keys); one slot's worth when standalone.
+    for (const slot of groupBySlot(deliveries, ([uid]) => keys.feed(uid), this.valkey.clustered)) {
+      const sets = new Map<string, { shorts: string[]; users: string[] }>();
+      for (const [uid, shorts] of slot) {
+        const key = shorts.join(',');
+        const set = sets.get(key);
+        if (set) set.users.push(uid);
+        else sets.set(key, { shorts, users: [uid] });
       }
+      let call: FanoutCall = { groups: [], size: 0 };
+      for (const { shorts, users } of sets.values()) {
+        for (let from = 0; from < users.length;) {
+          // A user whose ids alone are more than a call's worth still goes in a call of their own.
+          const room = Math.floor((DELIVERIES_PER_CALL - call.size) / shorts.length);
+          if (room < 1 && call.size > 0) {
+            calls.push(call);
+            call = { groups: [], size: 0 };
+            continue;
+          }
+          const taken = users.slice(from, from + Math.max(1, room));
+          call.groups.push({ shorts, users: taken });
+          call.size += taken.length * shorts.length;
+          from += taken.length;
+        }
+      }
+      if (call.size > 0) calls.push(call);
     }
     const head = [this.config.env.FEED_MAX, this.ttlSeconds, ...keys.userKeyHeads];
     // Each call is sent as soon as it is built, so Valkey runs one while Node encodes the next (one pipeline for the
@@ -332,31 +354,33 @@ export class FeedRepository {
       if (!list) marked.set(shorts, (list = shorts.map((short) => (again.has(short) ? `${AGAIN}${short}` : short))));
       return list;
     };
-    // At most CALLS_IN_FLIGHT calls await replies: a cluster makes a call per slot (~100,000 for 100,000 followers),
+    // At most CALLS_IN_FLIGHT calls await replies: a cluster makes a call per slot (~16,000 for 100,000 followers),
     // and all of them queued at once outwaited the socket timeout (the connection dropped and resent them).
     const replies: number[][] = new Array<number[]>(calls.length);
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < calls.length) {
         const c = next++;
-        const { shorts, users } = calls[c];
+        const args: (string | number)[] = [...head];
+        for (const { shorts, users } of calls[c].groups) args.push(users.join(','), shorts.length, ...argv(shorts));
         // The first user's feed key routes the call to its slot's node (the script builds the others' keys).
-        replies[c] = (await FANOUT.run(
-          client,
-          [keys.feed(users[0])],
-          [...head, users.join(','), ...argv(shorts)],
-        )) as number[];
+        replies[c] = (await FANOUT.run(client, [keys.feed(calls[c].groups[0].users[0])], args)) as number[];
       }
     };
-    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT, calls.length) }, lane));
+    // Per primary on a cluster: each server gets as many calls per read as a single one does.
+    const servers = this.valkey.clustered ? Math.max(1, (client as unknown as Cluster).nodes('master').length) : 1;
+    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT * servers, calls.length) }, lane));
     const report: DeliveryReport = { delivered: new Map(), duplicates: 0 };
-    calls.forEach(({ shorts, users }, c) =>
-      shorts.forEach((short, i) => {
-        const count = replies[c][i];
-        report.delivered.set(short, (report.delivered.get(short) ?? 0) + count);
-        report.duplicates += users.length - count;
-      }),
-    );
+    calls.forEach(({ groups }, c) => {
+      let i = 0;
+      for (const { shorts, users } of groups) {
+        for (const short of shorts) {
+          const count = replies[c][i++];
+          report.delivered.set(short, (report.delivered.get(short) ?? 0) + count);
+          report.duplicates += users.length - count;
+        }
+      }
+    });
     return report;
   }
 

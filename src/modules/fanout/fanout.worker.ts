@@ -4,6 +4,7 @@ import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
+import { groupBySlot } from '../../valkey/slots.js';
 import { parseEnriched, type FeedArticle } from '../../news/feed-article.js';
 import { ArticleRepository } from '../../news/article.repository.js';
 import { FanoutMetrics } from '../../news/fanout.metrics.js';
@@ -29,7 +30,7 @@ export class FanoutWorker implements StreamStage {
   readonly definition: StageDefinition;
 
   constructor(
-    valkey: ValkeyService,
+    private readonly valkey: ValkeyService,
     private readonly articles: ArticleRepository,
     private readonly feeds: FeedRepository,
     private readonly metrics: FanoutMetrics,
@@ -66,7 +67,8 @@ export class FanoutWorker implements StreamStage {
     }
     const delivered = new Map<string, number>();
     let duplicates = 0;
-    for (const step of deliverySteps(stored, byTopic)) {
+    const { keys, clustered } = this.valkey;
+    for (const step of deliverySteps(stored, byTopic, clustered ? (uid) => keys.feed(uid) : undefined)) {
       const report = await this.feeds.deliver(step, again);
       for (const [short, count] of report.delivered) delivered.set(short, (delivered.get(short) ?? 0) + count);
       duplicates += report.duplicates;
@@ -91,10 +93,13 @@ export class FanoutWorker implements StreamStage {
 /**
  * Each active follower's short ids (oldest first), in steps of about DELIVERIES_PER_STEP deliveries. Followers of the
  * same topics of a batch share one list (not one per user: 100,000 followers of 40 articles were 4,000,000 pushes).
+ * With `feedKeyOf` (a cluster) followers go in hash slot order, so a slot's followers share a step and so one fanout.lua
+ * call: a step of 3,000 followers picked across 16,384 slots held ~1 per slot, a call each.
  */
 function* deliverySteps(
   stored: { article: FeedArticle; short: string }[],
   byTopic: Map<string, string[]>,
+  feedKeyOf?: (uid: string) => string,
 ): Generator<Map<string, string[]>> {
   const topicsOf = new Map<string, string[]>();
   for (const [topic, uids] of byTopic) {
@@ -116,8 +121,9 @@ function* deliverySteps(
   };
   let step = new Map<string, string[]>();
   let size = 0;
-  for (const [uid, topics] of topicsOf) {
-    const shorts = listOf(topics);
+  const uids = feedKeyOf ? groupBySlot(topicsOf.keys(), feedKeyOf, true).flat() : topicsOf.keys();
+  for (const uid of uids) {
+    const shorts = listOf(topicsOf.get(uid)!);
     step.set(uid, shorts);
     size += shorts.length;
     if (size >= DELIVERIES_PER_STEP) {
