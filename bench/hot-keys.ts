@@ -5,7 +5,7 @@
 // (used_cpu_user + used_cpu_sys) before and after each phase. One Valkey thread per shard: ceiling = 1e6 / µs per unit.
 // Then the cheapest-ceiling key is driven to saturation with valkey-benchmark to confirm the figure (throughput
 // flattens while the server uses a whole core).
-//   bash scripts/build-bench.sh && flock /work/wt/bench.lock node .bench-dist/bench/hot-keys.js [--quick]
+//   bash scripts/build-bench.sh && node .bench-dist/bench/hot-keys.js [--quick]
 import { execFile } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
