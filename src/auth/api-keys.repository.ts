@@ -30,32 +30,64 @@ export function hashKey(key: string): string {
 export class ApiKeyRepository implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeyRepository.name);
   private readonly cache = new Map<string, { record: ApiKeyRecord | undefined; at: number }>();
+  /** Keys whose cached record is being refreshed in the background. */
+  private readonly refreshing = new Set<string>();
+  /** Moves on every `forget`: a lookup that started before it does not fill the cache. */
+  private generation = 0;
   private subscriber?: Valkey;
 
   constructor(private readonly valkey: ValkeyService) {}
 
   async onModuleInit(): Promise<void> {
     this.subscriber = this.valkey.subscriber('auth-keys');
-    this.subscriber.on('message', () => this.cache.clear());
+    this.subscriber.on('message', () => this.forget());
     // Resubscribed by the client after a reconnect; what changed meanwhile ages out of the cache within CACHE_MS.
     await this.subscriber.subscribe(this.valkey.keys.apiKeysChanged);
   }
 
   onModuleDestroy(): void {
-    this.cache.clear();
+    this.forget();
   }
 
-  /** The record of a presented key, or undefined if it is unknown or revoked. */
+  /**
+   * The record of a presented key, or undefined if it is unknown or revoked. A record is never older than CACHE_MS;
+   * past half of it, the request is answered from the cache while one lookup refreshes it in the background, so a key
+   * in steady use never has a request wait for Valkey (that wait queued behind fan-out's scripts in a one-process
+   * replica and showed on the p99: bench/auth.ts).
+   */
   async verify(key: string): Promise<ApiKeyRecord | undefined> {
     const hash = hashKey(key);
     const cached = this.cache.get(hash);
-    const now = Date.now();
-    if (cached && now - cached.at < CACHE_MS) return cached.record;
+    const age = Date.now() - (cached?.at ?? 0);
+    if (cached && age < CACHE_MS) {
+      if (age >= CACHE_MS / 2 && !this.refreshing.has(hash)) {
+        this.refreshing.add(hash);
+        this.lookUp(hash)
+          .catch((error: Error) => this.logger.debug(`api key refresh: ${error.message}`))
+          .finally(() => this.refreshing.delete(hash));
+      }
+      return cached.record;
+    }
+    return this.lookUp(hash);
+  }
+
+  private async lookUp(hash: string): Promise<ApiKeyRecord | undefined> {
+    const at = Date.now();
+    const generation = this.generation;
     const stored = await this.valkey.command.hget(this.valkey.keys.apiKeysByHash, hash);
     const record = stored ? parseRecord(stored) : undefined;
-    if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { record, at: now });
+    // A revocation announced while this read was in flight cleared the cache: what it read may predate the
+    // revocation, so it answers this caller (as a read just before the revocation would) but is not cached.
+    if (generation !== this.generation) return record;
+    if (this.cache.size >= CACHE_MAX) this.forget();
+    this.cache.set(hash, { record, at });
     return record;
+  }
+
+  /** Drops every cached lookup (a key changed somewhere): reads in flight are not cached either. */
+  private forget(): void {
+    this.generation++;
+    this.cache.clear();
   }
 
   /** Creates a key; the answer holds the key itself, which is not stored and cannot be shown again. */
@@ -107,7 +139,7 @@ export class ApiKeyRepository implements OnModuleInit, OnModuleDestroy {
     const hash = await this.valkey.command.hget(apiKeysById, id);
     if (!hash) return false;
     await this.valkey.command.multi().hdel(apiKeysByHash, hash).hdel(apiKeysById, id).exec();
-    this.cache.clear();
+    this.forget();
     await this.announce();
     return true;
   }

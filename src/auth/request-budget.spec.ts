@@ -40,6 +40,26 @@ describe('RequestBudget', () => {
     expect(Number(await client.get('blocks:key:k'))).toBeLessThanOrEqual(1000);
   });
 
+  it('takes the next block once half of one is spent, so a steady caller never waits for Valkey', async () => {
+    const budget = new RequestBudget(client, 'ahead', 1000); // blocks of 10
+    for (let i = 0; i < 6; i++) expect(await budget.spend('key:k')).toBe(0); // 4 left: the next block is taken now
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await client.get('ahead:key:k')).toBe('20');
+    const paused = server.client();
+    try {
+      // Valkey answers nobody for 1.5 s: the 14 requests left of the two blocks are all answered meanwhile.
+      await paused.client('PAUSE', 1500, 'ALL');
+      const answers = await Promise.race([
+        Promise.all(Array.from({ length: 14 }, () => budget.spend('key:k'))),
+        new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 300)),
+      ]);
+      expect(answers).toEqual(Array.from({ length: 14 }, () => 0));
+    } finally {
+      await paused.client('UNPAUSE');
+      paused.disconnect();
+    }
+  });
+
   it('gives each credential its own budget', async () => {
     const budget = new RequestBudget(client, 'own', 2);
     expect(await budget.spend('key:x')).toBe(0);
