@@ -204,6 +204,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     for (const side of sides) await verify(side);
 
     const pooled = new Map<string, Slice>();
+    // Each side's slices, even and odd apart: the ratio of their p99s is this run's A/A figure, what the p99 ratio of
+    // two identical sides would read here (the noise any on/off ratio must be judged against).
+    const halves = new Map<string, [number[], number[]]>();
     for (let slice = 0; slice < slices; slice++) {
       for (const path of paths) {
         for (const side of slice % 2 === 0 ? sides : [...sides].reverse()) {
@@ -211,6 +214,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
           const key = `${LABELS[path]}_${side.mode}`;
           const sum = pooled.get(key) ?? { latencies: [], cpuMs: 0, commands: 0 };
           sum.latencies.push(...measured.latencies);
+          const half = halves.get(key) ?? [[], []];
+          half[slice % 2].push(...measured.latencies);
+          halves.set(key, half);
           sum.cpuMs += measured.cpuMs;
           sum.commands += measured.commands;
           pooled.set(key, sum);
@@ -229,6 +235,8 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
         results[`auth_${label}_p99_ms_${mode}`] = Number(percentile(latencies, 99).toFixed(3));
         results[`auth_${label}_cpu_ms_per_request_${mode}`] = Number((cpuMs / latencies.length).toFixed(3));
         results[`auth_${label}_valkey_commands_per_request_${mode}`] = Number((count / latencies.length).toFixed(2));
+        const [even, odd] = halves.get(`${label}_${mode}`)!.map((half) => half.sort((a, b) => a - b));
+        results[`auth_${label}_p99_aa_ratio_${mode}`] = Number((percentile(odd, 99) / percentile(even, 99)).toFixed(3));
       }
       for (const stat of ['p50', 'p99'] as const) {
         results[`auth_${label}_${stat}_ratio`] = Number(
@@ -243,7 +251,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
           `(${results[`auth_${label}_requests_off`]} / ${results[`auth_${label}_requests_on`]} requests): p50 ` +
           `${results[`auth_${label}_p50_ms_off`]} → ${results[`auth_${label}_p50_ms_on`]} ms ` +
           `(${results[`auth_${label}_p50_ratio`]}×), p99 ${results[`auth_${label}_p99_ms_off`]} → ` +
-          `${results[`auth_${label}_p99_ms_on`]} ms (${results[`auth_${label}_p99_ratio`]}×), CPU per request ` +
+          `${results[`auth_${label}_p99_ms_on`]} ms (${results[`auth_${label}_p99_ratio`]}×; A/A, odd ÷ even slices ` +
+          `of one side: off ${results[`auth_${label}_p99_aa_ratio_off`]}×, on ${results[`auth_${label}_p99_aa_ratio_on`]}×), ` +
+          `CPU per request ` +
           `${results[`auth_${label}_cpu_ms_per_request_off`]} → ${results[`auth_${label}_cpu_ms_per_request_on`]} ms ` +
           `(${results[`auth_${label}_cpu_ratio`]}×), Valkey commands per request ` +
           `${results[`auth_${label}_valkey_commands_per_request_off`]} → ` +

@@ -1,45 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { io, type Socket } from 'socket.io-client';
 import { slotOf } from '../src/valkey/slots.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
+import { StreamViewer, type Token } from './support/llm-viewer.js';
 import { readSse } from './support/sse.js';
 import { TOPOLOGY } from './support/topology.js';
 import { TestValkeyCluster } from './support/valkey-cluster.js';
 import type { TestValkey } from './support/valkey.js';
-
-interface Token {
-  index: number;
-  content: string;
-}
-
-/** A Socket.IO viewer of one stream: every token event as sent (duplicates included) and the end. */
-class SocketViewer {
-  readonly tokens: Token[] = [];
-  end?: Record<string, unknown>;
-  readonly done: Promise<void>;
-
-  private constructor(readonly socket: Socket) {
-    this.done = new Promise((resolve) => {
-      socket.on('end', (end: Record<string, unknown>) => {
-        this.end = end;
-        resolve();
-      });
-      socket.on('error', () => resolve());
-    });
-    socket.on('token', (token: Token) => this.tokens.push({ index: token.index, content: token.content }));
-  }
-
-  static async join(url: string, id: string): Promise<SocketViewer> {
-    const socket = io(`${url}/llm`, { transports: ['websocket'], forceNew: true });
-    const viewer = new SocketViewer(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
-    await socket.emitWithAck('join', { id });
-    return viewer;
-  }
-}
 
 /** The SSE events of a stream as token indexes (in the order sent) and its end. */
 async function sseView(url: string, id: string): Promise<{ indexes: number[]; text: string; end?: unknown }> {
@@ -112,7 +78,7 @@ onCluster(`llm token streams over sharded Pub/Sub (${TOPOLOGY})`, () => {
     const before = await pubsubCalls(cluster.primaries);
     const created = await json(`${app.url}/llm/streams`, { body: { id, prompt: 'Sharded Pub/Sub', max_tokens: 60 } });
     expect(created.status).toBe(201);
-    const [socket, sse] = await Promise.all([SocketViewer.join(app.url, id), sseView(app.url, id)]);
+    const [socket, sse] = await Promise.all([StreamViewer.join(app.url, id), sseView(app.url, id)]);
     await socket.done;
     socket.socket.disconnect();
     const status = await json<{ text: string; tokens: number }>(`${app.url}/llm/streams/${id}`);
@@ -150,7 +116,7 @@ onCluster(`llm token streams over sharded Pub/Sub (${TOPOLOGY})`, () => {
       status: 'running',
       created_at: new Date().toISOString(),
     });
-    const viewer = await SocketViewer.join(app.url, id);
+    const viewer = await StreamViewer.join(app.url, id);
     const now = Math.floor(Date.now() / 1000);
     await client.xadd(
       `llm:log:{${id}}`,
@@ -207,7 +173,7 @@ onCluster(`llm token streams over sharded Pub/Sub through a failover (${TOPOLOGY
     expect(
       (await json(`${app.url}/llm/streams`, { body: { id, prompt: 'through a failover', max_tokens: tokens } })).status,
     ).toBe(201);
-    const socket = await SocketViewer.join(app.url, id);
+    const socket = await StreamViewer.join(app.url, id);
     const sse = sseView(app.url, id);
     await eventually(() => socket.tokens.length >= 20, 15000);
     await victim.kill9();
@@ -268,7 +234,7 @@ onCluster(`llm token streams over sharded Pub/Sub through a failover (${TOPOLOGY
     expect(
       (await json(`${app.url}/llm/streams`, { body: { id, prompt: 'through a demotion', max_tokens: tokens } })).status,
     ).toBe(201);
-    const socket = await SocketViewer.join(app.url, id);
+    const socket = await StreamViewer.join(app.url, id);
     const sse = sseView(app.url, id);
     await eventually(() => socket.tokens.length >= 20, 15000);
     const client = replica.client();

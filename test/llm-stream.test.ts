@@ -1,52 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { TokenLogRepository } from '../src/modules/llm-stream/token-log.repository.js';
 import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 import { readSse } from './support/sse.js';
 import { subscribeChannel } from './support/stream-channel.js';
-
-interface Token {
-  index: number;
-  content: string;
-}
-
-/** A Socket.IO viewer of one stream, collecting its tokens and end. */
-class Viewer {
-  readonly tokens: Token[] = [];
-  end?: Record<string, unknown>;
-  error?: Record<string, unknown>;
-  readonly done: Promise<void>;
-  private constructor(readonly socket: Socket) {
-    this.done = new Promise((resolve) => {
-      socket.on('end', (end: Record<string, unknown>) => {
-        this.end = end;
-        resolve();
-      });
-      socket.on('error', (error: Record<string, unknown>) => {
-        this.error = error;
-        resolve();
-      });
-    });
-    socket.on('token', (token: Token) => this.tokens.push({ index: token.index, content: token.content }));
-  }
-
-  static async join(url: string, id: string, from?: number): Promise<Viewer> {
-    const socket = io(`${url}/llm`, { transports: ['websocket'], forceNew: true });
-    const viewer = new Viewer(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('connect_error', reject);
-    });
-    await socket.emitWithAck('join', from === undefined ? { id } : { id, from });
-    return viewer;
-  }
-
-  close(): void {
-    this.socket.disconnect();
-  }
-}
+import { StreamViewer, type Token } from './support/llm-viewer.js';
 
 /**
  * Drops the app's Pub/Sub connections for token streams, as a network blip would: `skein:llm` on a single server; on a
@@ -123,11 +83,11 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, {
       body: { id: 'three-1', prompt: 'Three viewers watch this', max_tokens: 60 },
     });
-    const first = await Viewer.join(app.url, body.id);
+    const first = await StreamViewer.join(app.url, body.id);
     await eventually(() => first.tokens.length >= 20);
-    const midway = await Viewer.join(app.url, body.id);
+    const midway = await StreamViewer.join(app.url, body.id);
     await Promise.all([first.done, midway.done]);
-    const late = await Viewer.join(app.url, body.id);
+    const late = await StreamViewer.join(app.url, body.id);
     await late.done;
     for (const viewer of [first, midway, late]) {
       expectInOrder(viewer.tokens, 60);
@@ -143,7 +103,7 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, {
       body: { id: 'hundred-1', prompt: 'A hundred viewers', max_tokens: 40 },
     });
-    const viewers = await Promise.all(Array.from({ length: 100 }, () => Viewer.join(app.url, body.id)));
+    const viewers = await Promise.all(Array.from({ length: 100 }, () => StreamViewer.join(app.url, body.id)));
     await Promise.all(viewers.map((v) => v.done));
     const expected = viewers[0].tokens;
     expectInOrder(expected, 40);
@@ -192,7 +152,7 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     const { body } = await json<{ id: string }>(`${app.url}/llm/streams`, {
       body: { id: 'cancel-1', prompt: 'A long answer to cancel', max_tokens: 500 },
     });
-    const viewer = await Viewer.join(app.url, body.id);
+    const viewer = await StreamViewer.join(app.url, body.id);
     await eventually(() => viewer.tokens.length >= 5);
     const cancelled = await json(`${app.url}/llm/streams/${body.id}`, { method: 'DELETE' });
     expect(cancelled).toMatchObject({ status: 200, body: { id: 'cancel-1', status: 'cancelled' } });
@@ -214,7 +174,7 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     expect((await status('nope')).status).toBe(404);
     expect((await json(`${app.url}/llm/streams/nope`, { method: 'DELETE' })).status).toBe(404);
     expect((await readSse(`${app.url}/llm/streams/nope/events`)).status).toBe(404);
-    const viewer = await Viewer.join(app.url, 'nope');
+    const viewer = await StreamViewer.join(app.url, 'nope');
     await viewer.done;
     viewer.close();
     expect(viewer.error).toMatchObject({ message: 'stream nope not found' });
@@ -246,7 +206,7 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
     });
     expect(retried.status).toBe(201);
     await done('half-1');
-    const viewer = await Viewer.join(app.url, 'half-1');
+    const viewer = await StreamViewer.join(app.url, 'half-1');
     await viewer.done;
     viewer.close();
     expectInOrder(viewer.tokens, 12);
@@ -278,7 +238,7 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
   it('a start that failed before queueing and is never retried ends with an error at its deadline, for viewers and status', async () => {
     // Due in a moment: a viewer that joins before then gets the error's end when it comes.
     await halfStarted('half-2', 'Never queued', 5, Date.now() + 500);
-    const viewer = await Viewer.join(app.url, 'half-2');
+    const viewer = await StreamViewer.join(app.url, 'half-2');
     await viewer.done;
     viewer.close();
     expect(viewer.tokens).toEqual([]);
@@ -298,7 +258,7 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
 
   it('a viewer whose replica lost its Pub/Sub connection re-reads the log once it is back: it gets an end it was never sent', async () => {
     await halfStarted('resub-1', 'Not generated here', 5, Date.now() + 600000);
-    const viewer = await Viewer.join(app.url, 'resub-1');
+    const viewer = await StreamViewer.join(app.url, 'resub-1');
     // The end is logged, and its publish is lost (here: never sent); only a re-read of the log can find it.
     const end = { type: 'end', request_id: 'resub-1', total_tokens: 0, timestamp: Math.floor(Date.now() / 1000) };
     await valkey.client().xadd('llm:log:{resub-1}', '2-0', 'm', JSON.stringify(end));
@@ -312,7 +272,10 @@ describe(`llm token streams (${TOPOLOGY})`, () => {
 
   it('a viewer that hears an end counting a token whose publish was lost reads that token from the log before the end', async () => {
     await halfStarted('lost-token-1', 'Not generated here', 5, Date.now() + 600000);
-    const viewers = [await Viewer.join(app.url, 'lost-token-1'), await Viewer.join(app.url, 'lost-token-1')];
+    const viewers = [
+      await StreamViewer.join(app.url, 'lost-token-1'),
+      await StreamViewer.join(app.url, 'lost-token-1'),
+    ];
     const client = valkey.client();
     const now = Math.floor(Date.now() / 1000);
     // Token 0 is logged and its publish is lost (a crash between the log and the publish, as can happen on a cluster).
@@ -446,7 +409,7 @@ describe(`llm token streams: slow viewers (${TOPOLOGY})`, () => {
     await json(`${app.url}/llm/streams`, {
       body: { id: 'slow-1', prompt: 'One viewer stops reading', max_tokens: 200 },
     });
-    const steady = await Viewer.join(app.url, 'slow-1');
+    const steady = await StreamViewer.join(app.url, 'slow-1');
     const { viewer: stalled, packets } = await StalledPollingViewer.join(app.url, 'slow-1');
     // It stops polling: its buffer grows by one packet per token until the server gives up on it.
     await eventually(async () => (await dropped()) === before + 1, 10000);
