@@ -13,6 +13,9 @@ import {
   MinLength,
 } from 'class-validator';
 
+/** The most `news_raw` partitions NEWS_RAW_PARTITIONS may name (classify also drains those past a lowered setting). */
+export const MAX_NEWS_RAW_PARTITIONS = 64;
+
 const BOOLEAN_VALUES: Readonly<Record<string, boolean>> = { true: true, '1': true, false: false, '0': false };
 
 /** The one rule for every boolean variable: true/false/1/0; anything else stays a string and fails `@IsBoolean`. */
@@ -141,7 +144,7 @@ export class EnvironmentVariables {
    * Streams REST and feed ingest spread articles over (by a hash of the id): `news_raw` and `news_raw:{p1}`... each in a
    * slot of its own, each read by classify in its own consumer group. 1 = `news_raw` alone.
    */
-  @IsInt() @Min(1) @Max(64) NEWS_RAW_PARTITIONS = 1;
+  @IsInt() @Min(1) @Max(MAX_NEWS_RAW_PARTITIONS) NEWS_RAW_PARTITIONS = 1;
   @IsInt() @IsPositive() ARTICLE_MAX_BODY_CHARS = 100000;
   /**
    * Answer 202 only once Valkey has fsynced the article to its append-only file (WAITAOF 1 0 on the ingest

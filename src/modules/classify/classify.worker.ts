@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config.js';
+import { MAX_NEWS_RAW_PARTITIONS } from '../../config/env.schema.js';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
 import {
@@ -15,9 +16,6 @@ import { articleFromRawEntry, MalformedEntryError, type PipelineArticle } from '
 import type { TopicClassifier } from './topic-classifier.js';
 
 export const TOPIC_CLASSIFIER = Symbol('TOPIC_CLASSIFIER');
-
-/** The most partitions NEWS_RAW_PARTITIONS allows: after it is lowered, those beyond it may still hold entries. */
-const MOST_PARTITIONS = 64;
 
 /** news_raw → classified_stream: the article with `topic` and `topic_score`. */
 @Injectable()
@@ -42,7 +40,9 @@ export class ClassifyWorker implements StreamStage, OnApplicationBootstrap {
    */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.has(Role.Classify)) return;
-    const beyond = this.valkey.keys.newsRawPartitions(MOST_PARTITIONS).slice(this.config.env.NEWS_RAW_PARTITIONS);
+    const beyond = this.valkey.keys
+      .newsRawPartitions(MAX_NEWS_RAW_PARTITIONS)
+      .slice(this.config.env.NEWS_RAW_PARTITIONS);
     const pipeline = this.valkey.command.pipeline();
     for (const stream of beyond) pipeline.xlen(stream);
     const lengths = await execOrThrow(pipeline.exec());
