@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { Valkey } from 'iovalkey';
 import { ApiKeyRepository } from '../src/auth/api-keys.repository.js';
 import { TokenSigner } from '../src/auth/token-signer.js';
-import { json, startTestApp, type TestApp } from './support/app.js';
+import { eventually, json, startTestApp, type TestApp } from './support/app.js';
 import { TestValkey } from './support/valkey.js';
 
 const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the access check costs per request (bench/auth.ts measures it): the same answers, less work. */
 describe('access on the hot path', () => {
@@ -39,7 +40,6 @@ describe('access on the hot path', () => {
   it('refreshes a key in steady use in the background, so no request waits for Valkey, and forgets it when revoked', async () => {
     const keys = app.app.get(ApiKeyRepository);
     const { id, key } = await keys.create('steady', ['ingest']);
-    const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
     const admin = new Valkey(valkey.url);
     try {
       let answered: unknown = 'not tried';
@@ -77,6 +77,28 @@ describe('access on the hot path', () => {
       expect(await signer.verify(token, 'user')).toBe('u-cached');
       expect(lookups).not.toHaveBeenCalled();
       expect(await signer.verify(token, 'viewer')).toBeUndefined();
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
+  it('answers a token verified over a second ago at once while one check in the background runs, and refuses it once that check fails', async () => {
+    const signer = app.app.get(TokenSigner);
+    const { token } = await signer.sign('user', 'u-stale', 3600);
+    expect(await signer.verify(token, 'user')).toBe('u-stale');
+    await sleep(1100); // past the verified token's second
+    // Its key gone (as if dropped) and the lookup slow: a request that waited for the check would be refused, late.
+    let release!: () => void;
+    const gone = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
+    const lookups = jest
+      .spyOn(signer as unknown as { secret: (kid: string) => Promise<unknown> }, 'secret')
+      .mockImplementation(() => gone);
+    try {
+      expect(await Promise.race([signer.verify(token, 'user'), sleep(300).then(() => 'waited')])).toBe('u-stale');
+      expect(await signer.verify(token, 'user')).toBe('u-stale'); // the check in flight is shared, not repeated
+      expect(lookups).toHaveBeenCalledTimes(1);
+      release();
+      await eventually(async () => (await signer.verify(token, 'user')) === undefined);
     } finally {
       lookups.mockRestore();
     }

@@ -14,9 +14,10 @@ const CURRENT_MS = 1000;
 /** An unknown kid reloads the keys at most this often (a forged kid must not turn every request into a round trip). */
 const RELOAD_MS = 250;
 /**
- * A verified token is trusted again for at most this long, never past its expiry, without checking its signature
- * (jose's HS256 check takes ~170 µs of CPU here, more than the request budget's Valkey round trip; bench/auth.ts).
- * Nothing revokes a token before it expires, but were anything to, it would hold within this second, as API keys do.
+ * A verified token is trusted for this long, never past its expiry, before its signature is checked again (in the
+ * background; jose's HS256 check takes ~170 µs of CPU here, more than the request budget's Valkey round trip;
+ * bench/auth.ts). Nothing revokes a token before it expires, but were anything to (its key dropped), the first request
+ * past this second would be the last one answered.
  */
 const VERIFIED_MS = 1000;
 /** Verified tokens kept at most; past it the cache starts over. */
@@ -37,7 +38,11 @@ export class TokenSigner {
   private readonly secrets = new Map<string, Uint8Array>();
   private current?: { kid: string; at: number };
   private lastReload = 0;
-  private readonly verified = new Map<string, { audience: TokenAudience; subject: string; until: number }>();
+  private readonly verified = new Map<
+    string,
+    { audience: TokenAudience; subject: string; until: number; expires: number }
+  >();
+  private readonly verifying = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -63,11 +68,34 @@ export class TokenSigner {
     return { token, expiresAt };
   }
 
-  /** The subject of a valid token for `audience`, or undefined (bad signature, unknown key, expired, other audience). */
+  /**
+   * The subject of a valid token for `audience`, or undefined (bad signature, unknown key, expired, other audience).
+   * A token verified less than a second ago is not checked again; one verified earlier (and not expired) is answered
+   * from what was verified while it is checked again in the background, so after the first request a token's signature
+   * check never sits on a request's path (jose's HS256 check goes through WebCrypto's thread pool: an intermittent
+   * wait on the feed route, bench/auth.ts). Concurrent first checks of one token share one verification.
+   */
   async verify(token: string, audience: TokenAudience): Promise<string | undefined> {
-    const now = Date.now();
     const known = this.verified.get(token);
-    if (known && now < known.until) return known.audience === audience ? known.subject : undefined;
+    if (known && Date.now() < known.expires) {
+      if (Date.now() >= known.until) this.check(token, known.audience).catch(() => undefined);
+      return known.audience === audience ? known.subject : undefined;
+    }
+    return this.check(token, audience);
+  }
+
+  /** Verifies `token` now (one verification in flight per token), caching a valid one and forgetting an invalid one. */
+  private check(token: string, audience: TokenAudience): Promise<string | undefined> {
+    const key = `${audience}:${token}`;
+    const pending = this.verifying.get(key);
+    if (pending) return pending;
+    const verifying = this.verifyNow(token, audience).finally(() => this.verifying.delete(key));
+    this.verifying.set(key, verifying);
+    return verifying;
+  }
+
+  private async verifyNow(token: string, audience: TokenAudience): Promise<string | undefined> {
+    const now = Date.now();
     try {
       const { payload } = await jwtVerify<JWTPayload>(
         token,
@@ -78,15 +106,29 @@ export class TokenSigner {
         },
         { issuer: ISSUER, audience: `${ISSUER}:${audience}`, algorithms: [ALGORITHM] },
       );
-      if (typeof payload.sub !== 'string') return undefined;
+      if (typeof payload.sub !== 'string') return this.forget(token);
       if (this.verified.size >= VERIFIED_MAX) this.verified.clear();
       const expires = payload.exp === undefined ? Infinity : payload.exp * 1000;
-      this.verified.set(token, { audience, subject: payload.sub, until: Math.min(now + VERIFIED_MS, expires) });
+      this.verified.set(token, {
+        audience,
+        subject: payload.sub,
+        until: Math.min(now + VERIFIED_MS, expires),
+        expires,
+      });
       return payload.sub;
     } catch (error) {
-      if (error instanceof errors.JOSEError) return undefined;
+      if (error instanceof errors.JOSEError) return this.forget(token);
+      // Valkey could not say which keys exist: a token verified before stays answered from the cache, and is checked
+      // again a second later.
+      const known = this.verified.get(token);
+      if (known) known.until = Date.now() + VERIFIED_MS;
       throw error;
     }
+  }
+
+  private forget(token: string): undefined {
+    this.verified.delete(token);
+    return undefined;
   }
 
   /** Makes a new key current on every replica (within a second); returns its kid. */
