@@ -13,9 +13,11 @@
 -- grow in fan-out order, a feed is never below the cap once trimmed, so a redelivered id that is not in a full feed
 -- and older than its tail was trimmed off (or would sit past the cap): it is not delivered again. Only redeliveries
 -- pay for the check (LLEN, LINDEX), and only when not in feed_seen; memory per user is unchanged.
--- Three commands per delivery: the list and the stream are trimmed back to the cap, exactly and together (the stream
--- holds the list's items), only once the list is an eighth over (readers never look past the cap), and the keys get
--- their TTL when the feed is created (a feed read refreshes it).
+-- Per user, one XADD per delivery and three commands for all of its ids (SMISMEMBER, SADD, LPUSH; a user given one id
+-- pays SADD, LPUSH, XADD): every command a script runs has its own cost in Valkey (and a cluster's slot check). The
+-- list and the stream are trimmed back to the cap, exactly and together (the stream holds the list's items), only once
+-- the list is an eighth over (readers never look past the cap), and the keys get their TTL when the feed is created (a
+-- feed read refreshes it).
 -- Returns one count per short id, in argument order (the groups' in turn): how many of its group's users it was
 -- delivered to (the others already had it).
 local max = tonumber(ARGV[1])
@@ -42,18 +44,50 @@ while at <= #ARGV do
     local tail = uid .. '}'
     local feed, seen, stream = feedHead .. tail, seenHead .. tail, streamHead .. tail
     local len, created = 0, false
-    for k = 1, n do
-      local short = shorts[k]
+    if n == 1 then
+      -- One id: SADD says whether it is new, no set lookup first.
+      local short = shorts[1]
       if redis.call('SADD', seen, short) == 1 then
-        if again[k] and redis.call('LLEN', feed) >= max
+        if again[1] and redis.call('LLEN', feed) >= max
           and tonumber(short) < tonumber(redis.call('LINDEX', feed, -1)) then
           redis.call('SREM', seen, short)
         else
           len = redis.call('LPUSH', feed, short)
-          if len == 1 then created = true end
+          created = len == 1
           redis.call('XADD', stream, '*', 'id', short)
-          counts[base + k] = counts[base + k] + 1
+          counts[base + 1] = counts[base + 1] + 1
         end
+      end
+    else
+      -- Several: one SMISMEMBER, SADD and LPUSH for all of them (an XADD each), as if added one at a time in order.
+      local present = redis.call('SMISMEMBER', seen, unpack(shorts))
+      local new, taken = {}, {}
+      local before, last
+      for k = 1, n do
+        local short = shorts[k]
+        if present[k] == 0 and not taken[short] then
+          local keep = true
+          if again[k] then
+            -- What LLEN and LINDEX -1 would say had the ids before it been pushed already (LPUSH leaves the tail).
+            if before == nil then
+              before = redis.call('LLEN', feed)
+              last = before > 0 and redis.call('LINDEX', feed, -1) or false
+            end
+            local tailId = last or new[1]
+            if before + #new >= max and tailId and tonumber(short) < tonumber(tailId) then keep = false end
+          end
+          if keep then
+            taken[short] = true
+            new[#new + 1] = short
+            counts[base + k] = counts[base + k] + 1
+          end
+        end
+      end
+      if #new > 0 then
+        redis.call('SADD', seen, unpack(new))
+        len = redis.call('LPUSH', feed, unpack(new))
+        created = len == #new
+        for k = 1, #new do redis.call('XADD', stream, '*', 'id', new[k]) end
       end
     end
     if len > max + slack then
