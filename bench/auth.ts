@@ -14,16 +14,21 @@
 //   - GET /users/u0/feed?limit=10 (a Nest controller route, through AccessGuard) at 200/s with u0's user token.
 // Besides latency, each side's server CPU per request (from /proc, over the measured window and, for ingest, the
 // pipeline's drain) and Valkey commands per request: steadier than a p99 on a shared machine.
-//   bash scripts/build-bench.sh && node .bench-dist/bench/auth.js [--quick]
+// A pooled p99 is decided by the few worst stalls of a run (a side's p99 over its odd slices read 0.4-1.4× that over its
+// even ones: the A/A figure), so each path also reports the median over slice pairs (a side's slice and the other
+// side's next to it) of the on ÷ off p99 ratio, with a 90% bootstrap interval: what auth costs at the p99 when the
+// machine is the same for both. (Measuring both sides at once, request for request, made every p99 a queue: 30-110 ms.)
+//   bash scripts/build-bench.sh && node .bench-dist/bench/auth.js [--quick] [--paths ingest,features,feed]
 import { Valkey } from 'iovalkey';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from '../src/common/seeded-random.js';
 import { TOPICS } from '../src/news/topics.js';
 import { spawnApp, type AppProcess } from '../test/support/process.js';
 import { FEATURES, viewDrained, xaddRows } from './features.js';
 import { drained } from './latency.js';
 import { openLoop, type OpenLoopPlan } from './open-loop.js';
-import { ensureBuilt, freshValkey, percentile, processCpuMs, progress } from './support.js';
+import { ensureBuilt, freshValkey, median, percentile, processCpuMs, progress } from './support.js';
 import { article } from './workload.js';
 
 type Mode = 'off' | 'on';
@@ -146,6 +151,15 @@ function plan(side: Side, path: Path, seconds: number): OpenLoopPlan {
   }
 }
 
+/** A 90% interval of the median of `values` by resampling them with replacement `rounds` times (seeded: repeatable). */
+function bootstrapMedian(values: number[], rounds: number): [number, number] {
+  const random = seededRandom(16);
+  const medians = Array.from({ length: rounds }, () =>
+    median(Array.from(values, () => values[Math.floor(random() * values.length)])),
+  ).sort((a, b) => a - b);
+  return [percentile(medians, 5), percentile(medians, 95)];
+}
+
 /** Valkey commands so far (every top-level command; the harness's own XINFO, INFO and CONFIG left out). */
 async function commands(client: Valkey): Promise<number> {
   let total = 0;
@@ -186,31 +200,38 @@ async function verify(side: Side): Promise<void> {
   if (bare.status !== (side.mode === 'on' ? 401 : 200)) throw new Error(`auth ${side.mode}: answered ${bare.status}`);
 }
 
-export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+export async function run(opts: { quick: boolean; paths?: Path[] }): Promise<Record<string, number>> {
   ensureBuilt();
   // Quick: 8 slices a side and path (ingest 2 s: 500 articles; the reads 1.5 s: 1,500 and 300 answers), so the whole
   // quick harness stays near its 5 minutes; full: 20 slices of 3 s.
   const slices = opts.quick ? 8 : 20;
   const secondsOf = (path: Path): number => (opts.quick ? (path === 'ingest' ? 2 : 1.5) : 3);
   const warmUp = opts.quick ? 2 : 5;
-  const paths: Path[] = ['ingest', 'features', 'feed'];
+  const paths: Path[] = opts.paths ?? ['ingest', 'features', 'feed'];
   const sides: Side[] = [];
   const results: Record<string, number> = {};
   try {
     sides.push(await start('off'));
     sides.push(await start('on'));
     // JIT, connections, scripts loaded, model trained; the ingest warm-up also fills the users' feeds.
-    for (const side of sides) for (const path of paths) await measure(side, path, warmUp);
+    for (const side of sides) for (const path of new Set<Path>(['ingest', ...paths])) await measure(side, path, warmUp);
     for (const side of sides) await verify(side);
 
     const pooled = new Map<string, Slice>();
     // Each side's slices, even and odd apart: the ratio of their p99s is this run's A/A figure, what the p99 ratio of
     // two identical sides would read here (the noise any on/off ratio must be judged against).
     const halves = new Map<string, [number[], number[]]>();
+    // Per path, each slice's p99 on both sides: off and on of one slice ran next to each other.
+    const pairs = new Map<Path, { off: number; on: number }[]>();
     for (let slice = 0; slice < slices; slice++) {
       for (const path of paths) {
+        const pair = { off: 0, on: 0 };
         for (const side of slice % 2 === 0 ? sides : [...sides].reverse()) {
           const measured = await measure(side, path, secondsOf(path));
+          pair[side.mode] = percentile(
+            [...measured.latencies].sort((a, b) => a - b),
+            99,
+          );
           const key = `${LABELS[path]}_${side.mode}`;
           const sum = pooled.get(key) ?? { latencies: [], cpuMs: 0, commands: 0 };
           sum.latencies.push(...measured.latencies);
@@ -221,6 +242,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
           sum.commands += measured.commands;
           pooled.set(key, sum);
         }
+        pairs.set(path, [...(pairs.get(path) ?? []), pair]);
       }
       progress(`auth: slice ${slice + 1} of ${slices} done`);
     }
@@ -243,6 +265,11 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
           (results[`auth_${label}_${stat}_ms_on`] / results[`auth_${label}_${stat}_ms_off`]).toFixed(3),
         );
       }
+      const paired = pairs.get(path)!.map(({ off, on }) => on / off);
+      const [low, high] = bootstrapMedian(paired, 2000);
+      results[`auth_${label}_p99_paired_ratio`] = Number(median(paired).toFixed(3));
+      results[`auth_${label}_p99_paired_ratio_low`] = Number(low.toFixed(3));
+      results[`auth_${label}_p99_paired_ratio_high`] = Number(high.toFixed(3));
       results[`auth_${label}_cpu_ratio`] = Number(
         (results[`auth_${label}_cpu_ms_per_request_on`] / results[`auth_${label}_cpu_ms_per_request_off`]).toFixed(3),
       );
@@ -253,6 +280,8 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
           `(${results[`auth_${label}_p50_ratio`]}×), p99 ${results[`auth_${label}_p99_ms_off`]} → ` +
           `${results[`auth_${label}_p99_ms_on`]} ms (${results[`auth_${label}_p99_ratio`]}×; A/A, odd ÷ even slices ` +
           `of one side: off ${results[`auth_${label}_p99_aa_ratio_off`]}×, on ${results[`auth_${label}_p99_aa_ratio_on`]}×), ` +
+          `median over ${slices} slice pairs of on ÷ off p99 ${results[`auth_${label}_p99_paired_ratio`]}× ` +
+          `(90%: ${results[`auth_${label}_p99_paired_ratio_low`]}-${results[`auth_${label}_p99_paired_ratio_high`]}), ` +
           `CPU per request ` +
           `${results[`auth_${label}_cpu_ms_per_request_off`]} → ${results[`auth_${label}_cpu_ms_per_request_on`]} ms ` +
           `(${results[`auth_${label}_cpu_ratio`]}×), Valkey commands per request ` +
@@ -271,7 +300,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await run({ quick: process.argv.includes('--quick') });
+  const at = process.argv.indexOf('--paths');
+  const paths = at > 0 ? (process.argv[at + 1].split(',') as Path[]) : undefined;
+  const results = await run({ quick: process.argv.includes('--quick'), paths });
   process.stdout.write(`${JSON.stringify(results)}\n`);
   process.exit(0);
 }
