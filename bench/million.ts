@@ -7,7 +7,8 @@
 // (~50/s). Measured: deliveries/s, the probes' p99 during the burst (≤ 10 ms wanted), Node RSS and Valkey used_memory
 // (empty, seeded, after the burst), Valkey CPU per delivery, and reclaims (skein_stage_reclaimed_total: 0 wanted).
 //   bash scripts/build-bench.sh && node .bench-dist/bench/million.js [--quick]
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Valkey } from 'iovalkey';
 import { TOPICS } from '../src/news/topics.js';
@@ -74,6 +75,31 @@ async function metric(app: AppProcess, name: string): Promise<number> {
   for (const [, value] of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([\\d.e+]+)$`, 'gm')))
     sum += Number(value);
   return sum;
+}
+
+/** A SLOWLOG GET entry: id, time, duration (µs), arguments, … */
+type SlowlogEntry = [number, number, number, string[], ...unknown[]];
+
+/** The project's scripts by the SHA1 EVALSHA names them with (LuaScript runs each with a `#!lua` line first). */
+const SCRIPTS = new Map(
+  readdirSync(new URL('../src/news/', import.meta.url))
+    .filter((file) => file.endsWith('.lua'))
+    .map((file) => {
+      const source = `#!lua\n${readFileSync(new URL(`../src/news/${file}`, import.meta.url), 'utf8')}`;
+      return [createHash('sha1').update(source).digest('hex'), file] as const;
+    }),
+);
+
+/** Slow-log entries per command (a script by its file name): how many, and the longest (ms). */
+function slowCommands(entries: SlowlogEntry[]): Map<string, { count: number; maxMs: number }> {
+  const byName = new Map<string, { count: number; maxMs: number }>();
+  for (const [, , micros, args] of entries) {
+    const command = String(args[0]).toLowerCase();
+    const name = command === 'evalsha' ? (SCRIPTS.get(String(args[1])) ?? 'evalsha (other)') : command;
+    const seen = byName.get(name) ?? { count: 0, maxMs: 0 };
+    byName.set(name, { count: seen.count + 1, maxMs: Math.max(seen.maxMs, micros / 1000) });
+  }
+  return byName;
 }
 
 /** Seeds the users with pipelined writes (10,000 users a pipeline); answers the active followers per topic. */
@@ -253,6 +279,10 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const cpu0 = await valkeyCpuSeconds(client);
     const stats0 = await commandStats(client);
     const cpuNode0 = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Every command that held Valkey's thread 2 ms or more during the burst: what another client's command waited on.
+    await client.config('SET', 'slowlog-log-slower-than', '2000');
+    await client.config('SET', 'slowlog-max-len', '10000');
+    await client.slowlog('RESET');
     t = performance.now();
     const at = Date.now();
     const pipeline = client.pipeline();
@@ -265,6 +295,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const seconds = (performance.now() - t) / 1000;
     clearInterval(sampler);
     const [returns, probes, reads] = [await returning.stop(), await commands.stop(), await rest.stop()];
+    const slow = slowCommands((await client.slowlog('GET', 10000)) as SlowlogEntry[]);
     results.million_node_eventloop_lag_max_ms = Math.round(
       (await metric(app, 'skein_nodejs_eventloop_lag_max_seconds')) * 1000,
     );
@@ -294,6 +325,15 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.million_fanout_script_us_per_call = Math.round(delta('evalsha').usec / Math.max(1, delta('evalsha').calls));
     results.million_fanout_script_calls = delta('evalsha').calls;
     results.million_node_cpu_us_per_delivery = Number(((nodeCpu * 1e6) / delivered).toFixed(2));
+    results.million_slow_commands = [...slow.values()].reduce((sum, { count }) => sum + count, 0);
+    progress(
+      `million: commands of 2 ms or more in the burst: ${
+        [...slow]
+          .sort(([, a], [, b]) => b.count - a.count)
+          .map(([name, { count, maxMs }]) => `${name} ×${count} (max ${maxMs.toFixed(1)} ms)`)
+          .join(', ') || 'none'
+      }`,
+    );
     results.million_probe_p50_ms = Number(percentile(probes, 50).toFixed(2));
     results.million_probe_p99_ms = Number(percentile(probes, 99).toFixed(2));
     results.million_probe_max_ms = Number(percentile(probes, 100).toFixed(2));

@@ -26,12 +26,12 @@ const FOLLOWERS = LuaScript.from(new URL('./subscribers-change.lua', import.meta
 const ACTIVITY_REFRESH_MS = 3600000;
 
 /**
- * fanout.lua calls of one batch awaiting replies at once, per server (each ~0.25-0.6 ms of Valkey time when full).
+ * fanout.lua calls of one batch awaiting replies at once, per server (each ~0.2 ms of Valkey time when full).
  * Valkey runs the calls it reads from one connection back to back, so another client's command waits for up to this
- * many: at 64 a probe's p50 was 6.6 ms during a 100,000-follower burst, at 16 2.4 ms, for 13% fewer deliveries/s
- * (bench/million.ts).
+ * many. During a 100,000-follower burst (bench/million.ts --quick, two runs each): at 16 a probe's p99 was 14.4-19.8
+ * ms, at 8 16.2-19.6, at 4 9.4-9.6 ms, for 17-20% fewer deliveries/s than at 16 (315-332k/s); at 64 its p50 was 6.6 ms.
  */
-const CALLS_IN_FLIGHT = 16;
+const CALLS_IN_FLIGHT = 4;
 
 /** User ids per ZMSCORE of `users_active` (fan-out learning who of a topic's followers is active). */
 const SCORES_PER_CALL = 10000;
