@@ -12,15 +12,15 @@
 // each round: serverCron and, on a cluster, the bus's gossip, ~5 ms/s per server here, a few % of the load), time
 // inside scripts (commandstats usec: wall time, so it includes being descheduled on this box), deliveries per script
 // call (the per-call cost is paid per call), commands per delivery.
-// What it showed (issue 18, 2026-12-06, --quick, medians of 3): the cluster's extra CPU is the per-call cost. A cluster
-// call holds one slot's users; 2,000 (or 10,000) users over 16,384 slots leave ~1 user per call (16.5 deliveries)
-// against 85 standalone, whatever the caller does: 1.6× the CPU per delivery (3.44 vs 2.15 µs). At 100,000 users
-// (~6 per slot) one call per slot carries 79 deliveries (119 standalone): 1.14-1.35× across runs (3.23 vs 2.54 µs in
-// the last). Before calls carried several article sets and CALLS_IN_FLIGHT counted per primary it was 16 deliveries
-// per call and 1.77× at 100,000 users. The idle baseline (~4-8 ms/s per server) is a few % of the load. On one server
-// without the app (bench/fanout-call-cost.ts) a call costs ~8 µs besides its deliveries (2.54 vs 2.07 µs per delivery
-// at 1 vs 8 users per call) and cluster mode's key checks ~0.15 µs per delivery (~7%); on this box three shards
-// beside the app pay several times that per call (context switches, fewer calls per read), which is the rest.
+// What it showed (issue 18, 2026-12-06, --quick, medians of 3): the cluster's extra CPU was the per-call cost. A cluster
+// call holds one slot's users; 2,000 users over 16,384 slots leave ~1 user per call: 16.5 deliveries against 85.5
+// standalone, 1.6-1.9× the CPU per delivery. At 100,000 users (~6 per slot) 79 deliveries (119 standalone): 1.14-1.35×.
+// 2026-12-07: fanout.lua's commands per user (one SMISMEMBER, SADD, LPUSH for all of its ids) and a fan-out batch of 200
+// on a cluster (56.6 deliveries per call at 2,000 users): 1.14 / 1.30 / 1.32× at 2,000 users (two quick runs and a
+// full one), 1.08× at 10,000, 1.08 / 1.16 / 1.26× at 100,000. On one server without the app (bench/fanout-call-cost.ts)
+// a call costs ~12 µs besides ~1.4 µs per delivery, so 56.6 vs 85.5 deliveries per call is ~5% and cluster mode's own
+// key checks 0-7%: the rest of the spread is three shards and the app sharing 2 cores (context switches, fewer calls
+// per read), which a cluster of one shard per machine does not pay.
 import { pathToFileURL } from 'node:url';
 import { Cluster, Valkey } from 'iovalkey';
 import { TOPICS } from '../src/news/topics.js';
