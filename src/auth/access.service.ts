@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { decodeJwt } from 'jose';
 import type { Valkey } from 'iovalkey';
 import { timingSafeEqual } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
@@ -10,7 +9,7 @@ import { budgetOf, type AccessRule, type Principal } from './access-rule.js';
 import { ApiKeyRepository } from './api-keys.repository.js';
 import { RequestBudget } from './request-budget.js';
 import { grants } from './scopes.js';
-import { TokenSigner, type TokenAudience } from './token-signer.js';
+import { TokenSigner } from './token-signer.js';
 
 /** Where a request's credential may be: the Authorization header, `x-api-key`, or (SSE only) `?access_token=`. */
 export interface Presented {
@@ -118,10 +117,11 @@ export class AccessService {
     if (credential.length > MAX_CREDENTIAL_CHARS) throw new CredentialRequiredException(true);
     try {
       if (JWT_SHAPE.test(credential)) {
-        const audience = audienceOf(credential);
-        const subject = audience && (await this.signer.verify(credential, audience));
-        if (!subject) throw new CredentialRequiredException(true);
-        return audience === 'user' ? { kind: 'user', userId: subject } : { kind: 'viewer', streamId: subject };
+        const grant = await this.signer.grantOf(credential);
+        if (!grant) throw new CredentialRequiredException(true);
+        return grant.audience === 'user'
+          ? { kind: 'user', userId: grant.subject }
+          : { kind: 'viewer', streamId: grant.subject };
       }
       const record = await this.keys.verify(credential);
       if (!record) throw new CredentialRequiredException(true);
@@ -214,17 +214,6 @@ function credentialOf(presented: Presented, queryAllowed: boolean): string | und
 
 function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-function audienceOf(token: string): TokenAudience | undefined {
-  try {
-    const { aud } = decodeJwt(token);
-    if (aud === 'skein:user') return 'user';
-    if (aud === 'skein:viewer') return 'viewer';
-  } catch {
-    // not a JWT after all
-  }
-  return undefined;
 }
 
 function sameSecret(given: string, expected: string): boolean {

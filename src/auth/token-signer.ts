@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { decodeJwt, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { AppConfig } from '../config/config.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
@@ -76,12 +76,29 @@ export class TokenSigner {
    * wait on the feed route, bench/auth.ts). Concurrent first checks of one token share one verification.
    */
   async verify(token: string, audience: TokenAudience): Promise<string | undefined> {
-    const known = this.verified.get(token);
-    if (known && Date.now() < known.expires) {
-      if (Date.now() >= known.until) this.check(token, known.audience).catch(() => undefined);
-      return known.audience === audience ? known.subject : undefined;
-    }
+    const known = this.known(token);
+    if (known) return known.audience === audience ? known.subject : undefined;
     return this.check(token, audience);
+  }
+
+  /**
+   * What a valid token grants, whichever audience it names; undefined when it is not valid. A token verified before is
+   * answered from the cache as by `verify`, without decoding it again (~30 µs per request, bench/auth.ts's profile).
+   */
+  async grantOf(token: string): Promise<{ audience: TokenAudience; subject: string } | undefined> {
+    const known = this.known(token);
+    if (known) return known;
+    const audience = audienceOf(token);
+    const subject = audience && (await this.check(token, audience));
+    return subject ? { audience, subject } : undefined;
+  }
+
+  /** The cached grant of a token verified before and not expired (checked again in the background past its second). */
+  private known(token: string): { audience: TokenAudience; subject: string } | undefined {
+    const known = this.verified.get(token);
+    if (!known || Date.now() >= known.expires) return undefined;
+    if (Date.now() >= known.until) this.check(token, known.audience).catch(() => undefined);
+    return known;
   }
 
   /** Verifies `token` now (one verification in flight per token), caching a valid one and forgetting an invalid one. */
@@ -198,4 +215,16 @@ function newSecret(): { kid: string; secret: string } {
 function outlived(json: string, lifetimeSeconds: number): boolean {
   const supersededAt = (JSON.parse(json) as { superseded_at?: number }).superseded_at;
   return supersededAt !== undefined && Date.now() - supersededAt > (lifetimeSeconds + 60) * 1000;
+}
+
+/** The audience a token names (unverified: only which check to make), or undefined. */
+function audienceOf(token: string): TokenAudience | undefined {
+  try {
+    const { aud } = decodeJwt(token);
+    if (aud === `${ISSUER}:user`) return 'user';
+    if (aud === `${ISSUER}:viewer`) return 'viewer';
+  } catch {
+    // not a JWT after all
+  }
+  return undefined;
 }
