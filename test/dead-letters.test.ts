@@ -267,7 +267,8 @@ describe(`dead letters are never evicted (${TOPOLOGY})`, () => {
   it('keeps every dead letter past 100,000 and, at DEAD_LETTER_MAXLEN, leaves the entry pending and counted until there is room', async () => {
     // A systemic failure's worth of dead letters already there, written by a script in blocks of 10,000 (a pipeline of
     // 100,000 commands through the cluster client took 79 s once on this loaded 2-core machine).
-    const fill = "for i = 0, ARGV[2] - 1 do redis.call('XADD', KEYS[1], '*', 'dlq_error', 'filler', 'n', ARGV[1] + i) end";
+    const fill =
+      "for i = 0, ARGV[2] - 1 do redis.call('XADD', KEYS[1], '*', 'dlq_error', 'filler', 'n', ARGV[1] + i) end";
     for (let i = 0; i < FILLERS; i += 10000) await client.eval(fill, 1, 'dlq:classify', i, 10000);
     const [[oldest]] = await client.xrange('dlq:classify', '-', '+', 'COUNT', 1);
     for (const id of ['bad id a', 'bad id b', 'bad id c']) {
