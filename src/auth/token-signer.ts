@@ -68,37 +68,28 @@ export class TokenSigner {
     return { token, expiresAt };
   }
 
-  /**
-   * The subject of a valid token for `audience`, or undefined (bad signature, unknown key, expired, other audience).
-   * A token verified less than a second ago is not checked again; one verified earlier (and not expired) is answered
-   * from what was verified while it is checked again in the background, so after the first request a token's signature
-   * check never sits on a request's path (jose's HS256 check goes through WebCrypto's thread pool: an intermittent
-   * wait on the feed route, bench/auth.ts). Concurrent first checks of one token share one verification.
-   */
+  /** The subject of a valid token for `audience`, or undefined (bad signature, unknown key, expired, other audience). */
   async verify(token: string, audience: TokenAudience): Promise<string | undefined> {
-    const known = this.known(token);
-    if (known) return known.audience === audience ? known.subject : undefined;
-    return this.check(token, audience);
+    const grant = await this.grantOf(token);
+    return grant?.audience === audience ? grant.subject : undefined;
   }
 
   /**
-   * What a valid token grants, whichever audience it names; undefined when it is not valid. A token verified before is
-   * answered from the cache as by `verify`, without decoding it again (~30 µs per request, bench/auth.ts's profile).
+   * What a valid token grants, whichever audience it names; undefined when it is not valid. A token verified less than
+   * a second ago is not checked again; one verified earlier (and not expired) is answered from what was verified while
+   * it is checked again in the background, so after the first request a token's signature check never sits on a
+   * request's path (jose's HS256 check goes through WebCrypto's thread pool: an intermittent wait on the feed route,
+   * bench/auth.ts), nor does decoding it (~30 µs per request, its profile). Concurrent first checks share one.
    */
   async grantOf(token: string): Promise<{ audience: TokenAudience; subject: string } | undefined> {
-    const known = this.known(token);
-    if (known) return known;
+    const known = this.verified.get(token);
+    if (known && Date.now() < known.expires) {
+      if (Date.now() >= known.until) this.check(token, known.audience).catch(() => undefined);
+      return known;
+    }
     const audience = audienceOf(token);
     const subject = audience && (await this.check(token, audience));
     return subject ? { audience, subject } : undefined;
-  }
-
-  /** The cached grant of a token verified before and not expired (checked again in the background past its second). */
-  private known(token: string): { audience: TokenAudience; subject: string } | undefined {
-    const known = this.verified.get(token);
-    if (!known || Date.now() >= known.expires) return undefined;
-    if (Date.now() >= known.until) this.check(token, known.audience).catch(() => undefined);
-    return known;
   }
 
   /** Verifies `token` now (one verification in flight per token), caching a valid one and forgetting an invalid one. */
