@@ -6,6 +6,7 @@
  * (SKEIN_CLUSTER_SUITES=all) runs them all.
  */
 const CLUSTER_SUITES = [
+  'test/feeds.pull.test.ts',
   'test/features.test.ts',
   'test/features.seed-reader.test.ts',
   'test/limits.features.test.ts',
@@ -31,6 +32,7 @@ const CLUSTER_SUITES = [
 const CORE_CLUSTER_SUITES = [
   'test/pipeline.e2e.test.ts',
   'test/feeds.socket.test.ts',
+  'test/feeds.pull.test.ts',
   'test/features.test.ts',
   'test/llm-stream.test.ts',
   'test/dead-letters.test.ts',

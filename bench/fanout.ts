@@ -43,6 +43,7 @@ function rig(url: string, env: Record<string, string> = {}): Rig {
     new ArticleRepository(valkey, config),
     new FeedRepository(valkey, config),
     new FanoutMetrics(),
+    config,
   );
   return { valkey, worker, client: valkey.command, close: () => valkey.onApplicationShutdown() };
 }

@@ -177,6 +177,11 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) FEED_SOCKET_BUFFER = 1000;
   /** On a Valkey Cluster, how often the feed relay polls the feed streams of the users connected here (ms). */
   @IsInt() @Min(10) @Max(10000) FEED_RELAY_POLL_MS = 200;
+  /**
+   * Active followers past which fan-out leaves a topic's articles to its readers instead of writing them to every
+   * follower's feed (a feed read, a socket's join and the live relay bring them in); 0: always push.
+   */
+  @IsInt() @Min(0) FANOUT_PULL_THRESHOLD = 50000;
   @IsInt() @Min(1) ARTICLE_TTL_DAYS = 7;
   @IsInt() @Min(1) USER_ACTIVE_DAYS = 7;
   @IsInt() @Min(1) TOPIC_STREAM_MAXLEN = 10000;

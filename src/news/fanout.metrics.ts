@@ -18,6 +18,10 @@ export class FanoutMetrics {
     'skein_fanout_inactive_skipped_total',
     'Subscribers skipped at fan-out because they were inactive',
   );
+  readonly pulled = counter(
+    'skein_fanout_pulled_total',
+    'Articles left to their readers (not delivered to each feed): their topic had more than FANOUT_PULL_THRESHOLD active followers',
+  );
   readonly rebuilds = counter(
     'skein_feed_rebuilds_total',
     'Feeds rebuilt from topic streams when an inactive user came back',

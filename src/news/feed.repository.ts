@@ -42,6 +42,26 @@ const AGAIN = 'r';
 /** How long fan-out reuses its judgement of which followers of a topic are active (ms). */
 const ANSWER_REUSE_MS = 1000;
 
+/** How long a replica reuses its read of `topics_pulled` (ms): a topic fan-out starts leaving to readers reaches
+ * every reader within this (a read before it finds the article on the next read, after its mark). */
+const PULLED_REUSE_MS = 1000;
+
+/** refill.lua calls of one pull in flight at once (the relay pulls for every watched follower of a moved topic). */
+const PULLS_IN_FLIGHT = 64;
+
+/** One user's pull: the pulled topics they follow, and the marks they were read up to when the caller knows them. */
+export interface PullRequest {
+  uid: string;
+  topics: string[];
+  marks?: ReadonlyMap<string, string>;
+}
+
+/** What a pull did for one user: ids added to their feed, and each topic's mark after it. */
+export interface PullResult {
+  added: number;
+  marks: Map<string, string>;
+}
+
 /** One fanout.lua call: groups of users (in one slot on a cluster) and the short ids each group gets. */
 interface FanoutCall {
   groups: { shorts: string[]; users: string[] }[];
@@ -95,6 +115,8 @@ export class FeedRepository {
   private refreshing: Promise<unknown> = Promise.resolve();
 
   private fanoutClient?: Valkey;
+  /** The last read of `topics_pulled`: topic → when fan-out last left one of its articles to readers (ms). */
+  private pulledRead?: { at: number; topics: Promise<Map<string, number>> };
 
   constructor(
     private readonly valkey: ValkeyService,
@@ -131,7 +153,8 @@ export class FeedRepository {
   /** Queues the refresh of a feed's expiry (on user activity; fan-out sets it only when it creates a feed). */
   refreshTtl(pipeline: ChainableCommander, uid: string): void {
     const { keys } = this.valkey;
-    for (const key of [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)]) pipeline.expire(key, this.ttlSeconds);
+    for (const key of [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid), keys.feedPull(uid)])
+      pipeline.expire(key, this.ttlSeconds);
   }
 
   /** Does this last-activity time call for bumping the user's topics' versions (new, returning or stale in caches)? */
@@ -448,15 +471,124 @@ export class FeedRepository {
       .slice(0, max);
     if (recent.length === 0) return 0;
     const [added] = await execIdempotent(client, [REFILL], (pipeline) =>
-      REFILL.queue(
-        pipeline,
-        [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid)],
-        [max, this.ttlSeconds, ...recent.map(String)],
-      ),
+      REFILL.queue(pipeline, this.refillKeys(uid), [max, this.ttlSeconds, 0, ...recent.map(String)]),
     );
     return Number(added);
   }
+
+  private refillKeys(uid: string): string[] {
+    const { keys } = this.valkey;
+    return [keys.feed(uid), keys.feedSeen(uid), keys.feedStream(uid), keys.feedPull(uid)];
+  }
+
+  /**
+   * Records that fan-out leaves these topics' articles to their readers (before the batch holding them is
+   * acknowledged: a reader that sees the batch's articles in a topic stream may not yet know, and reads them next time).
+   */
+  async markPulled(topics: string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const now = Date.now();
+    await this.valkey.command.hset(this.valkey.keys.topicsPulled, ...topics.flatMap((topic) => [topic, now]));
+    const read = this.pulledRead;
+    // This replica's own readers know at once.
+    if (read) read.topics = read.topics.then((known) => new Map([...known, ...topics.map((t) => [t, now] as const)]));
+  }
+
+  /**
+   * The topics whose readers pull them: fan-out left one of their articles to readers within the activity window (a
+   * user away longer gets a rebuilt feed when they return). Read at most once per PULLED_REUSE_MS per replica.
+   */
+  async pulledTopics(now = Date.now()): Promise<Set<string>> {
+    if (!this.pulledRead || now - this.pulledRead.at >= PULLED_REUSE_MS) {
+      const topics = this.valkey.command
+        .hgetall(this.valkey.keys.topicsPulled)
+        .then((all) => new Map(Object.entries(all).map(([topic, at]) => [topic, Number(at)])));
+      const read = (this.pulledRead = { at: now, topics });
+      // A failed read is asked again by the next caller, not reused.
+      topics.catch(() => {
+        if (this.pulledRead === read) this.pulledRead = undefined;
+      });
+    }
+    const since = this.inactiveBefore(now);
+    const pulled = new Set<string>();
+    for (const [topic, at] of await this.pulledRead.topics) if (at >= since) pulled.add(topic);
+    return pulled;
+  }
+
+  /**
+   * Brings each user's feed up to the pulled topics they follow: the articles appended to those topic streams after
+   * the user's marks (the newest FEED_MAX of a topic with no mark yet) are merged into the feed in order (refill.lua,
+   * which also moves the marks), as fan-out would have delivered them. Users who share a topic and a mark share one
+   * read of the topic stream. Answers, per request, the ids added and the marks after it.
+   */
+  async pull(requests: PullRequest[]): Promise<PullResult[]> {
+    const { command: client, keys } = this.valkey;
+    const max = this.config.env.FEED_MAX;
+    const marks = await Promise.all(
+      requests.map(async ({ uid, topics, marks: known }) => {
+        if (known || topics.length === 0) return new Map(known);
+        const held = await client.hmget(keys.feedPull(uid), ...topics);
+        return new Map(topics.flatMap((topic, i) => (held[i] ? [[topic, held[i]!] as const] : [])));
+      }),
+    );
+    // One read per topic and mark: the newest FEED_MAX entries after the mark.
+    const reads = new Map<string, Promise<StreamRange>>();
+    const readOf = (topic: string, mark: string | undefined): Promise<StreamRange> => {
+      const key = `${topic}\n${mark ?? ''}`;
+      let read = reads.get(key);
+      if (!read) {
+        const end = mark ? `(${mark}` : '-';
+        reads.set(
+          key,
+          (read = client.xrevrange(keys.topicStream(topic), '+', end, 'COUNT', max) as Promise<StreamRange>),
+        );
+      }
+      return read;
+    };
+    const results: PullResult[] = requests.map((_, i) => ({ added: 0, marks: marks[i] }));
+    const calls: { uid: string; pairs: string[]; shorts: string[]; result: PullResult }[] = [];
+    await Promise.all(
+      requests.map(async ({ uid, topics }, i) => {
+        const ranges = await Promise.all(topics.map((topic) => readOf(topic, marks[i].get(topic))));
+        const pairs: string[] = [];
+        const shorts = new Set<number>();
+        ranges.forEach((range, t) => {
+          if (range.length === 0) return;
+          pairs.push(topics[t], range[0][0]);
+          for (const [, fields] of range) {
+            const short = fieldValue(fields, 'n');
+            if (/^\d+$/.test(short)) shorts.add(Number(short));
+          }
+        });
+        if (pairs.length === 0) return;
+        const newest = [...shorts]
+          .sort((a, b) => b - a)
+          .slice(0, max)
+          .map(String);
+        calls.push({ uid, pairs, shorts: newest, result: results[i] });
+      }),
+    );
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < calls.length) {
+        const { uid, pairs, shorts, result } = calls[next++];
+        const added = await REFILL.run(client, this.refillKeys(uid), [
+          max,
+          this.ttlSeconds,
+          pairs.length / 2,
+          ...pairs,
+          ...shorts,
+        ]);
+        result.added = Number(added);
+        for (let p = 0; p < pairs.length; p += 2) result.marks.set(pairs[p], pairs[p + 1]);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PULLS_IN_FLIGHT, calls.length) }, lane));
+    return results;
+  }
 }
+
+type StreamRange = [string, string[]][];
 
 function fieldValue(flat: string[], name: string): string {
   for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];

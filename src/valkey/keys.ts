@@ -74,6 +74,13 @@ export class Keys {
     return this.key(`feed_stream:{${uid}}`);
   }
   /**
+   * Hash of the topic stream entry id each topic that fan-out leaves to its readers (see topicsPulled) was read up to
+   * for this user's feed.
+   */
+  feedPull(uid: string): string {
+    return this.key(`feed_pull:{${uid}}`);
+  }
+  /**
    * The names of `feed`, `feedSeen` and `feedStream` up to the user id: a script that builds one user's keys appends
    * `uid}` to each (fanout.lua, which takes many users in one argument).
    */
@@ -87,6 +94,13 @@ export class Keys {
   /** Set of user ids subscribed to a topic. */
   topicSubscribers(topic: string): string {
     return this.key(`topic_subscribers:${topic}`);
+  }
+  /**
+   * Hash of the topics fan-out left to their readers (too many active followers to push to each, see
+   * FANOUT_PULL_THRESHOLD) → when it last did (ms): a feed read brings those topics' new articles into the feed.
+   */
+  get topicsPulled(): string {
+    return this.key('topics_pulled');
   }
   /** Sorted set of user ids scored by last activity (ms). */
   get activeUsers(): string {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { AppConfig } from '../../config/config.js';
 import { Role } from '../../config/roles.js';
 import { StageWorker } from '../../streams/stage.decorator.js';
 import type { StageDefinition, StageOutcome, StreamEntry, StreamStage } from '../../streams/stream-entry.js';
@@ -31,7 +32,8 @@ const DELIVERIES_PER_STEP = 50000;
 /**
  * Fan-out on write, to active users only: stores each enriched article once, appends it to its topic stream, and
  * delivers its short id to the feed of every active subscriber of its topic (one Lua call for many users, one
- * pipeline per batch). Inactive users get their feed rebuilt from the topic streams when they come back.
+ * pipeline per batch). Inactive users get their feed rebuilt from the topic streams when they come back; a topic with
+ * more active followers than FANOUT_PULL_THRESHOLD is not delivered at all, its readers pull it (the hybrid).
  */
 @Injectable()
 @StageWorker(Role.Fanout)
@@ -43,6 +45,7 @@ export class FanoutWorker implements StreamStage {
     private readonly articles: ArticleRepository,
     private readonly feeds: FeedRepository,
     private readonly metrics: FanoutMetrics,
+    private readonly config: AppConfig,
   ) {
     // Small batches: one article reaches hundreds of feeds, and a batch's deliveries should not hold the event loop
     // (and every other stage in this process) for long.
@@ -68,6 +71,13 @@ export class FanoutWorker implements StreamStage {
     if (stored.length === 0) return { rejected };
 
     const { byTopic, inactive } = await this.feeds.activeSubscribers([...new Set(stored.map((s) => s.article.topic))]);
+    // A topic with more active followers than FANOUT_PULL_THRESHOLD is left to its readers: each one's read brings its
+    // new articles in (FeedRepository.pull), which costs in proportion to readers, not followers.
+    const threshold = this.config.env.FANOUT_PULL_THRESHOLD;
+    const pulled = [...byTopic].filter(([, uids]) => threshold > 0 && uids.length > threshold).map(([topic]) => topic);
+    await this.feeds.markPulled(pulled);
+    for (const topic of pulled) byTopic.set(topic, []);
+    this.metrics.pulled.inc(stored.filter(({ article }) => pulled.includes(article.topic)).length);
     const ingestedAt = new Map<string, number>();
     const again = new Set<string>();
     for (const { article, short, again: redelivered } of stored) {

@@ -5,12 +5,15 @@ import type { Namespace, Socket } from 'socket.io';
 import { AppConfig } from '../../config/config.js';
 import { groupBySlot, slotOf } from '../../valkey/slots.js';
 import { ValkeyService } from '../../valkey/valkey.service.js';
-import { FeedRepository } from '../../news/feed.repository.js';
+import { FanoutMetrics } from '../../news/fanout.metrics.js';
+import { FeedRepository, type PullRequest } from '../../news/feed.repository.js';
 import { FeedsMetrics } from './feeds.metrics.js';
 import { FeedService } from './feed.service.js';
 
 const READ_COUNT = 100;
 const BLOCK_MS = 5000;
+/** How often the relay re-reads the topics of the users it watches (a change of topics elsewhere reaches it). */
+const TOPICS_REFRESH_MS = 10000;
 
 export function feedRoom(uid: string): string {
   return `user:${uid}`;
@@ -45,6 +48,10 @@ export class FeedRelay implements BeforeApplicationShutdown {
   private readonly logger = new Logger(FeedRelay.name);
   /** Users watched here → the last feed stream id pushed to their room. */
   private readonly cursors = new Map<string, string>();
+  /** Users watched here → their topics and, once pulled here, the marks their pulled topics were read up to. */
+  private readonly following = new Map<string, { topics: string[]; marks?: Map<string, string> }>();
+  private topicsReadAt = 0;
+  private pulling?: Promise<void>;
   private namespace?: Namespace;
   private reader?: Valkey;
   /** Polls (cluster) instead of blocking (one server). */
@@ -64,6 +71,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
     private readonly feeds: FeedService,
     private readonly metrics: FeedsMetrics,
     private readonly config: AppConfig,
+    private readonly fanoutMetrics: FanoutMetrics,
   ) {}
 
   attach(namespace: Namespace): void {
@@ -73,6 +81,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
     this.polling = this.valkey.clustered;
     this.reader = this.polling ? this.valkey.direct('feeds-relay') : this.valkey.blocking('feeds-relay');
     this.loop = this.run();
+    this.pulling = this.pullLoop();
   }
 
   /**
@@ -102,6 +111,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
   }
 
   unwatch(uid: string): void {
+    this.following.delete(uid);
     if (this.cursors.delete(uid)) this.changed();
   }
 
@@ -115,7 +125,7 @@ export class FeedRelay implements BeforeApplicationShutdown {
     this.wake?.();
     if (!this.polling && this.readerId !== undefined)
       await this.valkey.command.client('UNBLOCK', this.readerId).catch(() => undefined);
-    await this.loop;
+    await Promise.all([this.loop, this.pulling]);
   }
 
   private changed(): void {
@@ -156,6 +166,54 @@ export class FeedRelay implements BeforeApplicationShutdown {
         await sleep(250);
       }
     }
+  }
+
+  /**
+   * Live delivery of the topics fan-out leaves to their readers (FeedRepository.pull): every FEED_RELAY_POLL_MS, the
+   * watched users who follow one are brought up to it; what that adds to their feed streams is emitted by the reads
+   * above like any delivery. Users whose marks are the same share one read of a topic stream, so an idle topic costs
+   * one XREVRANGE a poll however many of its followers are connected here.
+   */
+  private async pullLoop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.pullOnce();
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.warn(`feed relay pull failed, retrying: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.config.env.FEED_RELAY_POLL_MS).unref());
+    }
+  }
+
+  private async pullOnce(): Promise<void> {
+    if (this.cursors.size === 0) return;
+    const pulled = await this.feedRepository.pulledTopics();
+    if (pulled.size === 0) return;
+    const now = Date.now();
+    const stale = now - this.topicsReadAt >= TOPICS_REFRESH_MS;
+    if (stale) this.topicsReadAt = now;
+    const unknown = [...this.cursors.keys()].filter((uid) => stale || !this.following.has(uid));
+    const topics = await Promise.all(unknown.map((uid) => this.feeds.topicsOf(uid)));
+    unknown.forEach((uid, i) => {
+      if (!this.cursors.has(uid)) return;
+      const known = this.following.get(uid);
+      this.following.set(uid, { topics: topics[i], marks: known?.marks });
+    });
+    const requests: PullRequest[] = [];
+    for (const [uid, { topics: followed, marks }] of this.following) {
+      const wanted = followed.filter((topic) => pulled.has(topic));
+      if (wanted.length === 0) continue;
+      // Marks of topics not pulled here before are read from Valkey (the user's join pulled them).
+      requests.push({ uid, topics: wanted, marks: wanted.every((t) => marks?.has(t)) ? marks : undefined });
+    }
+    if (requests.length === 0) return;
+    const results = await this.feedRepository.pull(requests);
+    requests.forEach(({ uid }, i) => {
+      const known = this.following.get(uid);
+      if (known) known.marks = new Map([...(known.marks ?? []), ...results[i].marks]);
+    });
+    this.fanoutMetrics.deliveries.inc(results.reduce((sum, { added }) => sum + added, 0));
   }
 
   /** Waits `ms`, or until shutdown (or, unclustered, a change of the watched set). */

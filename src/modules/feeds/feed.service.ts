@@ -90,8 +90,9 @@ export class FeedService implements OnModuleInit {
   }
 
   /**
-   * Marks a user active (and keeps their feed from expiring). A user who was inactive (or never active) missed fan-out: their feed is rebuilt from the
-   * topic streams before this returns.
+   * Marks a user active (and keeps their feed from expiring). A user who was inactive (or never active) missed fan-out:
+   * their feed is rebuilt from the topic streams before this returns; and the new articles of the topics fan-out leaves
+   * to their readers are brought in (FeedRepository.pull).
    */
   async touch(uid: string): Promise<void> {
     const { command: client, keys } = this.valkey;
@@ -116,6 +117,16 @@ export class FeedService implements OnModuleInit {
       await Promise.all(topics.map((topic) => this.feeds.changeFollowers(topic, returning ? 'add' : 'touch', [uid])));
     }
     if (returning) await this.refill(uid, topics);
+    await this.pull(uid, topics);
+  }
+
+  /** Brings into a feed the new articles of the followed topics that fan-out leaves to their readers. */
+  private async pull(uid: string, topics: string[]): Promise<void> {
+    const pulled = await this.feeds.pulledTopics();
+    const followed = topics.filter((topic) => pulled.has(topic));
+    if (followed.length === 0) return;
+    const [{ added }] = await this.feeds.pull([{ uid, topics: followed }]);
+    this.fanoutMetrics.deliveries.inc(added);
   }
 
   private async refill(uid: string, topics: string[]): Promise<void> {
