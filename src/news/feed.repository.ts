@@ -528,7 +528,9 @@ export class FeedRepository {
       requests.map(async ({ uid, topics, marks: known }) => {
         if (known || topics.length === 0) return new Map(known);
         const held = await client.hmget(keys.feedPull(uid), ...topics);
-        return new Map(topics.flatMap((topic, i) => (held[i] ? [[topic, held[i]!] as const] : [])));
+        const marks = new Map<string, string>();
+        topics.forEach((topic, i) => held[i] && marks.set(topic, held[i]));
+        return marks;
       }),
     );
     // One read per topic and mark: the newest FEED_MAX entries after the mark.
