@@ -93,6 +93,8 @@ local fresh = {}
 for i = #merged, 1, -1 do
   if added[merged[i]] then fresh[#fresh + 1] = merged[i] end
 end
+-- All older than a full feed's tail: nothing to rewrite.
+if #fresh == 0 then return 0 end
 redis.call('DEL', feed)
 for i = 1, #merged, 1000 do redis.call('RPUSH', feed, unpack(merged, i, math.min(i + 999, #merged))) end
 for i = 1, #gone, 1000 do redis.call('SREM', seen, unpack(gone, i, math.min(i + 999, #gone))) end
