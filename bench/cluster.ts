@@ -181,7 +181,14 @@ interface Rig {
 
 async function rigOn(make: () => Promise<Topology>, users: number): Promise<Rig> {
   const topology = await make();
-  const env = { ...topology.env, LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', STREAM_BLOCK_MS: '100' };
+  const env = {
+    ...topology.env,
+    LOG_LEVEL: 'warn',
+    AUTH_DISABLED: 'true',
+    STREAM_BLOCK_MS: '100',
+    // Fan-out's cost is what is measured: no topic left to its readers.
+    FANOUT_PULL_THRESHOLD: '0',
+  };
   let app: AppProcess | undefined;
   try {
     // Users sign up through an api replica, stopped before the rounds: its feed backlog gauge (an XLEN per active

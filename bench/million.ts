@@ -6,7 +6,9 @@
 // on its own connection runs cheap commands (GET, XADD) at ~200/s and another reads an active user's feed over REST
 // (~50/s). Measured: deliveries/s, the probes' p99 during the burst (≤ 10 ms wanted), Node RSS and Valkey used_memory
 // (empty, seeded, after the burst), Valkey CPU per delivery, and reclaims (skein_stage_reclaimed_total: 0 wanted).
-//   bash scripts/build-bench.sh && node .bench-dist/bench/million.js [--quick]
+// The same run again with the big topic left to its readers (FANOUT_PULL_THRESHOLD, the hybrid): fan-out writes no feed
+// for it, the REST reads and returning users pull it; its figures are `million_pull_*`.
+//   bash scripts/build-bench.sh && node .bench-dist/bench/million.js [--quick] [--mode push|pull]
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -163,7 +165,24 @@ function paced(perSecond: number, task: (n: number) => Promise<void>): { stop: (
   };
 }
 
-export async function run(opts: { quick: boolean }): Promise<Record<string, number>> {
+/**
+ * Both ways of serving the big topic, one after the other: pushed to every active follower's feed
+ * (FANOUT_PULL_THRESHOLD=0; `million_*`), and left to its readers (the default threshold, 50,000, under the topic's
+ * 100,000 active followers; `million_pull_*`). `--mode push` or `--mode pull` runs one.
+ */
+export async function run(opts: { quick: boolean; mode?: 'push' | 'pull' }): Promise<Record<string, number>> {
+  const results: Record<string, number> = {};
+  if (opts.mode !== 'pull') Object.assign(results, await measure(opts.quick, false));
+  if (opts.mode !== 'push') {
+    for (const [name, value] of Object.entries(await measure(opts.quick, true)))
+      results[name.replace(/^million_/, 'million_pull_')] = value;
+  }
+  return results;
+}
+
+async function measure(quick: boolean, pull: boolean): Promise<Record<string, number>> {
+  const opts = { quick };
+  const mode = pull ? 'million (pull)' : 'million (push)';
   ensureBuilt();
   const articles = opts.quick ? 40 : 200;
   const server = await freshValkey();
@@ -178,7 +197,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const active = await seed(client, now);
     const seeded = await usedMemory(client);
     progress(
-      `million: seeded ${USERS} users in ${((performance.now() - t) / 1000).toFixed(1)} s, ` +
+      `${mode}: seeded ${USERS} users in ${((performance.now() - t) / 1000).toFixed(1)} s, ` +
         `${BIG} followed by ${BIG_FOLLOWERS} (${active.get(BIG)} active); Valkey ${(seeded / 2 ** 20).toFixed(0)} MiB`,
     );
     results.million_seed_valkey_bytes_per_user = Math.round((seeded - empty) / USERS);
@@ -190,6 +209,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       LOG_LEVEL: 'warn',
       AUTH_DISABLED: 'true',
       STREAM_BLOCK_MS: '100',
+      FANOUT_PULL_THRESHOLD: pull ? '50000' : '0',
     });
     const pid = app.child.pid!;
     // The hourly prune runs at start: the sets keep their active followers only.
@@ -203,7 +223,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const pruned = await usedMemory(client);
     const rssBefore = rssBytes(pid).rss;
     progress(
-      `million: app up and its prune done in ${results.million_startup_prune_s} s; Valkey ${(pruned / 2 ** 20).toFixed(0)} MiB, ` +
+      `${mode}: app up and its prune done in ${results.million_startup_prune_s} s; Valkey ${(pruned / 2 ** 20).toFixed(0)} MiB, ` +
         `Node RSS ${(rssBefore / 2 ** 20).toFixed(0)} MiB`,
     );
 
@@ -237,7 +257,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     await new Promise((resolve) => setTimeout(resolve, 200));
     await waitDrained();
     results.million_first_batch_s = Number(((performance.now() - t) / 1000).toFixed(2));
-    progress(`million: first article (the big topic read whole) fanned out in ${results.million_first_batch_s} s`);
+    progress(`${mode}: first article (the big topic read whole) fanned out in ${results.million_first_batch_s} s`);
 
     // The probes alone first: the floor this (shared) machine puts under any p99.
     const idleCommands = paced(PROBE_PER_S, async (n) => {
@@ -254,7 +274,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.million_idle_probe_p99_ms = Number(percentile(idleProbes, 99).toFixed(2));
     results.million_idle_rest_read_p99_ms = Number(percentile(idleReads, 99).toFixed(2));
     progress(
-      `million: idle probe p99 ${results.million_idle_probe_p99_ms} ms, REST read p99 ${results.million_idle_rest_read_p99_ms} ms`,
+      `${mode}: idle probe p99 ${results.million_idle_probe_p99_ms} ms, REST read p99 ${results.million_idle_rest_read_p99_ms} ms`,
     );
 
     // The burst, with returning users, a Valkey probe and a REST probe alongside.
@@ -276,6 +296,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     await metric(app, 'skein_nodejs_eventloop_lag_max_seconds'); // a scrape resets the event-loop delay monitor
     const deliveries0 = await metric(app, 'skein_fanout_deliveries_total');
     const reclaims0 = await metric(app, 'skein_stage_reclaimed_total');
+    const pulled0 = await metric(app, 'skein_fanout_pulled_total');
     const cpu0 = await valkeyCpuSeconds(client);
     const stats0 = await commandStats(client);
     const cpuNode0 = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -292,6 +313,11 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(pid).rss)), 200);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await waitDrained();
+    results.million_fanout_s = Number(((performance.now() - t) / 1000).toFixed(2));
+    // Pulled, the articles reach feeds as readers read: the readers' share is measured over a window as long as a
+    // push run's burst (at least), so that both runs' CPU and read latencies cover the same work.
+    const window = quick ? 10000 : 30000;
+    if (pull) await new Promise((resolve) => setTimeout(resolve, Math.max(0, t + window - performance.now())));
     const seconds = (performance.now() - t) / 1000;
     clearInterval(sampler);
     const [returns, probes, reads] = [await returning.stop(), await commands.stop(), await rest.stop()];
@@ -327,7 +353,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.million_node_cpu_us_per_delivery = Number(((nodeCpu * 1e6) / delivered).toFixed(2));
     results.million_slow_commands = [...slow.values()].reduce((sum, { count }) => sum + count, 0);
     progress(
-      `million: commands of 2 ms or more in the burst: ${
+      `${mode}: commands of 2 ms or more in the burst: ${
         [...slow]
           .sort(([, a], [, b]) => b.count - a.count)
           .map(([name, { count, maxMs }]) => `${name} ×${count} (max ${maxMs.toFixed(1)} ms)`)
@@ -348,6 +374,17 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.million_xrevrange_us_per_call = Number(
       (delta('xrevrange').usec / Math.max(1, delta('xrevrange').calls)).toFixed(2),
     );
+    results.million_valkey_cpu_s_burst = Number(cpu.toFixed(2));
+    results.million_articles_pulled = (await metric(app, 'skein_fanout_pulled_total')) - pulled0;
+    // An active follower who did not read during the burst: their next read holds what the topic stream holds.
+    const reader = uid(ACTIVE_EVERY * 1000);
+    const [feed, topic] = await Promise.all(
+      [`/users/${reader}/feed?limit=50`, `/topics/${BIG}/articles?limit=50`].map(async (path) => {
+        const page = (await (await fetch(`${app!.url}${path}`)).json()) as { items: { id: string }[] };
+        return page.items.map((item) => item.id).join(',');
+      }),
+    );
+    results.million_feed_matches_topic = feed === topic && feed.length > 0 ? 1 : 0;
     results.million_node_rss_mb_before = Math.round(rssBefore / 2 ** 20);
     results.million_node_rss_mb_peak = Math.round(Math.max(rssPeak, rssBytes(pid).rss) / 2 ** 20);
     results.million_node_rss_mb_after = Math.round(rssBytes(pid).rss / 2 ** 20);
@@ -357,7 +394,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     results.million_valkey_mb_after = Math.round(after / 2 ** 20);
     results.million_valkey_bytes_per_delivery = Math.round((after - pruned) / delivered);
     progress(
-      `million: ${articles} articles × ${active.get(BIG)} active followers: ${delivered} deliveries in ${seconds.toFixed(1)} s ` +
+      `${mode}: ${articles} articles × ${active.get(BIG)} active followers: ${delivered} deliveries in ${seconds.toFixed(1)} s ` +
         `(${results.million_deliveries_per_s}/s, ${results.million_valkey_cpu_us_per_delivery} µs Valkey CPU each); ` +
         `probe p99 ${results.million_probe_p99_ms} ms (max ${results.million_probe_max_ms}), REST read p99 ` +
         `${results.million_rest_read_p99_ms} ms, ${returns.length} returns p99 ${results.million_returning_read_p99_ms} ms; ` +
@@ -374,7 +411,9 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const results = await run({ quick: process.argv.includes('--quick') });
+  const modeAt = process.argv.indexOf('--mode');
+  const mode = modeAt >= 0 ? (process.argv[modeAt + 1] as 'push' | 'pull') : undefined;
+  const results = await run({ quick: process.argv.includes('--quick'), mode });
   process.stdout.write(`${JSON.stringify(results, null, 1)}\n`);
   process.exit(0);
 }

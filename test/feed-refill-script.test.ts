@@ -88,16 +88,16 @@ describe('feed-refill.lua against a model of one feed', () => {
   });
 
   it('moves a topic mark forward only, and sets it even when nothing is added', async () => {
-    expect(await run('m', 10, ['technology', '1700000000000-5'], [3, 2, 1])).toBe(3);
-    expect(await client.hget(keys.feedPull('m'), 'technology')).toBe('1700000000000-5');
+    expect(await run('m', 10, ['technology', '1740000000000005'], [3, 2, 1])).toBe(3);
+    expect(await client.hget(keys.feedPull('m'), 'technology')).toBe('1740000000000005');
     // An older read finishing late: ids deduped, the mark kept.
-    expect(await run('m', 10, ['technology', '1700000000000-4', 'science', '99-0'], [2])).toBe(0);
-    expect(await client.hgetall(keys.feedPull('m'))).toEqual({ technology: '1700000000000-5', science: '99-0' });
-    // Same ms, higher sequence; then a longer ms (ids compare as numbers, not strings).
-    await run('m', 10, ['technology', '1700000000000-12'], []);
-    expect(await client.hget(keys.feedPull('m'), 'technology')).toBe('1700000000000-12');
-    await run('m', 10, ['science', '100-0'], []);
-    expect(await client.hget(keys.feedPull('m'), 'science')).toBe('100-0');
+    expect(await run('m', 10, ['technology', '1740000000000004', 'science', '99'], [2])).toBe(0);
+    expect(await client.hgetall(keys.feedPull('m'))).toEqual({ technology: '1740000000000005', science: '99' });
+    // Marks compare as numbers, not strings ('100' after '99').
+    await run('m', 10, ['technology', '1740000000000012'], []);
+    expect(await client.hget(keys.feedPull('m'), 'technology')).toBe('1740000000000012');
+    await run('m', 10, ['science', '100'], []);
+    expect(await client.hget(keys.feedPull('m'), 'science')).toBe('100');
     expect(await client.ttl(keys.feedPull('m'))).toBeGreaterThan(0);
   });
 });

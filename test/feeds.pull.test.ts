@@ -116,8 +116,12 @@ describe(`feeds of a topic left to its readers (FANOUT_PULL_THRESHOLD) (${TOPOLO
     // One feed stream entry per article: a resumable delivery each, none twice.
     const stream = (await client.xrange('feed_stream:{u2}', '-', '+')) as [string, string[]][];
     expect(stream).toHaveLength(4);
-    // The mark is the topic stream's newest entry.
-    const [[newest]] = (await client.xrevrange('topic:technology', '+', '-', 'COUNT', 1)) as [string, string[]][];
+    // topic_appended lists the topic's short ids in the stream's order (what pulls and rebuilds read).
+    const entries = (await client.xrange('topic:technology', '-', '+')) as [string, string[]][];
+    const inStream = entries.map(([, fields]) => fields[fields.indexOf('n') + 1]);
+    expect(await client.zrange('topic_appended:{topic:technology}', 0, -1)).toEqual(inStream);
+    // The mark is the topic's newest append (its score in topic_appended).
+    const [, newest] = await client.zrevrange('topic_appended:{topic:technology}', 0, 0, 'WITHSCORES');
     expect(await client.hget('feed_pull:{u2}', 'technology')).toBe(newest);
     // Another follower who has not read since has nothing in their feed until they do.
     expect(await client.llen('feed:{u1}')).toBe(0);

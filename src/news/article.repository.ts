@@ -8,8 +8,9 @@ import type { FeedArticle } from './feed-article.js';
 const STORE = LuaScript.from(new URL('./article.lua', import.meta.url));
 const APPEND = LuaScript.from(new URL('./topic-append.lua', import.meta.url));
 /**
- * Short ids per topic remembered as appended (topic_appended:{topic:<topic>}): a batch redelivered after a failure
- * between the append and the article's `t` mark comes back long before this many more articles reach one topic.
+ * Short ids per topic remembered as appended (topic_appended:{topic:<topic>}; FEED_MAX if more): a batch redelivered
+ * after a failure between the append and the article's `t` mark comes back long before this many more articles reach
+ * one topic, and a feed's rebuild or pull reads up to FEED_MAX of a topic's newest from it.
  */
 const APPENDED_KEPT = 1000;
 /** Short ids per `article_ref:{block}` hash: small enough for listpack encoding. */
@@ -68,7 +69,7 @@ export class ArticleRepository {
         APPEND.queue(
           pipeline,
           [keys.topicStream(topic), keys.topicAppended(topic)],
-          [env.TOPIC_STREAM_MAXLEN, stored[i][0], json[i], APPENDED_KEPT],
+          [env.TOPIC_STREAM_MAXLEN, stored[i][0], json[i], Math.max(APPENDED_KEPT, env.FEED_MAX)],
         );
       }
     });

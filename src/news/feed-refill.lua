@@ -1,30 +1,22 @@
 -- Refills one feed from the articles of the user's topics (a returning user, a change of topics, a read of a topic
 -- that fan-out leaves to its readers), keeping it in order: short ids grow in fan-out order, so the feed becomes the
 -- newest ARGV[1] of what it holds and the given ids, highest first. KEYS feed:{uid}, feed_seen:{uid},
--- feed_stream:{uid}, and feed_pull:{uid} (the topic stream entry id each pulled topic was read up to); ARGV[1] feed
--- cap, ARGV[2] ttl (s), ARGV[3] k, then k pairs of a topic and the id its stream was read up to (a mark moves forward
--- only: two reads of the same user may finish out of order), then short ids, newest first. Ids it adds go to feed_seen
--- and to feed_stream oldest first, as fan-out would have delivered them; ids pushed past the cap leave feed_seen (it
--- holds exactly the feed's ids). Returns how many were added.
+-- feed_stream:{uid}, and feed_pull:{uid} (how far each pulled topic was read: a score of topic_appended, see
+-- topic-append.lua); ARGV[1] feed cap, ARGV[2] ttl (s), ARGV[3] k, then k pairs of a topic and the score it was read up
+-- to (a mark moves forward only: two reads of the same user may finish out of order), then short ids, newest first.
+-- Ids it adds go to feed_seen and to feed_stream oldest first, as fan-out would have delivered them; ids pushed past
+-- the cap leave feed_seen (it holds exactly the feed's ids). Returns how many were added.
 local feed, seen, stream, marks = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local max = tonumber(ARGV[1])
 local ttl = tonumber(ARGV[2])
 local pairsGiven = tonumber(ARGV[3])
 local first = 4 + 2 * pairsGiven
 
--- Stream entry ids compare as (ms, seq) numbers.
-local function newer(a, b)
-  if not b then return true end
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  if not bm then return true end
-  if tonumber(am) ~= tonumber(bm) then return tonumber(am) > tonumber(bm) end
-  return tonumber(as) > tonumber(bs)
-end
 if pairsGiven > 0 then
   for i = 4, first - 1, 2 do
-    local topic, id = ARGV[i], ARGV[i + 1]
-    if newer(id, redis.call('HGET', marks, topic) or nil) then redis.call('HSET', marks, topic, id) end
+    local topic, mark = ARGV[i], tonumber(ARGV[i + 1])
+    local held = redis.call('HGET', marks, topic)
+    if not held or mark > tonumber(held) then redis.call('HSET', marks, topic, ARGV[i + 1]) end
   end
   redis.call('EXPIRE', marks, ttl)
 end

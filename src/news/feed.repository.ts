@@ -457,18 +457,9 @@ export class FeedRepository {
     if (topics.length === 0) return 0;
     const { command: client, keys } = this.valkey;
     const max = this.config.env.FEED_MAX;
-    const streams = await Promise.all(
-      topics.map(
-        (topic) => client.xrevrange(keys.topicStream(topic), '+', '-', 'COUNT', max) as Promise<[string, string[]][]>,
-      ),
-    );
-    const recent = streams
-      .flat()
-      .map(([, fields]) => fieldValue(fields, 'n'))
-      .filter((short) => /^\d+$/.test(short))
-      .map(Number)
-      .sort((a, b) => b - a)
-      .slice(0, max);
+    // The topics' newest short ids from their append sets: a few bytes each (the streams hold each article's JSON).
+    const appended = await Promise.all(topics.map((topic) => client.zrevrange(keys.topicAppended(topic), 0, max - 1)));
+    const recent = [...new Set(appended.flat().map(Number))].sort((a, b) => b - a).slice(0, max);
     if (recent.length === 0) return 0;
     const [added] = await execIdempotent(client, [REFILL], (pipeline) =>
       REFILL.queue(pipeline, this.refillKeys(uid), [max, this.ttlSeconds, 0, ...recent.map(String)]),
@@ -517,9 +508,10 @@ export class FeedRepository {
 
   /**
    * Brings each user's feed up to the pulled topics they follow: the articles appended to those topic streams after
-   * the user's marks (the newest FEED_MAX of a topic with no mark yet) are merged into the feed in order (refill.lua,
-   * which also moves the marks), as fan-out would have delivered them. Users who share a topic and a mark share one
-   * read of the topic stream. Answers, per request, the ids added and the marks after it.
+   * the user's marks (the newest FEED_MAX of a topic with no mark yet), read from `topic_appended` (short ids in append
+   * order: a few bytes each, where the stream holds each article's JSON), are merged into the feed in order
+   * (feed-refill.lua, which also moves the marks), as fan-out would have delivered them. Users who share a topic and a
+   * mark share one read. Answers, per request, the ids added and the marks after it.
    */
   async pull(requests: PullRequest[]): Promise<PullResult[]> {
     const { command: client, keys } = this.valkey;
@@ -533,17 +525,15 @@ export class FeedRepository {
         return marks;
       }),
     );
-    // One read per topic and mark: the newest FEED_MAX entries after the mark.
-    const reads = new Map<string, Promise<StreamRange>>();
-    const readOf = (topic: string, mark: string | undefined): Promise<StreamRange> => {
+    // One read per topic and mark: the newest FEED_MAX short ids appended after the mark, with their scores.
+    const reads = new Map<string, Promise<string[]>>();
+    const readOf = (topic: string, mark: string | undefined): Promise<string[]> => {
       const key = `${topic}\n${mark ?? ''}`;
       let read = reads.get(key);
       if (!read) {
-        const end = mark ? `(${mark}` : '-';
-        reads.set(
-          key,
-          (read = client.xrevrange(keys.topicStream(topic), '+', end, 'COUNT', max) as Promise<StreamRange>),
-        );
+        const end = mark ? `(${mark}` : '-inf';
+        read = client.zrevrangebyscore(keys.topicAppended(topic), '+inf', end, 'WITHSCORES', 'LIMIT', 0, max);
+        reads.set(key, read);
       }
       return read;
     };
@@ -556,11 +546,9 @@ export class FeedRepository {
         const shorts = new Set<number>();
         ranges.forEach((range, t) => {
           if (range.length === 0) return;
-          pairs.push(topics[t], range[0][0]);
-          for (const [, fields] of range) {
-            const short = fieldValue(fields, 'n');
-            if (/^\d+$/.test(short)) shorts.add(Number(short));
-          }
+          // Newest first: the first score is how far this read reached.
+          pairs.push(topics[t], range[1]);
+          for (let k = 0; k < range.length; k += 2) shorts.add(Number(range[k]));
         });
         if (pairs.length === 0) return;
         const newest = [...shorts]
@@ -589,8 +577,6 @@ export class FeedRepository {
     return results;
   }
 }
-
-type StreamRange = [string, string[]][];
 
 function fieldValue(flat: string[], name: string): string {
   for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];

@@ -33,8 +33,9 @@ export class Keys {
     return this.key(`topic:${topic}`);
   }
   /**
-   * Sorted set of the short ids appended to a topic stream lately, in its slot (`topic_appended:{topic:<topic>}`):
-   * makes the append idempotent although the article's own record is in another slot.
+   * Sorted set of the short ids appended to a topic stream lately, in its slot (`topic_appended:{topic:<topic>}`),
+   * scored in append order (topic-append.lua): makes the append idempotent although the article's own record is in
+   * another slot, and is what feed rebuilds and pulls read.
    */
   topicAppended(topic: string): string {
     return sameSlot(this.topicStream(topic), this.key('topic_appended:'));
