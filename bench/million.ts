@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Valkey } from 'iovalkey';
+import { io, type Socket } from 'socket.io-client';
 import { TOPICS } from '../src/news/topics.js';
 import type { PipelineArticle } from '../src/news/article.js';
 import { Keys } from '../src/valkey/keys.js';
@@ -30,6 +31,8 @@ const ACTIVE_EVERY = 5;
 const RETURNS_PER_S = 10;
 const PROBE_PER_S = 200;
 const REST_PROBE_PER_S = 50;
+/** Active followers of the big topic connected over /feeds during the burst: their live items' latency. */
+const SOCKETS = 200;
 const OTHERS = TOPICS.filter((topic) => topic !== BIG);
 
 const uid = (i: number): string => `m${i}`;
@@ -277,6 +280,24 @@ async function measure(quick: boolean, pull: boolean): Promise<Record<string, nu
       `${mode}: idle probe p99 ${results.million_idle_probe_p99_ms} ms, REST read p99 ${results.million_idle_rest_read_p99_ms} ms`,
     );
 
+    // Live followers: sockets of active followers of the big topic (who do not read over REST), joined before the burst.
+    const live: number[] = [];
+    const sockets: Socket[] = [];
+    let liveFrom = Infinity;
+    for (let k = 0; k < SOCKETS; k++) {
+      const socket = io(`${app.url}/feeds`, {
+        auth: { userId: uid(ACTIVE_EVERY * (2000 + k)) },
+        transports: ['websocket'],
+        reconnection: false,
+      });
+      socket.on('feed:item', (item: { ingested_at: number }) => {
+        if (item.ingested_at >= liveFrom) live.push(Date.now() - item.ingested_at);
+      });
+      sockets.push(socket);
+    }
+    await Promise.all(sockets.map((socket) => socket.timeout(30000).emitWithAck('feed:sync', { after: '0-0' })));
+    liveFrom = Date.now();
+
     // The burst, with returning users, a Valkey probe and a REST probe alongside.
     const inactive = (n: number): string => uid(1 + ACTIVE_EVERY * n); // never active users: i % 5 === 1
     const returning = paced(RETURNS_PER_S, async (n) => {
@@ -321,6 +342,15 @@ async function measure(quick: boolean, pull: boolean): Promise<Record<string, nu
     const seconds = (performance.now() - t) / 1000;
     clearInterval(sampler);
     const [returns, probes, reads] = [await returning.stop(), await commands.stop(), await rest.stop()];
+    // The last live items (a pull is up to FEED_RELAY_POLL_MS behind), then the sockets go.
+    for (const deadline = Date.now() + 10000; live.length < SOCKETS * articles && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const socket of sockets) socket.disconnect();
+    live.sort((a, b) => a - b);
+    results.million_live_sockets = SOCKETS;
+    results.million_live_items = live.length;
+    results.million_live_p50_ms = Math.round(percentile(live, 50));
+    results.million_live_p99_ms = Math.round(percentile(live, 99));
     const slow = slowCommands((await client.slowlog('GET', 10000)) as SlowlogEntry[]);
     results.million_node_eventloop_lag_max_ms = Math.round(
       (await metric(app, 'skein_nodejs_eventloop_lag_max_seconds')) * 1000,
@@ -398,7 +428,8 @@ async function measure(quick: boolean, pull: boolean): Promise<Record<string, nu
         `(${results.million_deliveries_per_s}/s, ${results.million_valkey_cpu_us_per_delivery} µs Valkey CPU each); ` +
         `probe p99 ${results.million_probe_p99_ms} ms (max ${results.million_probe_max_ms}), REST read p99 ` +
         `${results.million_rest_read_p99_ms} ms, ${returns.length} returns p99 ${results.million_returning_read_p99_ms} ms; ` +
-        `reclaims ${results.million_reclaims}; event loop lag max ${results.million_node_eventloop_lag_max_ms} ms; Node RSS ${results.million_node_rss_mb_peak} MiB peak, Valkey ` +
+        `${live.length} live items to ${SOCKETS} sockets p50 / p99 ${results.million_live_p50_ms} / ${results.million_live_p99_ms} ms ` +
+        `after ingest; reclaims ${results.million_reclaims}; event loop lag max ${results.million_node_eventloop_lag_max_ms} ms; Node RSS ${results.million_node_rss_mb_peak} MiB peak, Valkey ` +
         `${results.million_valkey_mb_after} MiB`,
     );
     return results;
