@@ -35,6 +35,7 @@ describe(`feeds of a topic left to its readers (FANOUT_PULL_THRESHOLD) (${TOPOLO
   let client: Valkey;
   let api: AppProcess;
   let fanout: AppProcess;
+  let env: Record<string, string>;
 
   const publish = async (id: string, topic = 'technology'): Promise<void> => {
     await client.xadd('enriched_stream', '*', 'data', enriched(id, topic));
@@ -47,8 +48,8 @@ describe(`feeds of a topic left to its readers (FANOUT_PULL_THRESHOLD) (${TOPOLO
       return group !== undefined && group[group.indexOf('pending') + 1] === 0 && group[group.indexOf('lag') + 1] === 0;
     }, 15000);
   };
-  const feedIds = async (uid: string): Promise<string[]> => {
-    const page = await json<{ items: FeedItem[] }>(`${api.url}/users/${uid}/feed?limit=50`);
+  const feedIds = async (uid: string, limit = 50): Promise<string[]> => {
+    const page = await json<{ items: FeedItem[] }>(`${api.url}/users/${uid}/feed?limit=${limit}`);
     expect(page.status).toBe(200);
     return page.body.items.map((item) => item.id);
   };
@@ -80,12 +81,14 @@ describe(`feeds of a topic left to its readers (FANOUT_PULL_THRESHOLD) (${TOPOLO
   beforeAll(async () => {
     store = await startStore();
     client = store.client();
-    const env = {
+    env = {
       VALKEY_URL: store.url,
       ...store.env,
       STREAM_BLOCK_MS: '200',
+      STREAM_CLAIM_IDLE_MS: '1000',
       FANOUT_PULL_THRESHOLD: '1',
       FEED_RELAY_POLL_MS: '100',
+      FEED_MAX: '1000',
     };
     [api, fanout] = await Promise.all([spawnApp({ ...env, ROLES: 'api' }), spawnApp({ ...env, ROLES: 'fanout' })]);
     for (const uid of ['u1', 'u2', 'u3']) {
@@ -184,4 +187,41 @@ describe(`feeds of a topic left to its readers (FANOUT_PULL_THRESHOLD) (${TOPOLO
     expect(await feedOnceItHolds('s1', ['s-2'])).toEqual(['s-3', 's-2', 's-1']);
     expect(await client.xlen('feed_stream:{s1}')).toBe(3);
   });
+
+  it('a fan-out replica killed -9 mid-burst, a follower reading all along and one connected: every article once', async () => {
+    const survivor = await spawnApp({ ...env, ROLES: 'fanout' });
+    const live: FeedItem[] = [];
+    const socket = await connect('u3', live);
+    let reading = true;
+    const reads = (async () => {
+      while (reading) {
+        await feedIds('u1', 10);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    try {
+      const ids = Array.from({ length: 300 }, (_, i) => `k-${i}`);
+      for (const id of ids.slice(0, 150)) await publish(id);
+      await fanout.kill9();
+      for (const id of ids.slice(150)) await publish(id);
+      // The survivor takes over what the killed replica read and did not acknowledge (STREAM_CLAIM_IDLE_MS).
+      await fannedOut();
+      reading = false;
+      await reads;
+      const held = (await feedIds('u1', 1000)).filter((id) => id.startsWith('k-'));
+      // Each once (in fan-out order: two replicas' batches interleave, as when pushed).
+      expect([...held].sort()).toEqual([...ids].sort());
+      const streamed = ((await client.xrange('feed_stream:{u1}', '-', '+')) as [string, string[]][]).map(
+        ([, fields]) => fields[1],
+      );
+      expect(new Set(streamed).size).toBe(streamed.length);
+      await eventually(() => live.filter((item) => item.id.startsWith('k-')).length >= ids.length, 15000);
+      const pushed = live.map((item) => item.id).filter((id) => id.startsWith('k-'));
+      expect([...pushed].sort()).toEqual([...ids].sort());
+    } finally {
+      reading = false;
+      socket.disconnect();
+      fanout = survivor;
+    }
+  }, 60000);
 });
