@@ -34,7 +34,7 @@ import { article } from './workload.js';
 const keys = new Keys('');
 
 interface Topology {
-  name: 'single' | 'cluster';
+  name: 'single' | 'cluster' | 'cluster1';
   env: Record<string, string>;
   /** Each server's (primary's) connection, to read its INFO. */
   servers(): Valkey[];
@@ -92,10 +92,24 @@ async function single(): Promise<Topology> {
 }
 
 async function cluster(): Promise<Topology> {
-  const test = await TestValkeyCluster.start({ primaries: 3 });
+  return clusterOf(3);
+}
+
+/**
+ * A cluster of one primary owning every slot: fan-out's calls are grouped by slot exactly as on three shards (a call
+ * holds one slot's users, wherever the slot lives), and every key is checked as a cluster checks it, but one server
+ * shares the two cores with the app, as the single server does. What it pays per delivery is what each shard of a
+ * cluster with a machine per shard pays; the three-shard figure adds three servers and the app sharing 2 cores.
+ */
+async function oneShard(): Promise<Topology> {
+  return clusterOf(1);
+}
+
+async function clusterOf(primaries: number): Promise<Topology> {
+  const test = await TestValkeyCluster.start({ primaries });
   const client = test.client();
   return {
-    name: 'cluster',
+    name: primaries === 1 ? 'cluster1' : 'cluster',
     env: test.env,
     servers: () => client.nodes('master'),
     client,
@@ -293,10 +307,11 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
   const rounds = 3;
   const results: Record<string, number> = {};
   for (const { users, articles } of plan(opts.quick)) {
-    const runs: Record<string, Outcome[]> = { single: [], cluster: [] };
+    const runs: Record<string, Outcome[]> = { single: [], cluster: [], cluster1: [] };
     const rigs: Rig[] = [];
     try {
       rigs.push(await rigOn(single, users));
+      rigs.push(await rigOn(oneShard, users));
       rigs.push(await rigOn(cluster, users));
       // A warm-up round each (fan-out's subscriber cache filled, scripts loaded), not counted.
       for (const rig of rigs) await roundOn(rig, 0, 10);
@@ -323,7 +338,7 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     }
     const figure = (name: string, pick: (o: Outcome) => number, digits: number): number =>
       Number(median(runs[name].map(pick)).toFixed(digits));
-    for (const name of ['single', 'cluster'] as const) {
+    for (const name of ['single', 'cluster', 'cluster1'] as const) {
       const at = `${name}_${users}_users`;
       results[`cluster_fanout_deliveries_per_s_${at}`] = Math.round(figure(name, (o) => o.perSecond, 0));
       results[`cluster_fanout_valkey_cpu_us_per_delivery_${at}`] = figure(name, (o) => o.cpuUsPerDelivery, 2);
@@ -332,8 +347,16 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
       results[`cluster_fanout_deliveries_per_script_call_${at}`] = figure(name, (o) => o.deliveriesPerCall, 1);
       results[`cluster_fanout_idle_valkey_cpu_us_per_s_${at}`] = figure(name, (o) => o.idleCpuUsPerS, 0);
     }
-    const ratio = (metric: string): number =>
-      Number((results[`${metric}_cluster_${users}_users`] / results[`${metric}_single_${users}_users`]).toFixed(2));
+    const ratio = (metric: string, cluster = 'cluster'): number =>
+      Number((results[`${metric}_${cluster}_${users}_users`] / results[`${metric}_single_${users}_users`]).toFixed(2));
+    results[`cluster1_fanout_cpu_per_delivery_ratio_${users}_users`] = ratio(
+      'cluster_fanout_valkey_cpu_us_per_delivery',
+      'cluster1',
+    );
+    results[`cluster1_fanout_net_cpu_per_delivery_ratio_${users}_users`] = ratio(
+      'cluster_fanout_valkey_net_cpu_us_per_delivery',
+      'cluster1',
+    );
     results[`cluster_fanout_cpu_per_delivery_ratio_${users}_users`] = ratio(
       'cluster_fanout_valkey_cpu_us_per_delivery',
     );

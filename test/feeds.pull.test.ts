@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Valkey } from 'iovalkey';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { eventually, json } from './support/app.js';
+import { connectFeed } from './support/feed-socket.js';
 import { spawnApp, type AppProcess } from './support/process.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 
@@ -67,16 +68,7 @@ describe(`feeds of a topic left to its readers (FANOUT_PULL_THRESHOLD) (${TOPOLO
     const text = await (await fetch(`${fanout.url}/metrics`)).text();
     return Number(/^skein_fanout_pulled_total (\S+)$/m.exec(text)?.[1] ?? 0);
   };
-  const connect = async (uid: string, live: FeedItem[]): Promise<Socket> => {
-    const s = io(`${api.url}/feeds`, { auth: { userId: uid }, transports: ['websocket'], reconnection: false });
-    s.on('feed:item', (item: FeedItem) => live.push(item));
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', reject);
-    });
-    await s.timeout(5000).emitWithAck('feed:sync', { after: '0-0' });
-    return s;
-  };
+  const connect = (uid: string, live: FeedItem[]): Promise<Socket> => connectFeed(api.url, uid, live);
 
   beforeAll(async () => {
     store = await startStore();

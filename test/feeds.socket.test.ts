@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Cluster, Valkey } from 'iovalkey';
 import { io, type Socket } from 'socket.io-client';
 import { eventually, json } from './support/app.js';
+import { connectFeed } from './support/feed-socket.js';
 import { spawnApp, type AppProcess } from './support/process.js';
 import { startStore, TOPOLOGY, type TestStore } from './support/topology.js';
 import { enrichedArticle } from './support/enriched.js';
@@ -25,17 +26,7 @@ describe(`/feeds socket across replicas (api and fanout in different processes) 
   const publish = async (id: string): Promise<void> => {
     await client.xadd('enriched_stream', '*', 'data', enrichedArticle(id));
   };
-  const connect = async (uid: string, live: FeedItem[]): Promise<Socket> => {
-    const s = io(`${api.url}/feeds`, { auth: { userId: uid }, transports: ['websocket'], reconnection: false });
-    s.on('feed:item', (item: FeedItem) => live.push(item));
-    await new Promise<void>((resolve, reject) => {
-      s.once('connect', () => resolve());
-      s.once('connect_error', reject);
-    });
-    // Messages wait for admission (active, room joined, relay watching): after this ack, live pushes flow.
-    await s.timeout(5000).emitWithAck('feed:sync', { after: '0-0' });
-    return s;
-  };
+  const connect = (uid: string, live: FeedItem[]): Promise<Socket> => connectFeed(api.url, uid, live);
 
   beforeAll(async () => {
     store = await startStore();

@@ -171,8 +171,8 @@ export class FeedRelay implements BeforeApplicationShutdown {
   /**
    * Live delivery of the topics fan-out leaves to their readers (FeedRepository.pull): every FEED_RELAY_POLL_MS, the
    * watched users who follow one are brought up to it; what that adds to their feed streams is emitted by the reads
-   * above like any delivery. Users whose marks are the same share one read of a topic stream, so an idle topic costs
-   * one XREVRANGE a poll however many of its followers are connected here.
+   * above like any delivery. Users whose marks are the same share one read of a topic's `topic_appended` set, so an
+   * idle topic costs one range read a poll however many of its followers are connected here.
    */
   private async pullLoop(): Promise<void> {
     while (this.running) {
