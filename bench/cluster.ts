@@ -21,6 +21,11 @@
 // a call costs ~12 µs besides ~1.4 µs per delivery, so 56.6 vs 85.5 deliveries per call is ~5% and cluster mode's own
 // key checks 0-7%: the rest of the spread is three shards and the app sharing 2 cores (context switches, fewer calls
 // per read), which a cluster of one shard per machine does not pay.
+// A third topology since (cluster1: one primary owning every slot, the same calls and checks as three shards, one
+// server beside the app as the single one) separates the two. Full run 2026-12-07 02:57-03:04 UTC, medians of 3,
+// one server → one-shard cluster → three shards: 2,000 users 1.37× / 1.53× (rounds spread 1.9-3.2 µs: noise),
+// 10,000 users 1.00× / 1.15×, 100,000 users 1.24× / 1.40× (rounds within 4% of each other). perf on the one-shard
+// cluster at 100,000 users: cluster-only functions (getNodeByQuery, keyHashSlot, getKeySlot) are ~2% of its samples.
 import { pathToFileURL } from 'node:url';
 import { Cluster, Valkey } from 'iovalkey';
 import { TOPICS } from '../src/news/topics.js';

@@ -3,7 +3,7 @@
 // (cluster-enabled, every slot on it), one at a time on this box, no app, to existing feeds. Valkey CPU (INFO
 // used_cpu_user + sys) per delivery, medians of interleaved rounds. The difference between 1 and 8 users per call is
 // the per-call cost (spread over 15 or 120 deliveries); between plain and clustered, cluster mode's own checks.
-//   bash scripts/build-bench.sh && node .bench-dist/bench/fanout-call-cost.js
+//   bash scripts/build-bench.sh && node .bench-dist/bench/fanout-call-cost.js [--users 24000]
 import calculateSlot from 'cluster-key-slot';
 import { Valkey } from 'iovalkey';
 import { readFileSync } from 'node:fs';
@@ -17,7 +17,8 @@ const SCRIPT = `#!lua\n${readFileSync(new URL('../src/news/fanout.lua', import.m
 /** The first pass creates the feeds (unmeasured), the second is measured: a feed's steady state, not its creation. */
 const FIRST = Array.from({ length: 15 }, (_, i) => String(1000 + i));
 const SHORTS = Array.from({ length: 15 }, (_, i) => String(2000 + i));
-const USERS = 24000;
+/** Users written per pass (`--users N`): the keyspace a call works in grows with it (3 keys per user). */
+const USERS = process.argv.includes('--users') ? Number(process.argv[process.argv.indexOf('--users') + 1]) : 24000;
 const IN_FLIGHT = 64;
 
 async function cpu(client: Valkey): Promise<{ user: number; sys: number }> {

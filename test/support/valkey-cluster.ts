@@ -35,6 +35,10 @@ export class TestValkeyCluster {
       '1000',
       '--cluster-replica-validity-factor',
       '0',
+      // A node learns its own address from a peer's MEET; alone (one primary) it would answer CLUSTER SLOTS with an
+      // empty one, which the client cannot connect to.
+      '--cluster-announce-ip',
+      '127.0.0.1',
     ];
     const servers = await Promise.all(
       Array.from({ length: primaryCount + replicaCount }, () =>
