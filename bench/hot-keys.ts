@@ -445,6 +445,24 @@ export async function run(opts: { quick: boolean }): Promise<Record<string, numb
     });
     const getUs = get.us / (entries * 2);
 
+    // topic_appended of a topic fan-out leaves to its readers (FANOUT_PULL_THRESHOLD): every feed read of one of its
+    // followers asks it for the short ids after the reader's mark (FeedRepository.pull), mostly none or one. The set as
+    // topic-append.lua keeps it (1,000 members scored in append order); half the reads find one new id, half none.
+    const appended = keys.topicAppended('technology');
+    for (let from = 0; from < 1000; from += 500) {
+      const pipeline = admin.pipeline();
+      for (let n = from; n < from + 500; n++) pipeline.zadd(appended, 1e15 + n, String(100000 + n));
+      await pipeline.exec();
+    }
+    const pulls = await measured(admin, clients, entries * 2, (pipeline, i) =>
+      pipeline.zrevrangebyscore(appended, '+inf', `(${1e15 + 998 + (i % 2)}`, 'WITHSCORES', 'LIMIT', 0, 200),
+    );
+    hot.push({
+      key: appended,
+      unit: "feed reads/s by a pulled topic's followers",
+      steps: [{ what: 'ZREVRANGEBYSCORE after the mark (0 or 1 new id)', ops: 1, us: pulls.us / (entries * 2) }],
+    });
+
     // The table: the articles/s keys compared with each other, the rest in their own units.
     const rows: string[] = [];
     for (const h of hot) {
