@@ -56,6 +56,7 @@ const CATALOGUE: { name: string; worked: boolean }[] = [
   { name: 'skein_fanout_deliveries_total', worked: true },
   { name: 'skein_fanout_duplicates_skipped_total', worked: false },
   { name: 'skein_fanout_inactive_skipped_total', worked: false },
+  { name: 'skein_fanout_pulled_total', worked: false },
   { name: 'skein_feed_rebuilds_total', worked: false },
   { name: 'skein_feed_live_items_total', worked: true },
   { name: 'skein_feed_backlog', worked: true },

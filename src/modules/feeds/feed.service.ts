@@ -97,14 +97,22 @@ export class FeedService implements OnModuleInit {
   async touch(uid: string): Promise<void> {
     const { command: client, keys } = this.valkey;
     const now = Date.now();
+    // While some topic is left to its readers, the user's marks come with the activity (no round trip of their own).
+    const pulled = await this.feeds.pulledTopics(now);
     // Active first, rebuild second: an article fanned out meanwhile is deduped, never missed.
     const pipeline = client
       .pipeline()
       .zscore(keys.activeUsers, uid)
       .zadd(keys.activeUsers, now, uid)
       .hget(keys.user(uid), 'topics');
+    if (pulled.size > 0) pipeline.hgetall(keys.feedPull(uid));
     this.feeds.refreshTtl(pipeline, uid);
-    const [score, , field] = (await execOrThrow(pipeline.exec())) as [string | null, unknown, string | null];
+    const [score, , field, marks] = (await execOrThrow(pipeline.exec())) as [
+      string | null,
+      unknown,
+      string | null,
+      Record<string, string> | number,
+    ];
     const previous = score === null ? null : Number(score);
     const topics = parseTopics(field);
     // Only subscribers are in fan-out's cache: a reader who follows nothing (a first visit, a crawler) leaves it valid.
@@ -117,15 +125,10 @@ export class FeedService implements OnModuleInit {
       await Promise.all(topics.map((topic) => this.feeds.changeFollowers(topic, returning ? 'add' : 'touch', [uid])));
     }
     if (returning) await this.refill(uid, topics);
-    await this.pull(uid, topics);
-  }
-
-  /** Brings into a feed the new articles of the followed topics that fan-out leaves to their readers. */
-  private async pull(uid: string, topics: string[]): Promise<void> {
-    const pulled = await this.feeds.pulledTopics();
+    // The new articles of the followed topics that fan-out leaves to their readers.
     const followed = topics.filter((topic) => pulled.has(topic));
-    if (followed.length === 0) return;
-    const [{ added }] = await this.feeds.pull([{ uid, topics: followed }]);
+    if (followed.length === 0 || typeof marks !== 'object') return;
+    const [{ added }] = await this.feeds.pull([{ uid, topics: followed, marks: new Map(Object.entries(marks)) }]);
     this.fanoutMetrics.deliveries.inc(added);
   }
 
