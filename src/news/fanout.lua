@@ -1,13 +1,15 @@
 -- Delivers article short ids to the feeds of users, at most once each. KEYS[1] the feed:{uid} of the first user (routes
--- the call: on a cluster every user of a call is in that key's slot). ARGV[1] feed cap, ARGV[2] ttl (s), ARGV[3..5] the
+-- the call: on a cluster every user of a call is on that key's node). ARGV[1] feed cap, ARGV[2] ttl (s), ARGV[3..5] the
 -- heads of the feed:{uid}, feed_seen:{uid} and feed_stream:{uid} names (Keys.userKeyHeads), then one or more groups,
 -- each: the user ids joined by ',' (a user id has no ','), the count n of its short ids, then those n short ids, oldest
 -- first; 'r' before one marks a redelivery (its article was stored and fanned out before). Every user of a group gets
 -- the group's short ids. Several groups per call: on a cluster a slot's users got different article sets, and one call
 -- per slot (not per slot and set) keeps the per-call cost off the per-user path.
 -- The users travel as one argument and their key names are built here: three key arguments per delivery were most of
--- fan-out's Node time (encoding) and no cheaper for Valkey. Each user's three keys share one hash slot, and on a
--- cluster the caller groups users by slot (one call per slot), so every key built here is in KEYS[1]'s slot.
+-- fan-out's Node time (encoding) and no cheaper for Valkey. Each user's three keys share one hash slot; on a cluster
+-- the caller groups users by the node that owns their slots (the script runs with allow-cross-slot-keys), so every key
+-- built here is on KEYS[1]'s node, unless a slot moved meanwhile: then the call fails at that key (what it did before
+-- is deduped) and the caller sends it again per slot.
 -- Invariant: feed_seen holds exactly the ids in feed (trimmed together), so the set stays small and intset-encoded.
 -- Dedupe past the feed window compares against the oldest kept item instead of remembering trimmed ids: short ids
 -- grow in fan-out order, a feed is never below the cap once trimmed, so a redelivered id that is not in a full feed

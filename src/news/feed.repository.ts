@@ -5,7 +5,7 @@ import { AppConfig } from '../config/config.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import { execIdempotent, execOrThrow } from '../valkey/pipeline.js';
-import { groupBySlot } from '../valkey/slots.js';
+import { groupBySlot, slotOf } from '../valkey/slots.js';
 
 /**
  * Deliveries (users × short ids) per fanout.lua call: one call for many users keeps the per-command cost (on both
@@ -14,7 +14,7 @@ import { groupBySlot } from '../valkey/slots.js';
  */
 const DELIVERIES_PER_CALL = 128;
 
-const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url));
+const FANOUT = LuaScript.from(new URL('./fanout.lua', import.meta.url), { crossSlot: true });
 const PAGE = LuaScript.from(new URL('./feed-page.lua', import.meta.url));
 const REFILL = LuaScript.from(new URL('./feed-refill.lua', import.meta.url));
 const FOLLOWERS = LuaScript.from(new URL('./subscribers-change.lua', import.meta.url));
@@ -35,6 +35,9 @@ const CALLS_IN_FLIGHT = 4;
 
 /** User ids per ZMSCORE of `users_active` (fan-out learning who of a topic's followers is active). */
 const SCORES_PER_CALL = 10000;
+
+/** A script that met a key of a slot its node no longer (or not yet fully) owns. */
+const MOVED_AWAY = /non local key|MOVED|ASK|TRYAGAIN|CLUSTERDOWN|hash to the same slot|CROSSSLOT/;
 
 /** Marks a redelivered article's short id in fanout.lua's arguments. */
 const AGAIN = 'r';
@@ -344,16 +347,16 @@ export class FeedRepository {
   /**
    * Delivers short ids (oldest first) to each user's feed through `fanout.lua`. Users given the same ids travel as one
    * group (users following the same topics get the same articles), and a call carries several groups up to
-   * DELIVERIES_PER_CALL. On a cluster a call holds one slot's users: with far more slots than users per topic set,
-   * one call per slot and set would be a call per user. `again` holds the short ids of redelivered articles (fanned
+   * DELIVERIES_PER_CALL. On a cluster a call holds one node's users (byNode): with far more slots than users per
+   * topic set, one call per slot and set would be a call per user. `again` holds the short ids of redelivered articles (fanned
    * out before): one not in a feed's seen set is delivered only if the feed has not turned over past it.
    */
   async deliver(deliveries: Map<string, string[]>, again: ReadonlySet<string> = new Set()): Promise<DeliveryReport> {
     const { keys } = this.valkey;
     const client = this.fanout;
     const calls: FanoutCall[] = [];
-    // A call's users share a hash slot on a cluster (its script touches their keys); one slot's worth when standalone.
-    for (const slot of groupBySlot(deliveries, ([uid]) => keys.feed(uid), this.valkey.clustered)) {
+    // A call's users share a node on a cluster (its script touches their keys), one group when standalone.
+    for (const slot of this.byNode(deliveries)) {
       const sets = new Map<string, { shorts: string[]; users: string[] }>();
       for (const [uid, shorts] of slot) {
         const key = shorts.join(',');
@@ -399,7 +402,12 @@ export class FeedRepository {
         const args: (string | number)[] = [...head];
         for (const { shorts, users } of calls[c].groups) args.push(users.join(','), shorts.length, ...argv(shorts));
         // The first user's feed key routes the call to its slot's node (the script builds the others' keys).
-        replies[c] = (await FANOUT.run(client, [keys.feed(calls[c].groups[0].users[0])], args)) as number[];
+        try {
+          replies[c] = (await FANOUT.run(client, [keys.feed(calls[c].groups[0].users[0])], args)) as number[];
+        } catch (error) {
+          if (!this.valkey.clustered || !MOVED_AWAY.test((error as Error).message)) throw error;
+          replies[c] = await this.deliverBySlot(calls[c], head, argv);
+        }
       }
     };
     // Per primary on a cluster: each server gets as many calls per read as a single one does.
@@ -419,6 +427,51 @@ export class FeedRepository {
       }
     });
     return report;
+  }
+
+  /**
+   * The deliveries grouped by the node that owns each user's feed slot, as the cluster client's slot map has it (one
+   * group when standalone). fanout.lua (`allow-cross-slot-keys`) may touch keys of several slots of the node it runs
+   * on: a call of one node's users carries as many deliveries as on one server, where a call of one slot's users
+   * carried ~5 users at 100,000 followers and cluster mode's cost per call showed (bench/cluster.ts).
+   */
+  private byNode(deliveries: Map<string, string[]>): [string, string[]][][] {
+    const { keys } = this.valkey;
+    const slots = groupBySlot(deliveries, ([uid]) => keys.feed(uid), this.valkey.clustered);
+    if (!this.valkey.clustered) return slots;
+    const map = (this.valkey.command as unknown as { slots?: string[][] }).slots ?? [];
+    const nodes = new Map<string, [string, string[]][]>();
+    for (const slot of slots) {
+      const owner = map[slotOf(keys.feed(slot[0][0]))]?.[0] ?? `slot:${slotOf(keys.feed(slot[0][0]))}`;
+      const group = nodes.get(owner);
+      if (group) group.push(...slot);
+      else nodes.set(owner, [...slot]);
+    }
+    return [...nodes.values()];
+  }
+
+  /**
+   * A call whose node no longer held all of its users' slots (a slot moved or moving: the script stopped at a key not
+   * local), sent again as one call per slot, each routed (and redirected) by the cluster client. What the first try
+   * delivered is deduped by the feeds' seen sets. Answers the counts in the call's order.
+   */
+  private async deliverBySlot(
+    call: FanoutCall,
+    head: (string | number)[],
+    argv: (shorts: string[]) => string[],
+  ): Promise<number[]> {
+    const { keys } = this.valkey;
+    const counts: number[] = [];
+    for (const { shorts, users } of call.groups) {
+      const sum = new Array<number>(shorts.length).fill(0);
+      for (const slot of groupBySlot(users, (uid) => keys.feed(uid), true)) {
+        const args = [...head, slot.join(','), shorts.length, ...argv(shorts)];
+        const reply = (await FANOUT.run(this.fanout, [keys.feed(slot[0])], args)) as number[];
+        reply.forEach((count, i) => (sum[i] += count));
+      }
+      counts.push(...sum);
+    }
+    return counts;
   }
 
   /** Up to `limit` short ids, newest first, after the short id `before` (from the head when absent). */

@@ -11,7 +11,8 @@ const tracer = trace.getTracer('skein');
 /**
  * A Lua script read once from its `.lua` file; runs by EVALSHA and loads itself on NOSCRIPT. Each runs with a `#!lua`
  * shebang and no flags: on a Valkey Cluster a script that touches keys of two slots then fails at once (compatibility
- * mode would let it through whenever both slots happen to be on one node), so every script is held to one slot.
+ * mode would let it through whenever both slots happen to be on one node), so every script is held to one slot but
+ * fanout.lua, which says so (`crossSlot`).
  */
 export class LuaScript {
   private static readonly cache = new Map<string, LuaScript>();
@@ -24,11 +25,16 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
-  static from(url: URL): LuaScript {
+  /**
+   * `crossSlot`: the script may touch keys of several slots of the node it runs on (`allow-cross-slot-keys`): for work
+   * its caller groups by node, which stops at the first key its node does not hold and is sent again per slot.
+   */
+  static from(url: URL, options: { crossSlot?: boolean } = {}): LuaScript {
     const key = url.href;
     let script = LuaScript.cache.get(key);
     if (!script) {
-      script = new LuaScript(url.pathname.split('/').pop() ?? key, `#!lua\n${readFileSync(url, 'utf8')}`);
+      const shebang = options.crossSlot ? '#!lua flags=allow-cross-slot-keys' : '#!lua';
+      script = new LuaScript(url.pathname.split('/').pop() ?? key, `${shebang}\n${readFileSync(url, 'utf8')}`);
       LuaScript.cache.set(key, script);
     }
     return script;
