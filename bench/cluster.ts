@@ -26,6 +26,10 @@
 // one server → one-shard cluster → three shards: 2,000 users 1.37× / 1.53× (rounds spread 1.9-3.2 µs: noise),
 // 10,000 users 1.00× / 1.15×, 100,000 users 1.24× / 1.40× (rounds within 4% of each other). perf on the one-shard
 // cluster at 100,000 users: cluster-only functions (getNodeByQuery, keyHashSlot, getKeySlot) are ~2% of its samples.
+// So the cost was per call, and calls of one slot's users paid it per user. Since, a call holds one NODE's users
+// (fanout.lua with allow-cross-slot-keys): 85 / 111 / 119 deliveries per call as on one server, and the full run of
+// 04:00-04:07 UTC gave one server → one shard → three shards 1.97 → 2.00 → 1.81 µs (0.92×), 1.83 → 1.79 → 1.75
+// (0.96×), 1.79 → 1.94 → 1.84 (1.03×) at 2,000 / 10,000 / 100,000 users; a quick run after it 0.92× and 1.18×.
 import { pathToFileURL } from 'node:url';
 import { Cluster, Valkey } from 'iovalkey';
 import { TOPICS } from '../src/news/topics.js';
