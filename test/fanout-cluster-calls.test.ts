@@ -76,4 +76,14 @@ describe('fan-out calls on a Valkey Cluster', () => {
     for (const uid of users) expect(await valkey.command.lrange(`feed:{${uid}}`, 0, -1)).toEqual(['21']);
     expect(await valkey.command.xlen(`feed_stream:{${users[0]}}`)).toBe(1);
   });
+
+  it('with FANOUT_CLUSTER_CALLS=slot, one call per slot (every script single-slot), each id once', async () => {
+    const bySlot = new FeedRepository(valkey, loadConfig({ ...cluster.env, FANOUT_CLUSTER_CALLS: 'slot' }));
+    const users = Array.from({ length: 60 }, (_, i) => `s${i}`);
+    const slots = new Set(users.map((uid) => slotOf(`feed:{${uid}}`))).size;
+    const before = await scriptCalls();
+    const report = await bySlot.deliver(new Map(users.map((uid) => [uid, ['31']])));
+    expect(report.delivered.get('31')).toBe(60);
+    expect((await scriptCalls()) - before).toBe(slots);
+  });
 });

@@ -438,7 +438,7 @@ export class FeedRepository {
   private byNode(deliveries: Map<string, string[]>): [string, string[]][][] {
     const { keys } = this.valkey;
     const slots = groupBySlot(deliveries, ([uid]) => keys.feed(uid), this.valkey.clustered);
-    if (!this.valkey.clustered) return slots;
+    if (!this.valkey.clustered || this.config.env.FANOUT_CLUSTER_CALLS === 'slot') return slots;
     const map = (this.valkey.command as unknown as { slots?: string[][] }).slots ?? [];
     const nodes = new Map<string, [string, string[]][]>();
     for (const slot of slots) {
