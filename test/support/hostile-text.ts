@@ -1,5 +1,3 @@
-import { performance } from 'node:perf_hooks';
-
 function filler(size: number): (unit: (i: number) => string, length?: number) => string {
   return (unit, length = size) => {
     const parts: string[] = [];
