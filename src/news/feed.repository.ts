@@ -5,6 +5,7 @@ import { AppConfig } from '../config/config.js';
 import { LuaScript } from '../valkey/lua-script.js';
 import { ValkeyService } from '../valkey/valkey.service.js';
 import { execIdempotent, execOrThrow } from '../valkey/pipeline.js';
+import { mapLimit } from '../common/with-fallback.js';
 import { groupBySlot, slotOf } from '../valkey/slots.js';
 
 /**
@@ -65,7 +66,7 @@ export interface PullResult {
   marks: Map<string, string>;
 }
 
-/** One fanout.lua call: groups of users (in one slot on a cluster) and the short ids each group gets. */
+/** One fanout.lua call: groups of users (on one node on a cluster) and the short ids each group gets. */
 interface FanoutCall {
   groups: { shorts: string[]; users: string[] }[];
   /** Deliveries it carries (users × short ids, summed). */
@@ -392,29 +393,24 @@ export class FeedRepository {
       if (!list) marked.set(shorts, (list = shorts.map((short) => (again.has(short) ? `${AGAIN}${short}` : short))));
       return list;
     };
-    // At most CALLS_IN_FLIGHT calls await replies: a cluster makes a call per slot (~16,000 for 100,000 followers),
-    // and all of them queued at once outwaited the socket timeout (the connection dropped and resent them).
-    const replies: number[][] = new Array<number[]>(calls.length);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < calls.length) {
-        const c = next++;
-        const args: (string | number)[] = [...head];
-        for (const { shorts, users } of calls[c].groups) args.push(users.join(','), shorts.length, ...argv(shorts));
-        // The first user's feed key routes the call to its slot's node (the script builds the others' keys).
-        try {
-          replies[c] = (await FANOUT.run(client, [keys.feed(calls[c].groups[0].users[0])], args)) as number[];
-        } catch (error) {
-          if (!this.valkey.clustered || !MOVED_AWAY.test((error as Error).message)) throw error;
-          replies[c] = await this.deliverBySlot(calls[c], head, argv);
-        }
-      }
-    };
+    // At most CALLS_IN_FLIGHT calls await replies: with calls per slot (FANOUT_CLUSTER_CALLS=slot) a cluster makes
+    // ~16,000 for 100,000 followers, and all of them queued at once outwaited the socket timeout (the connection
+    // dropped and resent them).
     // Per primary on a cluster: each server gets as many calls per read as a single one does.
     const servers = this.valkey.clustered
       ? Math.max(1, (this.valkey.command as unknown as Cluster).nodes('master').length)
       : 1;
-    await Promise.all(Array.from({ length: Math.min(CALLS_IN_FLIGHT * servers, calls.length) }, lane));
+    const replies = await mapLimit(calls, CALLS_IN_FLIGHT * servers, async (call) => {
+      const args: (string | number)[] = [...head];
+      for (const { shorts, users } of call.groups) args.push(users.join(','), shorts.length, ...argv(shorts));
+      // The first user's feed key routes the call to its node (the script builds the others' keys).
+      try {
+        return (await FANOUT.run(client, [keys.feed(call.groups[0].users[0])], args)) as number[];
+      } catch (error) {
+        if (!this.valkey.clustered || !MOVED_AWAY.test((error as Error).message)) throw error;
+        return this.deliverBySlot(call, head, argv);
+      }
+    });
     const report: DeliveryReport = { delivered: new Map(), duplicates: 0 };
     calls.forEach(({ groups }, c) => {
       let i = 0;
@@ -439,10 +435,12 @@ export class FeedRepository {
     const { keys } = this.valkey;
     const slots = groupBySlot(deliveries, ([uid]) => keys.feed(uid), this.valkey.clustered);
     if (!this.valkey.clustered || this.config.env.FANOUT_CLUSTER_CALLS === 'slot') return slots;
-    const map = (this.valkey.command as unknown as { slots?: string[][] }).slots ?? [];
+    const map = (this.valkey.command as unknown as Cluster).slots;
     const nodes = new Map<string, [string, string[]][]>();
     for (const slot of slots) {
-      const owner = map[slotOf(keys.feed(slot[0][0]))]?.[0] ?? `slot:${slotOf(keys.feed(slot[0][0]))}`;
+      const number = slotOf(keys.feed(slot[0][0]));
+      // A slot the map does not place yet is a group of its own (one call, routed by the client).
+      const owner = map[number]?.[0] ?? `slot:${number}`;
       const group = nodes.get(owner);
       if (group) group.push(...slot);
       else nodes.set(owner, [...slot]);
@@ -611,22 +609,17 @@ export class FeedRepository {
         calls.push({ uid, pairs, shorts: newest, result: results[i] });
       }),
     );
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < calls.length) {
-        const { uid, pairs, shorts, result } = calls[next++];
-        const added = await REFILL.run(client, this.refillKeys(uid), [
-          max,
-          this.ttlSeconds,
-          pairs.length / 2,
-          ...pairs,
-          ...shorts,
-        ]);
-        result.added = Number(added);
-        for (let p = 0; p < pairs.length; p += 2) result.marks.set(pairs[p], pairs[p + 1]);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PULLS_IN_FLIGHT, calls.length) }, lane));
+    await mapLimit(calls, PULLS_IN_FLIGHT, async ({ uid, pairs, shorts, result }) => {
+      const added = await REFILL.run(client, this.refillKeys(uid), [
+        max,
+        this.ttlSeconds,
+        pairs.length / 2,
+        ...pairs,
+        ...shorts,
+      ]);
+      result.added = Number(added);
+      for (let p = 0; p < pairs.length; p += 2) result.marks.set(pairs[p], pairs[p + 1]);
+    });
     return results;
   }
 }

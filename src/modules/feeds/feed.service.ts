@@ -107,12 +107,9 @@ export class FeedService implements OnModuleInit {
       .hget(keys.user(uid), 'topics');
     if (pulled.size > 0) pipeline.hgetall(keys.feedPull(uid));
     this.feeds.refreshTtl(pipeline, uid);
-    const [score, , field, marks] = (await execOrThrow(pipeline.exec())) as [
-      string | null,
-      unknown,
-      string | null,
-      Record<string, string> | number,
-    ];
+    const replies = await execOrThrow(pipeline.exec());
+    const [score, , field] = replies as [string | null, unknown, string | null];
+    const marks = pulled.size > 0 ? (replies[3] as Record<string, string>) : {};
     const previous = score === null ? null : Number(score);
     const topics = parseTopics(field);
     // Only subscribers are in fan-out's cache: a reader who follows nothing (a first visit, a crawler) leaves it valid.
@@ -127,7 +124,7 @@ export class FeedService implements OnModuleInit {
     if (returning) await this.refill(uid, topics);
     // The new articles of the followed topics that fan-out leaves to their readers.
     const followed = topics.filter((topic) => pulled.has(topic));
-    if (followed.length === 0 || typeof marks !== 'object') return;
+    if (followed.length === 0) return;
     const [{ added }] = await this.feeds.pull([{ uid, topics: followed, marks: new Map(Object.entries(marks)) }]);
     this.fanoutMetrics.deliveries.inc(added);
   }
