@@ -59,11 +59,15 @@ export class ArticleRepository {
     // set to the same value again; an append is made once per short id, see topic-append.lua), and `t` is marked only
     // after the append succeeded, so a failure in between redelivers the batch and loses nothing.
     const fresh = articles.flatMap((article, i) => (stored[i][1] ? [] : [i]));
+    // The refs before the appends: once a short id is in topic_appended a reader may pull it into a feed and hydrate it
+    // at once (a pulled topic), and a cluster runs one pipeline's commands on their nodes in no order between nodes.
+    const refs = client.pipeline();
+    articles.forEach((article, i) => {
+      const block = keys.articleRef(Math.floor(stored[i][0] / REF_BLOCK));
+      refs.hset(block, String(stored[i][0]), article.id).expire(block, ttl);
+    });
+    await execOrThrow(refs.exec());
     await execIdempotent(client, [APPEND], (pipeline) => {
-      articles.forEach((article, i) => {
-        const block = keys.articleRef(Math.floor(stored[i][0] / REF_BLOCK));
-        pipeline.hset(block, String(stored[i][0]), article.id).expire(block, ttl);
-      });
       for (const i of fresh) {
         const topic = articles[i].topic;
         APPEND.queue(
